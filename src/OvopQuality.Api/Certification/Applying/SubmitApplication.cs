@@ -1,0 +1,126 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Infrastructure;
+using OvopQuality.Api.Producers;
+using OvopQuality.Api.Standards;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Certification.Applying;
+
+/// <summary>An application for the OVOP rating of one product against a standard (its latest version unless one is named).</summary>
+public sealed record SubmitApplication(
+    Guid ProducerId,
+    Guid ProductId,
+    string StandardCode,
+    DeclaredVolume DeclaredVolume,
+    NationalEvidence NationalEvidence,
+    int? StandardVersion = null);
+
+/// <summary>What the decision to open a file needs to know beyond the command itself.</summary>
+public sealed record ApplicationContext(Producer? Producer, Standard? Standard, string? OpenFileStatus);
+
+public static class SubmitApplicationEndpoint
+{
+    public static ProblemDetails Validate(SubmitApplication command)
+    {
+        var v = new Validation()
+            .Require(command.ProducerId != Guid.Empty, "producerId", "is required")
+            .Require(command.ProductId != Guid.Empty, "productId", "is required")
+            .Text(command.StandardCode, "standardCode", 20)
+            .Require(command.StandardVersion is null or >= 1, "standardVersion", "must be 1 or more")
+            .Require(command.DeclaredVolume is not null, "declaredVolume", "is required")
+            .Require(command.NationalEvidence is not null, "nationalEvidence", "is required");
+        if (command.DeclaredVolume is { } volume)
+        {
+            v.Require(volume.AnnualUnits is >= 1 and <= 100_000_000, "declaredVolume.annualUnits", "must be between 1 and 100,000,000")
+                .Text(volume.Unit, "declaredVolume.unit", 50);
+        }
+
+        if (command.NationalEvidence is { } evidence)
+        {
+            v.Text(evidence.CertificateNumber, "nationalEvidence.certificateNumber", 50)
+                .Text(evidence.IssuedBy, "nationalEvidence.issuedBy", 200)
+                .Text(evidence.SanitaryConclusionNumber, "nationalEvidence.sanitaryConclusionNumber", 50);
+        }
+
+        return v.ToProblem();
+    }
+
+    public static async Task<ApplicationContext> LoadAsync(SubmitApplication command, IQuerySession session, CancellationToken ct)
+    {
+        var producer = await session.LoadAsync<Producer>(command.ProducerId, ct);
+        var standard = await session.LoadAsync<Standard>(Standard.StreamIdFor(command.StandardCode), ct);
+        if (standard is null)
+        {
+            return new ApplicationContext(producer, null, null);
+        }
+
+        var open = await session.Query<CertificationFile>()
+            .Where(f => f.ProductId == command.ProductId && f.Standard.Code == standard.Code && f.Status != CertificationStatus.Refused)
+            .Select(f => f.Status)
+            .ToListAsync(ct);
+        return new ApplicationContext(producer, standard, open.Count > 0 ? open[0].ToString() : null);
+    }
+
+    /// <summary>The rules for opening a file, as a pure function of what is known.</summary>
+    public static ProblemDetails Before(SubmitApplication command, ApplicationContext context, TimeProvider clock)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (context.Producer is not { } producer)
+        {
+            return Problems.NotFound("producer", $"There is no producer {command.ProducerId}.");
+        }
+
+        if (producer.FindProduct(command.ProductId) is not { } product)
+        {
+            return Problems.NotFound("product", $"Producer {producer.Number} has no product {command.ProductId}.");
+        }
+
+        if (context.Standard is not { } standard)
+        {
+            return Problems.NotFound("standard", $"There is no standard {command.StandardCode} in the catalogue.");
+        }
+
+        if (command.StandardVersion is { } version && standard.FindVersion(version) is null)
+        {
+            return Problems.NotFound("standard-version", $"Standard {standard.Code} has no version {version}.");
+        }
+
+        if (standard.Latest.Category != product.Category)
+        {
+            return Problems.Conflict("standard-does-not-apply",
+                $"Standard {standard.Code} is for {standard.Latest.Category} products; {product.Name.En} is {product.Category}.");
+        }
+
+        if (context.OpenFileStatus is { } status)
+        {
+            return Problems.Conflict("application-already-open",
+                $"{product.Name.En} already has a certification file under {standard.Code} ({status}).");
+        }
+
+        if (command.NationalEvidence.ValidUntil < today || command.NationalEvidence.SanitaryConclusionValidUntil < today)
+        {
+            return Problems.Conflict("national-evidence-expired",
+                "The national conformity certificate and the sanitary conclusion must both be valid on the day of application.");
+        }
+
+        return WolverineContinue.NoProblems;
+    }
+
+    /// <summary>Opens a certification file: one event stream that will hold every fact of the file.</summary>
+    [WolverinePost("/api/certifications", OperationId = "SubmitApplication")]
+    [Tags("Certification")]
+    public static (CreationResponse<Guid>, IStartStream) Post(SubmitApplication command, ApplicationContext context, TimeProvider clock)
+    {
+        var producer = context.Producer!;
+        var product = producer.FindProduct(command.ProductId)!;
+        var standard = command.StandardVersion is { } version ? context.Standard!.FindVersion(version)! : context.Standard!.Latest;
+        var fileId = Guid.CreateVersion7();
+        var submitted = new ApplicationSubmitted(
+            fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
+            product.Id, product.Name, product.Category, standard,
+            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow());
+        return (new CreationResponse<Guid>($"/api/certifications/{fileId}", fileId), MartenOps.StartStream<CertificationFile>(fileId, submitted));
+    }
+}

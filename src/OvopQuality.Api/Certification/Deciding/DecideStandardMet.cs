@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Certification.Deciding;
+
+/// <summary>
+/// The decision that the standard is met. Stars are not chosen: they follow from the score of the
+/// last inspection and the thresholds of the file's standard version. The certified volume (labels
+/// over the whole validity) defaults to the declared annual volume times the years of validity.
+/// </summary>
+public sealed record DecideStandardMet(long ExpectedVersion, string OfficerId, string Scope, int? CertifiedUnits = null);
+
+public sealed record CertificateGranted(string CertificateNumber, int Stars, int ScorePercent, DateOnly ValidFrom, DateOnly ValidUntil, int CertifiedUnits, long Version);
+
+public static class DecideStandardMetEndpoint
+{
+    public static ProblemDetails Validate(DecideStandardMet command) =>
+        new Validation().Version(command.ExpectedVersion)
+            .Text(command.OfficerId, "officerId", 100)
+            .Text(command.Scope, "scope", 1000)
+            .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more")
+            .ToProblem();
+
+    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file)
+    {
+        var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, command.OfficerId);
+        if (!ReferenceEquals(problem, WolverineContinue.NoProblems))
+        {
+            return problem;
+        }
+
+        var outcome = file.LatestRecordedInspection!.Outcome!;
+        if (outcome.FailedMandatoryRequirements.Count > 0)
+        {
+            return Problems.Conflict("mandatory-requirement-failed",
+                "The standard is not met: mandatory requirement(s) failed: " + string.Join(", ", outcome.FailedMandatoryRequirements) + ".");
+        }
+
+        if (file.Standard.Stars.StarsFor(outcome.ScorePercent) == 0)
+        {
+            return Problems.Conflict("score-below-one-star",
+                $"The score {outcome.ScorePercent} % is below the one-star threshold of {file.Standard.Stars.OneStar} %.");
+        }
+
+        var maximum = MaximumCertifiedUnits(file);
+        return command.CertifiedUnits > maximum
+            ? Problems.Conflict("certified-volume-above-declared",
+                $"At most {maximum} units can be certified: the declared {file.DeclaredVolume.AnnualUnits} a year over {file.Standard.ValidityMonths} months.")
+            : WolverineContinue.NoProblems;
+    }
+
+    public static int MaximumCertifiedUnits(CertificationFile file) =>
+        (int)Math.Min(int.MaxValue, Math.Ceiling(file.DeclaredVolume.AnnualUnits * file.Standard.ValidityMonths / 12.0));
+
+    /// <summary>Grants the certificate: a number, the stars, the scope and the validity.</summary>
+    [WolverinePost("/api/certifications/{fileId}/decisions/standard-met", OperationId = "DecideStandardMet")]
+    [Tags("Certification")]
+    public static async Task<(CertificateGranted, StandardMet)> Post(
+        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
+        var met = Grant(command, file, number, now);
+        return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1), met);
+    }
+
+    public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string certificateNumber, DateTimeOffset now)
+    {
+        var score = file.LatestRecordedInspection!.Outcome!.ScorePercent;
+        var validFrom = DateOnly.FromDateTime(now.UtcDateTime);
+        var validUntil = validFrom.AddMonths(file.Standard.ValidityMonths).AddDays(-1);
+        return new StandardMet(
+            file.Id, certificateNumber, file.Standard.Stars.StarsFor(score), score, command.Scope,
+            command.CertifiedUnits ?? MaximumCertifiedUnits(file), validFrom, validUntil,
+            file.Standard.Code, file.Standard.Version, command.OfficerId, now);
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Certification.Inspecting;
+
+public sealed record RecordInspection(
+    long ExpectedVersion,
+    string InspectorId,
+    DateOnly TookPlaceOn,
+    IReadOnlyList<RequirementResult> Results,
+    IReadOnlyList<Finding>? Findings = null);
+
+public sealed record InspectionRecordedResponse(Guid InspectionId, int ScorePercent, int PotentialStars, IReadOnlyList<string> FailedMandatoryRequirements, long Version);
+
+public static class RecordInspectionEndpoint
+{
+    public static ProblemDetails Validate(RecordInspection command)
+    {
+        var v = new Validation().Version(command.ExpectedVersion)
+            .Text(command.InspectorId, "inspectorId", 100)
+            .Require(command.Results is { Count: > 0 }, "results", "must hold a result for each requirement of the standard");
+        for (var i = 0; i < (command.Results?.Count ?? 0); i++)
+        {
+            var result = command.Results![i];
+            v.Require(result is not null, $"results[{i}]", "is required");
+            if (result is not null)
+            {
+                v.Text(result.RequirementCode, $"results[{i}].requirementCode", 20)
+                    .Defined(result.Outcome, $"results[{i}].outcome")
+                    .OptionalText(result.Note, $"results[{i}].note", 2000);
+            }
+        }
+
+        for (var i = 0; i < (command.Findings?.Count ?? 0); i++)
+        {
+            var finding = command.Findings![i];
+            v.Require(finding is not null, $"findings[{i}]", "is required");
+            if (finding is not null)
+            {
+                v.Defined(finding.Severity, $"findings[{i}].severity")
+                    .Text(finding.Description, $"findings[{i}].description", 2000)
+                    .OptionalText(finding.RequirementCode, $"findings[{i}].requirementCode", 20);
+            }
+        }
+
+        return v.ToProblem();
+    }
+
+    public static ProblemDetails Before(Guid inspectionId, RecordInspection command, CertificationFile file, TimeProvider clock)
+    {
+        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
+        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        {
+            return stale;
+        }
+
+        var inspection = file.FindInspection(inspectionId);
+        if (inspection is null)
+        {
+            return Problems.Conflict("inspection-not-scheduled", $"No inspection {inspectionId} is scheduled on this file; schedule one before recording it.");
+        }
+
+        if (inspection.Outcome is not null)
+        {
+            return Problems.Conflict("inspection-already-recorded",
+                $"Inspection {inspectionId} was recorded on {inspection.Outcome.TookPlaceOn:yyyy-MM-dd}; a correction is a new inspection.");
+        }
+
+        if (!string.Equals(inspection.InspectorId, command.InspectorId, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Conflict("not-the-assigned-inspector", $"Inspection {inspectionId} is assigned to another inspector.");
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var errors = Scoring.Completeness(file.Standard, command.Results);
+        if (command.TookPlaceOn > today)
+        {
+            errors["tookPlaceOn"] = ["cannot be in the future"];
+        }
+
+        foreach (var code in (command.Findings ?? []).Select(f => f.RequirementCode).OfType<string>())
+        {
+            if (file.Standard.Find(code) is null)
+            {
+                errors["findings"] = [$"requirement {code} is not in {file.Standard.Code} v{file.Standard.Version}"];
+            }
+        }
+
+        return errors.Count > 0 ? Problems.Invalid(errors) : WolverineContinue.NoProblems;
+    }
+
+    /// <summary>Records what the inspector found: a result for every requirement, findings, and the score they give.</summary>
+    [WolverinePost("/api/certifications/{fileId}/inspections/{inspectionId}/results", OperationId = "RecordInspection")]
+    [Tags("Certification")]
+    public static (InspectionRecordedResponse, InspectionRecorded) Post(
+        Guid inspectionId, RecordInspection command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+    {
+        var score = Scoring.Score(file.Standard, command.Results);
+        var recorded = new InspectionRecorded(
+            file.Id, inspectionId, command.InspectorId, command.TookPlaceOn, command.Results, command.Findings ?? [],
+            score.Points, score.MaxPoints, score.Percent, score.FailedMandatoryRequirements, clock.GetUtcNow());
+        var stars = score.FailedMandatoryRequirements.Count > 0 ? 0 : file.Standard.Stars.StarsFor(score.Percent);
+        return (new InspectionRecordedResponse(inspectionId, score.Percent, stars, score.FailedMandatoryRequirements, file.Version + 1), recorded);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Certification.Inspecting;
+
+public sealed record ScheduleInspection(long ExpectedVersion, string InspectorId, DateOnly ScheduledFor);
+
+public sealed record InspectionScheduledResponse(Guid InspectionId, long Version);
+
+public static class ScheduleInspectionEndpoint
+{
+    public static ProblemDetails Validate(ScheduleInspection command) =>
+        new Validation().Version(command.ExpectedVersion).Text(command.InspectorId, "inspectorId", 100).ToProblem();
+
+    public static ProblemDetails Before(ScheduleInspection command, CertificationFile file, TimeProvider clock)
+    {
+        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
+        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        {
+            return stale;
+        }
+
+        if (file.IsDecided)
+        {
+            return Problems.Conflict("file-already-decided", $"The file was decided ({file.Status}); no further inspection can be scheduled on it.");
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return command.ScheduledFor < today
+            ? Problems.Invalid(new Dictionary<string, string[]> { ["scheduledFor"] = ["must be today or later"] })
+            : WolverineContinue.NoProblems;
+    }
+
+    /// <summary>Assigns an inspector to evaluate the file on a date.</summary>
+    [WolverinePost("/api/certifications/{fileId}/inspections", OperationId = "ScheduleInspection")]
+    [Tags("Certification")]
+    public static (InspectionScheduledResponse, InspectionScheduled) Post(
+        ScheduleInspection command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+    {
+        var inspectionId = Guid.CreateVersion7();
+        return (new InspectionScheduledResponse(inspectionId, file.Version + 1),
+            new InspectionScheduled(file.Id, inspectionId, command.InspectorId, command.ScheduledFor, clock.GetUtcNow()));
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Certification.Labelling;
+
+/// <summary>A batch of labels for one lot: one label per sellable unit.</summary>
+public sealed record IssueLabels(long ExpectedVersion, string Lot, int Quantity);
+
+public sealed record LabelBatchIssued(Guid BatchId, string Lot, int Quantity, int LabelsIssuedInTotal, int CertifiedUnits, IReadOnlyList<string> Codes, long Version);
+
+public static class IssueLabelsEndpoint
+{
+    public const int MaximumBatch = 100_000;
+
+    public static ProblemDetails Validate(IssueLabels command) =>
+        new Validation().Version(command.ExpectedVersion)
+            .Text(command.Lot, "lot", 100)
+            .Require(command.Quantity is >= 1 and <= MaximumBatch, "quantity", $"must be between 1 and {MaximumBatch:N0} labels a batch")
+            .ToProblem();
+
+    public static ProblemDetails Before(IssueLabels command, CertificationFile file, TimeProvider clock)
+    {
+        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
+        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        {
+            return stale;
+        }
+
+        if (file.Status != CertificationStatus.Certified || file.Certificate is not { } certificate)
+        {
+            return Problems.Conflict("not-certified", $"Labels are issued only for a certified product; this file is {file.Status}.");
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (today < certificate.ValidFrom || today > certificate.ValidUntil)
+        {
+            return Problems.Conflict("certificate-not-valid",
+                $"Certificate {certificate.Number} is valid from {certificate.ValidFrom:yyyy-MM-dd} to {certificate.ValidUntil:yyyy-MM-dd}; labels are issued only within its validity.");
+        }
+
+        var remaining = certificate.CertifiedUnits - file.LabelsIssued;
+        return command.Quantity > remaining
+            ? Problems.Conflict("certified-volume-exceeded",
+                $"{command.Quantity} labels asked, {remaining} left of the {certificate.CertifiedUnits} units certificate {certificate.Number} covers.")
+            : WolverineContinue.NoProblems;
+    }
+
+    /// <summary>Issues a batch of labels with unguessable codes, each verifiable at once.</summary>
+    [WolverinePost("/api/certifications/{fileId}/labels", OperationId = "IssueLabels")]
+    [Tags("Labels")]
+    public static (CreationResponse<LabelBatchIssued>, LabelsIssued) Post(
+        IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+    {
+        var batchId = Guid.CreateVersion7();
+        var codes = new string[command.Quantity];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            codes[i] = LabelCode.NewCode();
+        }
+
+        var issued = new LabelsIssued(file.Id, batchId, command.Lot, command.Quantity, codes, clock.GetUtcNow());
+        var response = new LabelBatchIssued(
+            batchId, command.Lot, command.Quantity, file.LabelsIssued + command.Quantity, file.Certificate!.CertifiedUnits, codes, file.Version + 1);
+        return (new CreationResponse<LabelBatchIssued>($"/api/certifications/{file.Id}/labels/{batchId}", response), issued);
+    }
+}

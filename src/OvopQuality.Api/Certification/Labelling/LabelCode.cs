@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+
+namespace OvopQuality.Api.Certification.Labelling;
+
+/// <summary>
+/// Label codes: 16 random Crockford base-32 characters (80 bits from a cryptographic generator, so
+/// codes can be neither guessed nor enumerated) and a Luhn mod 32 check character that catches a
+/// mistyped character or two swapped neighbours. Read without regard to case, spaces or hyphens,
+/// and with Crockford's aliases (O for 0, I and L for 1).
+/// </summary>
+public static class LabelCode
+{
+    public const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    public const int RandomLength = 16;
+    public const int Length = RandomLength + 1;
+
+    public static string NewCode()
+    {
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        Span<char> chars = stackalloc char[Length];
+        ulong high = ((ulong)random[0] << 32) | ((ulong)random[1] << 24) | ((ulong)random[2] << 16) | ((ulong)random[3] << 8) | random[4];
+        ulong low = ((ulong)random[5] << 32) | ((ulong)random[6] << 24) | ((ulong)random[7] << 16) | ((ulong)random[8] << 8) | random[9];
+        for (var i = 7; i >= 0; i--)
+        {
+            chars[i] = Alphabet[(int)(high & 31)];
+            high >>= 5;
+            chars[8 + i] = Alphabet[(int)(low & 31)];
+            low >>= 5;
+        }
+
+        chars[RandomLength] = CheckCharacter(chars[..RandomLength]);
+        return new string(chars);
+    }
+
+    /// <summary>The canonical form of what a person typed, or null when it cannot be a label code.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (typed is null || typed.Length > 40)
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[Length];
+        var count = 0;
+        foreach (var c in typed)
+        {
+            if (c is '-' or ' ')
+            {
+                continue;
+            }
+
+            var canonical = char.ToUpperInvariant(c) switch
+            {
+                'O' => '0',
+                'I' or 'L' => '1',
+                var other => other,
+            };
+            if (count == Length || Alphabet.IndexOf(canonical, StringComparison.Ordinal) < 0)
+            {
+                return null;
+            }
+
+            chars[count++] = canonical;
+        }
+
+        return count == Length ? new string(chars) : null;
+    }
+
+    public static bool HasValidCheck(string canonical) =>
+        canonical.Length == Length && CheckCharacter(canonical.AsSpan(0, RandomLength)) == canonical[RandomLength];
+
+    /// <summary>Groups of four for printing and reading aloud: XXXX-XXXX-XXXX-XXXX-C.</summary>
+    public static string Display(string canonical) =>
+        string.Join('-', canonical[..4], canonical[4..8], canonical[8..12], canonical[12..16], canonical[16..]);
+
+    /// <summary>Luhn mod N over the base-32 alphabet.</summary>
+    private static char CheckCharacter(ReadOnlySpan<char> payload)
+    {
+        const int n = 32;
+        var factor = 2;
+        var sum = 0;
+        for (var i = payload.Length - 1; i >= 0; i--)
+        {
+            var addend = factor * Alphabet.IndexOf(payload[i], StringComparison.Ordinal);
+            factor = factor == 2 ? 1 : 2;
+            sum += (addend / n) + (addend % n);
+        }
+
+        return Alphabet[(n - (sum % n)) % n];
+    }
+}

@@ -1,0 +1,141 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+using OvopQuality.Api.Infrastructure;
+using OvopQuality.Api.Producers;
+using OvopQuality.Api.Standards;
+
+namespace OvopQuality.Api.Certification.Reading;
+
+public sealed record FileStep(long Version, string Step, string? By, DateTimeOffset At);
+
+public sealed record InspectionView(
+    Guid InspectionId,
+    string InspectorId,
+    DateOnly ScheduledFor,
+    DateOnly? TookPlaceOn,
+    IReadOnlyList<RequirementResult> Results,
+    IReadOnlyList<Finding> Findings,
+    int? Points,
+    int? MaxPoints,
+    int? ScorePercent,
+    IReadOnlyList<string> FailedMandatoryRequirements);
+
+public sealed record DecisionView(string Outcome, string DecidedBy, DateTimeOffset DecidedAt, IReadOnlyList<string> Reasons);
+
+public sealed record CertificateView(
+    string Number, int Stars, int ScorePercent, string Scope, int CertifiedUnits, DateOnly ValidFrom, DateOnly ValidUntil, string StandardCode, int StandardVersion);
+
+public sealed record LabelBatchView(Guid BatchId, string Lot, int Quantity, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// The certification file as its people read it: where it stands, every step so far with who and
+/// when, the inspections with their results, the decision and the label batches. Inline, so the
+/// writer of a command reads its own write at once.
+/// </summary>
+public sealed record CertificationFileView(
+    Guid Id,
+    CertificationStatus Status,
+    Guid ProducerId,
+    string ProducerNumber,
+    LocalizedText ProducerName,
+    Address ProducerAddress,
+    Guid ProductId,
+    LocalizedText ProductName,
+    ProductCategory ProductCategory,
+    string StandardCode,
+    int StandardVersion,
+    LocalizedText StandardTitle,
+    DeclaredVolume DeclaredVolume,
+    NationalEvidence NationalEvidence,
+    DateTimeOffset SubmittedAt,
+    IReadOnlyList<InspectionView> Inspections,
+    IReadOnlyList<string> PendingInspectors,
+    DecisionView? Decision,
+    CertificateView? Certificate,
+    int LabelsIssued,
+    IReadOnlyList<LabelBatchView> LabelBatches,
+    IReadOnlyList<FileStep> Steps)
+{
+    public long Version { get; set; }
+}
+
+public sealed partial class CertificationFileViewProjection : SingleStreamProjection<CertificationFileView, Guid>
+{
+    public static CertificationFileView Create(IEvent<ApplicationSubmitted> e)
+    {
+        var a = e.Data;
+        return new CertificationFileView(
+            a.FileId, CertificationStatus.Applied, a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
+            a.ProductId, a.ProductName, a.ProductCategory, a.Standard.Code, a.Standard.Version, a.Standard.Title,
+            a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], [], null, null, 0, [],
+            [new FileStep(e.Version, "ApplicationSubmitted", a.ProducerNumber, a.SubmittedAt)]);
+    }
+
+    public static CertificationFileView Apply(IEvent<InspectionScheduled> e, CertificationFileView view)
+    {
+        var s = e.Data;
+        var inspections = (IReadOnlyList<InspectionView>)[.. view.Inspections, new InspectionView(s.InspectionId, s.InspectorId, s.ScheduledFor, null, [], [], null, null, null, [])];
+        return view with
+        {
+            Status = CertificationStatus.InspectionScheduled,
+            Inspections = inspections,
+            PendingInspectors = Pending(inspections),
+            Steps = [.. view.Steps, new FileStep(e.Version, "InspectionScheduled", s.InspectorId, s.ScheduledAt)],
+        };
+    }
+
+    public static CertificationFileView Apply(IEvent<InspectionRecorded> e, CertificationFileView view)
+    {
+        var r = e.Data;
+        var inspections = view.Inspections
+            .Select(i => i.InspectionId == r.InspectionId
+                ? i with { TookPlaceOn = r.TookPlaceOn, Results = r.Results, Findings = r.Findings, Points = r.Points, MaxPoints = r.MaxPoints, ScorePercent = r.ScorePercent, FailedMandatoryRequirements = r.FailedMandatoryRequirements }
+                : i)
+            .ToList();
+        var pending = Pending(inspections);
+        return view with
+        {
+            Status = pending.Count > 0 ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Inspections = inspections,
+            PendingInspectors = pending,
+            Steps = [.. view.Steps, new FileStep(e.Version, "InspectionRecorded", r.InspectorId, r.RecordedAt)],
+        };
+    }
+
+    public static CertificationFileView Apply(IEvent<StandardMet> e, CertificationFileView view)
+    {
+        var m = e.Data;
+        return view with
+        {
+            Status = CertificationStatus.Certified,
+            Decision = new DecisionView("StandardMet", m.DecidedBy, m.DecidedAt, []),
+            Certificate = new CertificateView(m.CertificateNumber, m.Stars, m.ScorePercent, m.Scope, m.CertifiedUnits, m.ValidFrom, m.ValidUntil, m.StandardCode, m.StandardVersion),
+            Steps = [.. view.Steps, new FileStep(e.Version, "StandardMet", m.DecidedBy, m.DecidedAt)],
+        };
+    }
+
+    public static CertificationFileView Apply(IEvent<CertificationRefused> e, CertificationFileView view)
+    {
+        var r = e.Data;
+        return view with
+        {
+            Status = CertificationStatus.Refused,
+            Decision = new DecisionView("Refused", r.DecidedBy, r.DecidedAt, r.Reasons),
+            Steps = [.. view.Steps, new FileStep(e.Version, "CertificationRefused", r.DecidedBy, r.DecidedAt)],
+        };
+    }
+
+    public static CertificationFileView Apply(IEvent<LabelsIssued> e, CertificationFileView view)
+    {
+        var l = e.Data;
+        return view with
+        {
+            LabelsIssued = view.LabelsIssued + l.Quantity,
+            LabelBatches = [.. view.LabelBatches, new LabelBatchView(l.BatchId, l.Lot, l.Quantity, l.IssuedAt)],
+            Steps = [.. view.Steps, new FileStep(e.Version, "LabelsIssued", null, l.IssuedAt)],
+        };
+    }
+
+    private static List<string> Pending(IEnumerable<InspectionView> inspections) =>
+        [.. inspections.Where(i => i.TookPlaceOn is null).Select(i => i.InspectorId).Distinct(StringComparer.OrdinalIgnoreCase)];
+}

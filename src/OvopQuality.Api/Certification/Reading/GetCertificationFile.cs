@@ -1,0 +1,52 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+
+namespace OvopQuality.Api.Certification.Reading;
+
+public static class GetCertificationFileEndpoint
+{
+    /// <summary>The certification file: status, every step so far with who and when, inspections, decision, labels.</summary>
+    [WolverineGet("/api/certifications/{fileId}", OperationId = "GetCertificationFile")]
+    [Tags("Certification")]
+    public static async Task<Results<Ok<CertificationFileView>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, CancellationToken ct)
+    {
+        var view = await session.LoadAsync<CertificationFileView>(fileId, ct);
+        return view is null ? FileNotFound(fileId) : TypedResults.Ok(view);
+    }
+
+    internal static ProblemHttpResult FileNotFound(Guid fileId) =>
+        TypedResults.Problem(Problems.NotFound("certification-file", $"There is no certification file {fileId}."));
+}
+
+public static class GetCertificationHistoryEndpoint
+{
+    /// <summary>Every event of the file, in order, exactly as recorded.</summary>
+    [WolverineGet("/api/certifications/{fileId}/events", OperationId = "GetCertificationHistory")]
+    [Tags("Certification")]
+    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, CancellationToken ct)
+    {
+        var history = await EventHistory.ReadAsync(session, fileId, ct);
+        return history.Count == 0 ? GetCertificationFileEndpoint.FileNotFound(fileId) : TypedResults.Ok(history);
+    }
+}
+
+public sealed record LabelBatchDetails(Guid BatchId, Guid FileId, string Lot, int Quantity, DateTimeOffset IssuedAt, IReadOnlyList<string> Codes);
+
+public static class GetLabelBatchEndpoint
+{
+    /// <summary>A batch of labels with its codes, for printing.</summary>
+    [WolverineGet("/api/certifications/{fileId}/labels/{batchId}", OperationId = "GetLabelBatch")]
+    [Tags("Labels")]
+    public static async Task<Results<Ok<LabelBatchDetails>, ProblemHttpResult>> Get(Guid fileId, Guid batchId, IQuerySession session, CancellationToken ct)
+    {
+        var events = await session.Events.QueryRawEventDataOnly<LabelsIssued>()
+            .Where(e => e.FileId == fileId && e.BatchId == batchId)
+            .ToListAsync(ct);
+        return events.Count == 0
+            ? TypedResults.Problem(Problems.NotFound("label-batch", $"File {fileId} has no label batch {batchId}."))
+            : TypedResults.Ok(new LabelBatchDetails(batchId, fileId, events[0].Lot, events[0].Quantity, events[0].IssuedAt, events[0].Codes));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace OvopQuality.Api.Infrastructure;
+
+public static class HttpConfiguration
+{
+    /// <summary>
+    /// The JSON contract of the API: enums as strings, numbers as numbers, and a body that lacks a
+    /// required field, holds a null where none is allowed, or names a field the API does not know,
+    /// is refused rather than half-read.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.PropertyNameCaseInsensitive = true;
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.RespectNullableAnnotations = true;
+        json.RespectRequiredConstructorParameters = true;
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    public static IServiceCollection AddOvopHttp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        var maxBody = configuration.GetValue<long?>("Ovop:MaxRequestBodyBytes") ?? 1_048_576;
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        return services;
+    }
+}
+
+/// <summary>
+/// The last line of defence: whatever escapes an endpoint becomes a problem-details answer with
+/// the right status, and never a stack trace.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException =>
+                Problems.StaleVersion("The file changed since you read it: read it again and retry with its current version."),
+            _ when IsUniqueViolation(exception) =>
+                Problems.Conflict("already-exists", "Something with the same identity was stored at the same moment; read again and retry."),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Type = Problems.TypeBase + (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "bad-request"),
+                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Status = bad.StatusCode,
+                Detail = bad.Message,
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Type = Problems.TypeBase + "internal-error",
+                Title = "Internal error",
+                Status = StatusCodes.Status500InternalServerError,
+                Detail = "The service failed to handle this request; nothing was changed. The trace id identifies it in the logs.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static bool IsUniqueViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+public sealed class PostgresHealthCheck(NpgsqlDataSource database) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = database.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("PostgreSQL answers");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("PostgreSQL does not answer: " + e.Message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using JasperFx;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
+using OvopQuality.Api.Certification;
+using OvopQuality.Api.Certification.Reading;
+using OvopQuality.Api.Labels;
+using OvopQuality.Api.Labels.Verifying;
+using OvopQuality.Api.Producers;
+using OvopQuality.Api.Standards;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Infrastructure;
+
+public static class PersistenceConfiguration
+{
+    /// <summary>
+    /// Marten as the event store and document database, in its own schema, with every projection
+    /// inline (each command's transaction updates the read models its caller reads next).
+    /// </summary>
+    public static IServiceCollection AddOvopPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Ovop");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings:Ovop (environment ConnectionStrings__Ovop), or start the service with deploy/run.sh, which runs a local PostgreSQL.");
+        }
+
+        var database = new NpgsqlDataSourceBuilder(connectionString).Build();
+        services.AddSingleton(database);
+        services.AddSingleton<LabelLookup>();
+
+        services.AddMarten(opts =>
+            {
+                opts.DatabaseSchemaName = Identifiers.Schema;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
+
+                opts.Projections.Snapshot<Producer>(SnapshotLifecycle.Inline);
+                opts.Projections.Snapshot<Standard>(SnapshotLifecycle.Inline);
+                opts.Projections.Snapshot<CertificationFile>(SnapshotLifecycle.Inline);
+                opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add(new LabelRegistry(), ProjectionLifecycle.Inline);
+                opts.Projections.UseIdentityMapForAggregates = true;
+
+                opts.Schema.For<Producer>().UniqueIndex(p => p.TaxId).Index(p => p.Number);
+                opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
+                opts.Schema.For<CertificationFileView>().Index(f => f.ProducerId).GinIndexJsonData();
+
+                opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
+                opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace OvopQuality.Api.Infrastructure;
+
+/// <summary>
+/// The one error shape of the API: RFC 9457 problem details with a stable <c>type</c> per rule,
+/// so clients can branch on the rule rather than on the wording of <c>detail</c>.
+/// </summary>
+public static class Problems
+{
+    public const string TypeBase = "https://ovop.tj/problems/";
+
+    public static ProblemDetails Invalid(IDictionary<string, string[]> errors) =>
+        new ValidationProblemDetails(errors)
+        {
+            Type = TypeBase + "invalid-input",
+            Title = "The request is not valid",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "One or more fields are missing or invalid: " + string.Join(", ", errors.Keys) + ".",
+        };
+
+    /// <summary>An illegal transition or a rule of the certification process that forbids the command.</summary>
+    public static ProblemDetails Conflict(string rule, string detail) =>
+        new()
+        {
+            Type = TypeBase + rule,
+            Title = Titleize(rule),
+            Status = StatusCodes.Status409Conflict,
+            Detail = detail,
+        };
+
+    public static ProblemDetails NotFound(string what, string detail) =>
+        new()
+        {
+            Type = TypeBase + what + "-not-found",
+            Title = Titleize(what) + " not found",
+            Status = StatusCodes.Status404NotFound,
+            Detail = detail,
+        };
+
+    public static ProblemDetails StaleVersion(string detail) =>
+        Conflict("stale-version", detail);
+
+    private static string Titleize(string slug)
+    {
+        var words = slug.Replace('-', ' ');
+        return char.ToUpperInvariant(words[0]) + words[1..];
+    }
+}

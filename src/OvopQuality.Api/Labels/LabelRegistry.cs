@@ -1,0 +1,35 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace OvopQuality.Api.Labels;
+
+/// <summary>
+/// Every label ever issued, one row per code in a plain table keyed by the code. A batch of
+/// 100,000 labels is one event and one INSERT ... SELECT unnest(...), in the same transaction as
+/// the command that issued it, so a label verifies the moment its batch is issued.
+/// </summary>
+public sealed partial class LabelRegistry : EventProjection
+{
+    public static readonly DbObjectName TableName = new PostgresqlObjectName(Infrastructure.Identifiers.Schema, "labels", SchemaUtils.IdentifierUsage.General);
+
+    public static Table Table()
+    {
+        var table = new Table(TableName);
+        table.AddColumn<string>("code").AsPrimaryKey();
+        table.AddColumn<Guid>("file_id").NotNull();
+        table.AddColumn<Guid>("batch_id").NotNull();
+        table.AddColumn<string>("lot").NotNull();
+        table.AddColumn<DateTimeOffset>("issued_at").NotNull();
+        table.Indexes.Add(new IndexDefinition("idx_labels_batch") { Columns = ["batch_id"] });
+        return table;
+    }
+
+    public void Project(Certification.LabelsIssued e, IDocumentOperations operations) =>
+        operations.QueueSqlCommand(
+            $"insert into {TableName.QualifiedName} (code, file_id, batch_id, lot, issued_at) select unnest(?), ?, ?, ?, ?",
+            e.Codes.ToArray(), e.FileId, e.BatchId, e.Lot, e.IssuedAt);
+}

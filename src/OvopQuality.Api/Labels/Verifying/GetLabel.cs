@@ -1,0 +1,111 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using OvopQuality.Api.Certification;
+using OvopQuality.Api.Certification.Labelling;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+
+namespace OvopQuality.Api.Labels.Verifying;
+
+public sealed record LabelAnswer(
+    string Code,
+    string DisplayCode,
+    LabelStatus Status,
+    string Reason,
+    DateTimeOffset AsOf,
+    string? CertificateNumber,
+    string ProducerNumber,
+    LocalizedText ProducerName,
+    LocalizedText ProductName,
+    string StandardCode,
+    int StandardVersion,
+    LocalizedText StandardTitle,
+    int? Stars,
+    DateOnly? ValidFrom,
+    DateOnly? ValidUntil,
+    string Lot,
+    DateTimeOffset IssuedAt);
+
+/// <summary>Finds a label and the public certificate it belongs to in one round trip.</summary>
+public sealed class LabelLookup
+{
+    private readonly NpgsqlDataSource _database;
+    private readonly ISerializer _serializer;
+    private readonly string _sql;
+
+    public LabelLookup(NpgsqlDataSource database, IDocumentStore store)
+    {
+        _database = database;
+        _serializer = store.Options.Serializer();
+        var certificates = ((Marten.IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
+        _sql = $"select l.lot, l.issued_at, c.data from {LabelRegistry.TableName.QualifiedName} l join {certificates} c on c.id = l.file_id where l.code = $1";
+    }
+
+    public async Task<(PublicCertificate Certificate, string Lot, DateTimeOffset IssuedAt)?> FindAsync(string canonicalCode, CancellationToken ct)
+    {
+        await using var command = _database.CreateCommand(_sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var lot = reader.GetString(0);
+        var issuedAt = reader.GetFieldValue<DateTimeOffset>(1);
+        await using var json = await reader.GetStreamAsync(2, ct);
+        var certificate = _serializer.FromJson<PublicCertificate>(json);
+        return (certificate, lot, issuedAt);
+    }
+}
+
+public static class GetLabelEndpoint
+{
+    /// <summary>
+    /// Verifies a label for anyone, without signing in: its status with the reason, the certificate,
+    /// product, producer, standard and stars, as of now. An unknown code is a 404 problem.
+    /// </summary>
+    [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
+    [Tags("Labels")]
+    public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(string code, LabelLookup labels, TimeProvider clock, CancellationToken ct)
+    {
+        var canonical = LabelCode.Normalize(code);
+        if (canonical is null)
+        {
+            return Unknown("is not a label code: a code has 17 letters and digits, e.g. 7K2M-9QXA-4HPD-T8WN-3");
+        }
+
+        if (!LabelCode.HasValidCheck(canonical))
+        {
+            return Unknown("does not pass its check character: a character may be mistyped");
+        }
+
+        var found = await labels.FindAsync(canonical, ct);
+        if (found is not { } label)
+        {
+            return Unknown("was never issued by OVOP Tajikistan: the product may not be genuine");
+        }
+
+        var now = clock.GetUtcNow();
+        var (status, reason) = Judge(label.Certificate, DateOnly.FromDateTime(now.UtcDateTime));
+        var c = label.Certificate;
+        return TypedResults.Ok(new LabelAnswer(
+            canonical, LabelCode.Display(canonical), status, reason, now, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
+            c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, label.Lot, label.IssuedAt));
+
+        ProblemHttpResult Unknown(string why) =>
+            TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));
+    }
+
+    /// <summary>The status a label has on a day, from its certificate.</summary>
+    public static (LabelStatus Status, string Reason) Judge(PublicCertificate certificate, DateOnly day) =>
+        certificate switch
+        {
+            { Status: not CertificationStatus.Certified } => (LabelStatus.Unknown, "The certificate of this label is not in force."),
+            { ValidUntil: { } until } when day > until => (LabelStatus.Expired, $"Certificate {certificate.CertificateNumber} expired after {until:yyyy-MM-dd}."),
+            { ValidFrom: { } from } when day < from => (LabelStatus.NotYetValid, $"Certificate {certificate.CertificateNumber} is valid from {from:yyyy-MM-dd}."),
+            _ => (LabelStatus.Valid, $"Certificate {certificate.CertificateNumber} is in force until {certificate.ValidUntil:yyyy-MM-dd}."),
+        };
+}

@@ -1,0 +1,93 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Certification;
+using OvopQuality.Api.Certification.Reading;
+using OvopQuality.Api.Infrastructure;
+using Wolverine.Http;
+
+namespace OvopQuality.Api.Producers.Reading;
+
+public static class GetProducerEndpoint
+{
+    /// <summary>A producer with its products and current details.</summary>
+    [WolverineGet("/api/producers/{producerId}", OperationId = "GetProducer")]
+    [Tags("Producers")]
+    public static async Task<Results<Ok<Producer>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    {
+        var producer = await session.LoadAsync<Producer>(producerId, ct);
+        return producer is null ? ProducerNotFound(producerId) : TypedResults.Ok(producer);
+    }
+
+    internal static ProblemHttpResult ProducerNotFound(Guid producerId) =>
+        TypedResults.Problem(Problems.NotFound("producer", $"There is no producer {producerId}."));
+}
+
+public static class FindProducersEndpoint
+{
+    /// <summary>Producers, by tax id or producer number when given, in order of registration.</summary>
+    [WolverineGet("/api/producers", OperationId = "FindProducers")]
+    [Tags("Producers")]
+    public static async Task<IReadOnlyList<Producer>> Get(string? taxId, string? number, IQuerySession session, CancellationToken ct)
+    {
+        var query = session.Query<Producer>().AsQueryable();
+        if (!string.IsNullOrWhiteSpace(taxId))
+        {
+            query = query.Where(p => p.TaxId == taxId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(number))
+        {
+            query = query.Where(p => p.Number == number);
+        }
+
+        return await query.OrderBy(p => p.Number).Take(500).ToListAsync(ct);
+    }
+}
+
+public static class GetProducerHistoryEndpoint
+{
+    /// <summary>Every recorded change of the producer: registration, corrections, products.</summary>
+    [WolverineGet("/api/producers/{producerId}/events", OperationId = "GetProducerHistory")]
+    [Tags("Producers")]
+    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    {
+        var history = await EventHistory.ReadAsync(session, producerId, ct);
+        return history.Count == 0 ? GetProducerEndpoint.ProducerNotFound(producerId) : TypedResults.Ok(history);
+    }
+}
+
+public sealed record ProducerCertification(
+    Guid FileId,
+    CertificationStatus Status,
+    Guid ProductId,
+    LocalizedText ProductName,
+    string StandardCode,
+    int StandardVersion,
+    string? CertificateNumber,
+    int? Stars,
+    DateOnly? ValidUntil,
+    DateTimeOffset SubmittedAt,
+    long Version);
+
+public static class GetProducerCertificationsEndpoint
+{
+    /// <summary>A producer's certification files and where each stands.</summary>
+    [WolverineGet("/api/producers/{producerId}/certifications", OperationId = "GetProducerCertifications")]
+    [Tags("Producers")]
+    public static async Task<Results<Ok<IReadOnlyList<ProducerCertification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    {
+        if (await session.LoadAsync<Producer>(producerId, ct) is null)
+        {
+            return GetProducerEndpoint.ProducerNotFound(producerId);
+        }
+
+        var files = await session.Query<CertificationFileView>()
+            .Where(f => f.ProducerId == producerId)
+            .OrderByDescending(f => f.SubmittedAt)
+            .ToListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<ProducerCertification>>([.. files.Select(f => new ProducerCertification(
+            f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.Certificate?.Number,
+            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))]);
+    }
+}
