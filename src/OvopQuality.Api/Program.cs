@@ -23,6 +23,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit(app.Configuration);
 app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapWolverineEndpoints();

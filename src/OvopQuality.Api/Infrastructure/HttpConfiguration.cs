@@ -24,6 +24,39 @@ public static class HttpConfiguration
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
+    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Ovop:MaxRequestBodyBytes") ?? 1_048_576;
+
+    /// <summary>
+    /// Refuses a declared body over the limit before anything reads it, with a 413 problem. Kestrel
+    /// enforces the same limit on bodies of unknown length as they stream in.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        var limit = MaxRequestBodyBytes(configuration);
+        return app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > limit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Type = Problems.TypeBase + "body-too-large",
+                        Title = "Request body too large",
+                        Status = StatusCodes.Status413PayloadTooLarge,
+                        Detail = $"The body has {context.Request.ContentLength} bytes; the service accepts at most {limit}.",
+                    },
+                });
+                return;
+            }
+
+            await next(context);
+        });
+    }
+
     public static IServiceCollection AddOvopHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
@@ -33,7 +66,7 @@ public static class HttpConfiguration
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        var maxBody = configuration.GetValue<long?>("Ovop:MaxRequestBodyBytes") ?? 1_048_576;
+        var maxBody = MaxRequestBodyBytes(configuration);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
         return services;

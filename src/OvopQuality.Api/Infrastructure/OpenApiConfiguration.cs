@@ -42,10 +42,17 @@ public static class OpenApiConfiguration
             var description = context.Description;
             var isCommand = !string.Equals(description.HttpMethod, "GET", StringComparison.OrdinalIgnoreCase);
             var hasRouteValues = description.ParameterDescriptions.Any(p => p.Source.Id == "Path");
-            var schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
+            var problem = await Component(typeof(ProblemDetails), nameof(ProblemDetails));
+            var invalid = await Component(typeof(HttpValidationProblemDetails), nameof(HttpValidationProblemDetails));
             operation.Responses ??= [];
 
-            void Add(int status, string text)
+            // Wolverine fills the description with the route's internal name; the summary says it better.
+            if (operation.Description?.Contains('_', StringComparison.Ordinal) == true && !operation.Description.Contains(' ', StringComparison.Ordinal))
+            {
+                operation.Description = null;
+            }
+
+            void Add(int status, string text, IOpenApiSchema schema)
             {
                 var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 operation.Responses[key] = new OpenApiResponse
@@ -57,17 +64,31 @@ public static class OpenApiConfiguration
 
             if (isCommand || hasRouteValues)
             {
-                Add(StatusCodes.Status400BadRequest, "The request is malformed or a field is invalid; the problem names the field.");
+                Add(StatusCodes.Status400BadRequest, "The request is malformed or a field is invalid; the problem names the field.", invalid);
             }
 
             if (hasRouteValues)
             {
-                Add(StatusCodes.Status404NotFound, "Nothing is known by that identifier.");
+                Add(StatusCodes.Status404NotFound, "Nothing is known by that identifier.", problem);
             }
 
             if (isCommand)
             {
-                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now.");
+                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now.", problem);
+                Add(StatusCodes.Status413PayloadTooLarge, "The body is larger than the service accepts.", problem);
+            }
+
+            async Task<IOpenApiSchema> Component(Type type, string name)
+            {
+                var document = context.Document!;
+                document.Components ??= new OpenApiComponents();
+                document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                if (!document.Components.Schemas.ContainsKey(name))
+                {
+                    document.Components.Schemas[name] = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+                }
+
+                return new OpenApiSchemaReference(name, document);
             }
         }
     }

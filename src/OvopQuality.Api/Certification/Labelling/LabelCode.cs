@@ -4,8 +4,8 @@ namespace OvopQuality.Api.Certification.Labelling;
 
 /// <summary>
 /// Label codes: 16 random Crockford base-32 characters (80 bits from a cryptographic generator, so
-/// codes can be neither guessed nor enumerated) and a Luhn mod 32 check character that catches a
-/// mistyped character or two swapped neighbours. Read without regard to case, spaces or hyphens,
+/// codes can be neither guessed nor enumerated) and a check character (Damm) that catches any one
+/// mistyped character and any two swapped neighbours. Read without regard to case, spaces or hyphens,
 /// and with Crockford's aliases (O for 0, I and L for 1).
 /// </summary>
 public static class LabelCode
@@ -74,19 +74,26 @@ public static class LabelCode
     public static string Display(string canonical) =>
         string.Join('-', canonical[..4], canonical[4..8], canonical[8..12], canonical[12..16], canonical[16..]);
 
-    /// <summary>Luhn mod N over the base-32 alphabet.</summary>
+    /// <summary>
+    /// The Damm algorithm over the 32 symbols, with the quasigroup x * y = 2x + y in GF(32): totally
+    /// anti-symmetric, so every single substitution and every swap of two neighbours changes the
+    /// check (Luhn mod 32 misses the swap of 0 and Z).
+    /// </summary>
     private static char CheckCharacter(ReadOnlySpan<char> payload)
     {
-        const int n = 32;
-        var factor = 2;
-        var sum = 0;
-        for (var i = payload.Length - 1; i >= 0; i--)
+        var interim = 0;
+        foreach (var c in payload)
         {
-            var addend = factor * Alphabet.IndexOf(payload[i], StringComparison.Ordinal);
-            factor = factor == 2 ? 1 : 2;
-            sum += (addend / n) + (addend % n);
+            interim = TimesTwo(interim) ^ Alphabet.IndexOf(c, StringComparison.Ordinal);
         }
 
-        return Alphabet[(n - (sum % n)) % n];
+        return Alphabet[TimesTwo(interim)];
+    }
+
+    /// <summary>Multiplication by x in GF(2^5) modulo the primitive polynomial x^5 + x^2 + 1.</summary>
+    private static int TimesTwo(int value)
+    {
+        var shifted = value << 1;
+        return (shifted & 0b100000) != 0 ? shifted ^ 0b100101 : shifted;
     }
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds OvopQuality and runs every test against a throw-away PostgreSQL cluster, then prints
+# "N passed, N failed, N skipped" on a line of its own. Exits non-zero on any failure or when no
+# test ran. Extra arguments go to the test runner (e.g. --filter-method "*Label*").
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+# shellcheck source=deploy/dotnet-env.sh
+source "$here/dotnet-env.sh"
+
+free_port() {
+  local port
+  for port in $(seq 55432 55532); do
+    if ! (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+scratch=$(mktemp -d /tmp/ovop-test.XXXXXX)
+chmod 755 "$scratch"
+export OVOP_PG_DATA="$scratch/postgres"
+export OVOP_PG_PORT=$(free_port) || { echo "no free port between 55432 and 55532" >&2; exit 1; }
+export OVOP_PG_MODE=throwaway
+
+cleanup() {
+  "$here/postgres.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+ConnectionStrings__Ovop=$("$here/postgres.sh" start)
+export ConnectionStrings__Ovop
+
+dotnet build OvopQuality.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+# The tests' own assertions say what failed; framework chatter at Information level would bury them.
+export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+
+results="$scratch/test-output.txt"
+set +e
+dotnet test --solution OvopQuality.sln -c Release --no-build --minimum-expected-tests 1 "$@" 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+
+# Microsoft.Testing.Platform closes each test module with "total: N / failed: N / succeeded: N / skipped: N".
+sum() { grep -oP "^\s*$1:\s*\K[0-9]+" "$results" | awk '{s+=$1} END {print s+0}'; }
+total=$(sum total); failed=$(sum failed); passed=$(sum succeeded); skipped=$(sum skipped)
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then
+  [ "$total" -eq 0 ] && echo "no test ran" >&2
+  exit 1
+fi

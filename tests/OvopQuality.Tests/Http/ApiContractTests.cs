@@ -1,0 +1,99 @@
+using System.Net;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Http;
+
+/// <summary>Bad input never yields a 500 or a stack trace, and never changes what is stored.</summary>
+public class ApiContractTests(AppFixture app) : CertificationTest(app)
+{
+    [Theory]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": ", "Invalid JSON")]
+    [InlineData("not json at all", "Invalid JSON")]
+    [InlineData("{\"expectedVersion\": \"four\", \"lot\": \"L1\", \"quantity\": 1}", "expectedVersion")]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\", \"quantity\": 1.5}", "quantity")]
+    [InlineData("{\"expectedVersion\": 4, \"quantity\": 1}", "lot")]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": null, \"quantity\": 1}", "lot")]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\", \"quantity\": 1, \"price\": 3}", "price")]
+    [InlineData("[]", "Invalid JSON")]
+    public async Task Malformed_bodies_get_a_400_problem_and_change_nothing(string body, string named)
+    {
+        var fileId = await ACertifiedFile();
+
+        var reply = await PostRaw($"/api/certifications/{fileId}/labels", body);
+
+        reply.Is(HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", reply.MediaType);
+        Assert.Contains(named, reply.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(4, (await File(fileId))["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_unknown_enum_value_is_a_400_problem_naming_the_field()
+    {
+        var body = """
+            {"legalName":{"tg":"a","ru":"b","en":"c"},"taxId":"123456789",
+             "address":{"region":"atlantis","district":"x","village":"y"},"contact":{"person":"p","phone":"1"}}
+            """;
+
+        (await PostRaw("/api/producers", body)).IsInvalid("region");
+    }
+
+    [Fact]
+    public async Task Every_invalid_field_is_named_at_once()
+    {
+        var reply = (await PostRaw("/api/producers", """
+            {"legalName":{"tg":"","ru":"b","en":"c"},"taxId":"12",
+             "address":{"region":"sughd","district":"","village":"y"},"contact":{"person":"p","phone":"call me","email":"nope"}}
+            """)).IsProblem(HttpStatusCode.BadRequest, "invalid-input");
+
+        var errors = reply.Json["errors"]!.AsObject().Select(e => e.Key).ToList();
+        Assert.Equal(["legalName.tg", "address.district", "contact.phone", "contact.email", "taxId"], errors);
+    }
+
+    [Fact]
+    public async Task A_huge_body_is_refused_with_a_413_problem()
+    {
+        var fileId = await ACertifiedFile();
+        var huge = "{\"expectedVersion\":4,\"lot\":\"" + new string('x', 2_000_000) + "\",\"quantity\":1}";
+
+        var reply = await PostRaw($"/api/certifications/{fileId}/labels", huge);
+
+        reply.IsProblem(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+        Assert.Equal(4, (await File(fileId))["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_command_on_a_stale_version_is_a_409_problem_and_stores_nothing()
+    {
+        var fileId = await ACertifiedFile();
+        (await IssueLabels(fileId, 4, 5)).Is(HttpStatusCode.Created);
+
+        var reply = (await IssueLabels(fileId, 4, 5)).IsProblem(HttpStatusCode.Conflict, "stale-version");
+
+        Assert.Contains("version 5", reply.Body, StringComparison.Ordinal);
+        Assert.Equal(5, (await File(fileId))["labelsIssued"]!.GetValue<int>());
+        Assert.Equal(5, (await Get($"/api/certifications/{fileId}/events")).Json.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_on_one_version_get_one_success_and_409s_never_a_lost_update()
+    {
+        var fileId = await ACertifiedFile();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => IssueLabels(fileId, 4, 10)));
+
+        Assert.Single(replies, r => r.Status == HttpStatusCode.Created);
+        Assert.All(replies.Where(r => r.Status != HttpStatusCode.Created), r => r.IsProblem(HttpStatusCode.Conflict, "stale-version"));
+        var file = await File(fileId);
+        Assert.Equal(10, file["labelsIssued"]!.GetValue<int>());
+        Assert.Equal(5, file["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_a_404_problem()
+    {
+        var reply = (await Get("/api/nothing-here")).Is(HttpStatusCode.NotFound);
+
+        Assert.Equal("application/problem+json", reply.MediaType);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Http;
+
+public class ServiceTests(AppFixture app) : CertificationTest(app)
+{
+    [Fact]
+    public async Task The_openapi_document_lists_every_endpoint_of_the_running_app()
+    {
+        var document = (await Get("/openapi/v1.json")).Is(HttpStatusCode.OK).Json;
+        Assert.StartsWith("3.1", document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+        var paths = document["paths"]!.AsObject();
+
+        var endpoints = App.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
+                .Select(m => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'), Method: m.ToLowerInvariant())))
+            .ToList();
+
+        Assert.True(endpoints.Count >= 18, $"only {endpoints.Count} endpoints found");
+        foreach (var (path, method) in endpoints)
+        {
+            var operation = paths[path]?[method];
+            Assert.True(operation is not null, $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");
+            if (method == "post")
+            {
+                Assert.NotNull(operation!["requestBody"]);
+                Assert.NotNull(operation["responses"]!["400"]);
+                Assert.NotNull(operation["responses"]!["409"]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_enums_as_strings_and_errors_as_problem_details()
+    {
+        var document = (await Get("/openapi/v1.json")).Json;
+
+        var region = document["components"]!["schemas"]!["Region"]!;
+        Assert.Contains("sughd", region["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        var conflict = document["paths"]!["/api/certifications/{fileId}/labels"]!["post"]!["responses"]!["409"]!;
+        Assert.Equal("#/components/schemas/ProblemDetails", conflict["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_api_reference_is_browsable()
+    {
+        var reply = (await Get("/docs/")).Is(HttpStatusCode.OK);
+
+        Assert.Contains("<html", reply.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Health_says_the_service_lives_and_is_ready_with_its_database()
+    {
+        Assert.Equal("Healthy", (await Get("/health/live")).Is(HttpStatusCode.OK).Body);
+        Assert.Equal("Healthy", (await Get("/health/ready")).Is(HttpStatusCode.OK).Body);
+    }
+}
