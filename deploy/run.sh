@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs the OvopQuality service on http://127.0.0.1:5080 (or --port N).
+#
+#   ./deploy/run.sh [--demo] [--port N]
+#
+# Without OVOP_DB (a Npgsql connection string) it starts a local PostgreSQL whose data is kept in
+# .data/postgres between runs (deploy/postgres.sh; stop it with `deploy/postgres.sh stop`).
+# --demo loads demo producers and their certification histories through the API's own commands
+# before handing over; a second --demo adds nothing twice. Ctrl-C stops the service.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+# shellcheck source=deploy/dotnet-env.sh
+source "$here/dotnet-env.sh"
+
+port=${OVOP_PORT:-5080}
+demo=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --demo) demo=true ;;
+    --port) port=${2:?--port needs a number}; shift ;;
+    --port=*) port=${1#--port=} ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$port" =~ ^[0-9]+$ ]] || { echo "run.sh: --port needs a number, not '$port'" >&2; exit 2; }
+
+if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+  echo "run.sh: port $port on 127.0.0.1 is taken by another program: choose another with --port" >&2
+  exit 1
+fi
+
+if [ -n "${OVOP_DB:-}" ]; then
+  ConnectionStrings__Ovop=$OVOP_DB
+  echo "run.sh: using the database named by OVOP_DB"
+else
+  ConnectionStrings__Ovop=$(OVOP_PG_MODE=durable "$here/postgres.sh" start)
+fi
+export ConnectionStrings__Ovop
+
+echo "run.sh: building"
+dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+$demo && dotnet build src/OvopQuality.Demo -c Release -nologo -v quiet -clp:ErrorsOnly
+
+url="http://127.0.0.1:$port"
+ready() {
+  # Plain bash, so a machine without curl can run the service.
+  local status
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  read -r _ status _ <&3 || true
+  exec 3<&- 3>&-
+  [ "$status" = 200 ]
+}
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
+bin=$root/src/OvopQuality.Api/bin/Release/net10.0
+dotnet "$bin/OvopQuality.Api.dll" --urls "$url" --contentRoot "$bin" &
+api=$!
+trap 'kill "$api" 2>/dev/null || true; wait "$api" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+
+printf 'run.sh: waiting for the service'
+for _ in $(seq 1 120); do
+  if ! kill -0 "$api" 2>/dev/null; then
+    echo; echo "run.sh: the service stopped during start-up; its output is above" >&2
+    exit 1
+  fi
+  if ready; then
+    break
+  fi
+  printf '.'
+  sleep 1
+done
+echo
+ready || { echo "run.sh: the service did not become ready in 120 s" >&2; exit 1; }
+
+if $demo; then
+  dotnet src/OvopQuality.Demo/bin/Release/net10.0/OvopQuality.Demo.dll --url "$url"
+fi
+
+cat <<TXT
+
+OvopQuality is running (process $api):
+  API             $url/api/standards
+  OpenAPI         $url/openapi/v1.json
+  API reference   $url/docs/
+  Health          $url/health/ready
+Ctrl-C stops the service; the database keeps running until: deploy/postgres.sh stop
+
+TXT
+wait "$api"
