@@ -1,1 +1,105 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using System.Globalization;
+using OvopQuality.Bench;
+
+// Measures OvopQuality over HTTP against the PostgreSQL limit measured in the same run.
+// See README.md beside this file; bench.sh sets up the service and the scratch databases.
+var options = BenchOptions.Parse(args);
+var report = new Report();
+using var http = Load.Client(options.Url, connections: 64);
+var api = new BenchApi(http);
+
+Console.WriteLine($"bench: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, service {options.Url}, {Environment.ProcessorCount} cores");
+
+if (options.BaselineScript is { } script)
+{
+    Console.WriteLine("bench: measuring the PostgreSQL limit (shared baseline, pgbench)");
+    foreach (var line in await Baseline.RunAsync(script, options.BaselineSeconds, [.. options.CommandClients, options.LookupConnections]))
+    {
+        report.Baseline[(line.Workload, line.Clients)] = line.Tps;
+        Console.WriteLine($"  {line.Workload,-8} clients={line.Clients,-3} tps={line.Tps.ToString("F0", CultureInfo.InvariantCulture)}");
+    }
+}
+
+Console.WriteLine($"bench: preparing {options.CommandsPerLevel} scheduled inspections for each of {options.CommandClients.Count} concurrency levels");
+var producer = await api.ProducerAsync();
+foreach (var clients in options.CommandClients)
+{
+    var work = await Setup.ScheduledInspectionsAsync(api, producer, options.CommandsPerLevel, inspectionsPerFile: 4);
+    var result = await Load.RecordInspectionsAsync(api, work, clients);
+    report.Commands[clients] = result;
+    Console.WriteLine($"  record inspection  clients={clients,-3} {result}");
+}
+
+Console.WriteLine($"bench: issuing {options.Labels:N0} labels in one batch");
+var (codes, issueTime, verifiableAfter) = await Setup.LabelsAsync(api, producer, options.Labels);
+report.LabelIssue = (issueTime, verifiableAfter);
+Console.WriteLine($"  one command of {options.Labels:N0} labels: {issueTime.TotalSeconds:F2} s, last label verifiable {verifiableAfter.TotalSeconds:F2} s after the command started");
+
+var lookups = await Load.LookupsAsync(api, codes, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds));
+report.Lookups = lookups;
+Console.WriteLine($"  label lookup connections={options.LookupConnections} {lookups}");
+
+Console.WriteLine();
+Console.WriteLine(report.ToMarkdown(options));
+return 0;
+
+namespace OvopQuality.Bench
+{
+    public sealed record BenchOptions(
+        Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
+        int Labels, int LookupConnections, int LookupSeconds)
+    {
+        public static BenchOptions Parse(string[] args)
+        {
+            string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+            int Int(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+            return new BenchOptions(
+                new Uri(Arg("--url") ?? "http://127.0.0.1:5080"),
+                Arg("--baseline"),
+                Int("--baseline-seconds", 10),
+                (Arg("--clients") ?? "1,4,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
+                Int("--commands", 3000),
+                Int("--labels", 100_000),
+                Int("--connections", 32),
+                Int("--lookup-seconds", 10));
+        }
+    }
+
+    public static class Baseline
+    {
+        public sealed record Line(string Workload, int Clients, double Tps);
+
+        /// <summary>Runs the shared pgbench workloads; PG* environment variables name the scratch database.</summary>
+        public static async Task<IReadOnlyList<Line>> RunAsync(string script, int seconds, IEnumerable<int> clients)
+        {
+            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(script);
+            foreach (var c in clients.Distinct())
+            {
+                start.ArgumentList.Add(c.ToString(CultureInfo.InvariantCulture));
+            }
+
+            start.Environment["BASELINE_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture);
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"baseline failed ({process.ExitCode}): {errors}");
+            }
+
+            return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).OfType<Line>()];
+        }
+
+        private static Line? Parse(string line)
+        {
+            var parts = line.Split(' ');
+            string Value(string key) => parts.First(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
+            return parts.Length < 3 || !double.TryParse(Value("tps"), CultureInfo.InvariantCulture, out var tps)
+                ? null
+                : new Line(parts[0], int.Parse(Value("clients"), CultureInfo.InvariantCulture), tps);
+        }
+    }
+}

@@ -85,8 +85,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException =>
                 Problems.StaleVersion("The file changed since you read it: read it again and retry with its current version."),
-            _ when IsUniqueViolation(exception) =>
-                Problems.Conflict("already-exists", "Something with the same identity was stored at the same moment; read again and retry."),
+            _ when UniqueViolation(exception) is { } violation => violation.ConstraintName?.Contains("stream_and_version", StringComparison.Ordinal) == true
+                ? Problems.StaleVersion("Another command changed the same record at the same moment: read it again and retry.")
+                : Problems.Conflict("already-exists", "Something with the same identity was stored at the same moment; read again and retry."),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Type = Problems.TypeBase + (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "bad-request"),
@@ -113,17 +114,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static bool IsUniqueViolation(Exception exception)
+    private static PostgresException? UniqueViolation(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } violation)
             {
-                return true;
+                return violation;
             }
         }
 
-        return false;
+        return null;
     }
 }
 

@@ -28,8 +28,22 @@ public static class PersistenceConfiguration
                 "No database configured: set ConnectionStrings:Ovop (environment ConnectionStrings__Ovop), or start the service with deploy/run.sh, which runs a local PostgreSQL.");
         }
 
-        var database = new NpgsqlDataSourceBuilder(connectionString).Build();
+        // Statements repeat: let Npgsql prepare the most frequent ones on each connection.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 50;
+        }
+
+        var database = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
         services.AddSingleton(database);
+
+        // Label verification is many tiny independent reads: multiplexing packs concurrent ones into
+        // fewer round trips. Kept apart from the store's connections, which hold transactions.
+        services.AddSingleton(new VerificationDatabase(new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Multiplexing = true }.ConnectionString).Build()));
+        var certificateCache = new CertificateCache(configuration);
+        services.AddSingleton(certificateCache);
         services.AddSingleton<LabelLookup>();
 
         services.AddMarten(opts =>
@@ -48,11 +62,14 @@ public static class PersistenceConfiguration
                 opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add(new LabelRegistry(), ProjectionLifecycle.Inline);
+                opts.Projections.Add<ScheduledInspectionProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.UseIdentityMapForAggregates = true;
+                opts.Listeners.Add(certificateCache);
 
                 opts.Schema.For<Producer>().UniqueIndex(p => p.TaxId).Index(p => p.Number);
                 opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
-                opts.Schema.For<CertificationFileView>().Index(f => f.ProducerId).GinIndexJsonData();
+                opts.Schema.For<CertificationFileView>().Index(f => f.ProducerId);
+                opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
                 opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());

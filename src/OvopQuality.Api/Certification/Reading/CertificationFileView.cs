@@ -49,7 +49,6 @@ public sealed record CertificationFileView(
     NationalEvidence NationalEvidence,
     DateTimeOffset SubmittedAt,
     IReadOnlyList<InspectionView> Inspections,
-    IReadOnlyList<string> PendingInspectors,
     DecisionView? Decision,
     CertificateView? Certificate,
     int LabelsIssued,
@@ -67,7 +66,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         return new CertificationFileView(
             a.FileId, CertificationStatus.Applied, a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
             a.ProductId, a.ProductName, a.ProductCategory, a.Standard.Code, a.Standard.Version, a.Standard.Title,
-            a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], [], null, null, 0, [],
+            a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], null, null, 0, [],
             [new FileStep(e.Version, "ApplicationSubmitted", a.ProducerNumber, a.SubmittedAt)]);
     }
 
@@ -79,7 +78,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = CertificationStatus.InspectionScheduled,
             Inspections = inspections,
-            PendingInspectors = Pending(inspections),
             Steps = [.. view.Steps, new FileStep(e.Version, "InspectionScheduled", s.InspectorId, s.ScheduledAt)],
         };
     }
@@ -92,12 +90,10 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
                 ? i with { TookPlaceOn = r.TookPlaceOn, Results = r.Results, Findings = r.Findings, Points = r.Points, MaxPoints = r.MaxPoints, ScorePercent = r.ScorePercent, FailedMandatoryRequirements = r.FailedMandatoryRequirements }
                 : i)
             .ToList();
-        var pending = Pending(inspections);
         return view with
         {
-            Status = pending.Count > 0 ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Status = inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
             Inspections = inspections,
-            PendingInspectors = pending,
             Steps = [.. view.Steps, new FileStep(e.Version, "InspectionRecorded", r.InspectorId, r.RecordedAt)],
         };
     }
@@ -135,7 +131,4 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Steps = [.. view.Steps, new FileStep(e.Version, "LabelsIssued", null, l.IssuedAt)],
         };
     }
-
-    private static List<string> Pending(IEnumerable<InspectionView> inspections) =>
-        [.. inspections.Where(i => i.TookPlaceOn is null).Select(i => i.InspectorId).Distinct(StringComparer.OrdinalIgnoreCase)];
 }

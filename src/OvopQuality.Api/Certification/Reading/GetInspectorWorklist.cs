@@ -25,15 +25,15 @@ public static class GetInspectorWorklistEndpoint
     [Tags("Certification")]
     public static async Task<IReadOnlyList<ScheduledInspectionItem>> Get(string inspectorId, IQuerySession session, CancellationToken ct)
     {
-        var files = await session.Query<CertificationFileView>()
-            .Where(f => f.PendingInspectors.Contains(inspectorId))
+        var inspector = inspectorId.ToLowerInvariant();
+        var scheduled = await session.Query<ScheduledInspection>()
+            .Where(i => i.InspectorId == inspector)
+            .OrderBy(i => i.ScheduledFor)
             .ToListAsync(ct);
-        return [.. files
-            .SelectMany(f => f.Inspections
-                .Where(i => i.TookPlaceOn is null && string.Equals(i.InspectorId, inspectorId, StringComparison.OrdinalIgnoreCase))
-                .Select(i => new ScheduledInspectionItem(
-                    f.Id, i.InspectionId, i.ScheduledFor, f.ProducerNumber, f.ProducerName, f.ProducerAddress,
-                    f.ProductName, f.StandardCode, f.StandardVersion, f.Version)))
-            .OrderBy(i => i.ScheduledFor)];
+        var files = (await session.LoadManyAsync<CertificationFileView>(ct, scheduled.Select(i => i.FileId).Distinct()))
+            .ToDictionary(f => f.Id);
+        return [.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
+            f.Id, i.Id, i.ScheduledFor, f.ProducerNumber, f.ProducerName, f.ProducerAddress,
+            f.ProductName, f.StandardCode, f.StandardVersion, f.Version))];
     }
 }

@@ -1,7 +1,5 @@
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Labelling;
 using OvopQuality.Api.Infrastructure;
@@ -28,44 +26,12 @@ public sealed record LabelAnswer(
     string Lot,
     DateTimeOffset IssuedAt);
 
-/// <summary>Finds a label and the public certificate it belongs to in one round trip.</summary>
-public sealed class LabelLookup
-{
-    private readonly NpgsqlDataSource _database;
-    private readonly ISerializer _serializer;
-    private readonly string _sql;
-
-    public LabelLookup(NpgsqlDataSource database, IDocumentStore store)
-    {
-        _database = database;
-        _serializer = store.Options.Serializer();
-        var certificates = ((Marten.IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
-        _sql = $"select l.lot, l.issued_at, c.data from {LabelRegistry.TableName.QualifiedName} l join {certificates} c on c.id = l.file_id where l.code = $1";
-    }
-
-    public async Task<(PublicCertificate Certificate, string Lot, DateTimeOffset IssuedAt)?> FindAsync(string canonicalCode, CancellationToken ct)
-    {
-        await using var command = _database.CreateCommand(_sql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var lot = reader.GetString(0);
-        var issuedAt = reader.GetFieldValue<DateTimeOffset>(1);
-        await using var json = await reader.GetStreamAsync(2, ct);
-        var certificate = _serializer.FromJson<PublicCertificate>(json);
-        return (certificate, lot, issuedAt);
-    }
-}
-
 public static class GetLabelEndpoint
 {
     /// <summary>
     /// Verifies a label for anyone, without signing in: its status with the reason, the certificate,
-    /// product, producer, standard and stars, as of now. An unknown code is a 404 problem.
+    /// product, producer, standard and stars, and the instant the certificate's state was read
+    /// (asOf). An unknown code is a 404 problem.
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]
@@ -88,12 +54,12 @@ public static class GetLabelEndpoint
             return Unknown("was never issued by OVOP Tajikistan: the product may not be genuine");
         }
 
-        var now = clock.GetUtcNow();
-        var (status, reason) = Judge(label.Certificate, DateOnly.FromDateTime(now.UtcDateTime));
-        var c = label.Certificate;
+        var (issue, snapshot) = label;
+        var (status, reason) = Judge(snapshot.Certificate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var c = snapshot.Certificate;
         return TypedResults.Ok(new LabelAnswer(
-            canonical, LabelCode.Display(canonical), status, reason, now, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
-            c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, label.Lot, label.IssuedAt));
+            canonical, LabelCode.Display(canonical), status, reason, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
+            c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt));
 
         ProblemHttpResult Unknown(string why) =>
             TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));

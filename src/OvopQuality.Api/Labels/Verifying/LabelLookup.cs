@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Marten;
+using Marten.Services;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace OvopQuality.Api.Labels.Verifying;
+
+/// <summary>The connections label verification reads through.</summary>
+public sealed record VerificationDatabase(NpgsqlDataSource DataSource);
+
+/// <summary>Where and when a label was issued: fixed for ever once the batch is issued.</summary>
+public sealed record LabelIssue(Guid FileId, string Lot, DateTimeOffset IssuedAt);
+
+/// <summary>A certificate's public state and the instant it was read from the database.</summary>
+public sealed record CertificateSnapshot(PublicCertificate Certificate, DateTimeOffset ReadAt);
+
+/// <summary>
+/// The public state of certificates recently verified. A committed change to a file drops its entry
+/// at once (this is a Marten listener); other processes' changes age out within the time to live.
+/// </summary>
+public sealed class CertificateCache : DocumentSessionListenerBase
+{
+    private readonly ConcurrentDictionary<Guid, CertificateSnapshot> _entries = new();
+
+    public CertificateCache(IConfiguration configuration) =>
+        TimeToLive = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Verification:CertificateSeconds") ?? 2);
+
+    public TimeSpan TimeToLive { get; }
+
+    public CertificateSnapshot? Find(Guid fileId, DateTimeOffset now) =>
+        _entries.TryGetValue(fileId, out var cached) && now >= cached.ReadAt && now - cached.ReadAt < TimeToLive ? cached : null;
+
+    public void Remember(Guid fileId, CertificateSnapshot snapshot)
+    {
+        if (TimeToLive > TimeSpan.Zero)
+        {
+            _entries[fileId] = snapshot;
+        }
+    }
+
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        foreach (var stream in commit.GetStreams())
+        {
+            _entries.TryRemove(stream.Id, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Finds a label and the public certificate it belongs to: verification is the hottest read of the
+/// system. Where a label was issued never changes, so it is kept in memory (up to
+/// Ovop:Verification:CachedLabels codes); the certificate's state comes from the
+/// <see cref="CertificateCache"/>, and every answer carries the instant that state was read.
+/// </summary>
+public sealed class LabelLookup : IDisposable
+{
+    private readonly NpgsqlDataSource _database;
+    private readonly ISerializer _serializer;
+    private readonly TimeProvider _clock;
+    private readonly CertificateCache _certificates;
+    private readonly MemoryCache _labels;
+    private readonly string _labelSql;
+    private readonly string _certificateSql;
+
+    public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, IConfiguration configuration)
+    {
+        _database = database.DataSource;
+        _clock = clock;
+        _certificates = certificates;
+        _labels = new MemoryCache(new MemoryCacheOptions { SizeLimit = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000 });
+        _serializer = store.Options.Serializer();
+        var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
+        _labelSql = $"select l.file_id, l.lot, l.issued_at, c.data from {LabelRegistry.TableName.QualifiedName} l join {table} c on c.id = l.file_id where l.code = $1";
+        _certificateSql = $"select data from {table} where id = $1";
+    }
+
+    public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
+    {
+        if (_labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null)
+        {
+            return (known, _certificates.Find(known.FileId, _clock.GetUtcNow()) ?? await ReadCertificateAsync(known.FileId, ct));
+        }
+
+        var readAt = _clock.GetUtcNow();
+        await using var command = _database.CreateCommand(_labelSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+        var certificate = new CertificateSnapshot(await DeserializeAsync(reader, 3, ct), readAt);
+        _labels.Set(canonicalCode, label, new MemoryCacheEntryOptions { Size = 1 });
+        _certificates.Remember(label.FileId, certificate);
+        return (label, certificate);
+    }
+
+    private async Task<CertificateSnapshot> ReadCertificateAsync(Guid fileId, CancellationToken ct)
+    {
+        var readAt = _clock.GetUtcNow();
+        await using var command = _database.CreateCommand(_certificateSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = fileId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var snapshot = new CertificateSnapshot(await DeserializeAsync(reader, 0, ct), readAt);
+        _certificates.Remember(fileId, snapshot);
+        return snapshot;
+    }
+
+    private async Task<PublicCertificate> DeserializeAsync(NpgsqlDataReader reader, int column, CancellationToken ct)
+    {
+        await using var json = await reader.GetStreamAsync(column, ct);
+        return _serializer.FromJson<PublicCertificate>(json);
+    }
+
+    public void Dispose() => _labels.Dispose();
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OvopQuality.Bench;
+
+/// <summary>The few commands and reads the benchmark needs, over the service's public HTTP API.</summary>
+public sealed class BenchApi(HttpClient http)
+{
+    public const string Inspector = "inspector-bench";
+    public const string Officer = "officer-bench";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static int _products;
+
+    public HttpClient Http => http;
+
+    public async Task<JsonNode> PostAsync(string url, object body)
+    {
+        using var response = await http.PostAsJsonAsync(url, body, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!
+            : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}");
+    }
+
+    public async Task<Guid> ProducerAsync()
+    {
+        var taxId = Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (await PostAsync("/api/producers", new
+        {
+            legalName = new { tg = "Кооперативи санҷишӣ", ru = "Тестовый кооператив", en = "Benchmark Cooperative" },
+            taxId,
+            address = new { region = "sughd", district = "Isfara", village = "Chorkuh" },
+            contact = new { person = "Bench", phone = "+992 00 000 0000" },
+        }))["value"]!.GetValue<Guid>();
+    }
+
+    /// <summary>A new product of the producer and a file for it, applied for: the file is at version 1.</summary>
+    public async Task<Guid> ApplicationAsync(Guid producer, int annualUnits = 1000)
+    {
+        var n = Interlocked.Increment(ref _products);
+        var version = (await http.GetFromJsonAsync<JsonNode>($"/api/producers/{producer}"))!["version"]!.GetValue<long>();
+        Guid product;
+        while (true)
+        {
+            try
+            {
+                product = (await PostAsync($"/api/producers/{producer}/products", new
+                {
+                    expectedVersion = version,
+                    name = new { tg = $"Зардолу {n}", ru = $"Курага {n}", en = $"Apricots {n}" },
+                    category = "driedFruit",
+                    hsCode = "081310",
+                }))["value"]!.GetValue<Guid>();
+                break;
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("409", StringComparison.Ordinal))
+            {
+                // Setup runs in parallel on one producer stream: read its version again and retry.
+                version = (await http.GetFromJsonAsync<JsonNode>($"/api/producers/{producer}"))!["version"]!.GetValue<long>();
+            }
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        return (await PostAsync("/api/certifications", new
+        {
+            producerId = producer,
+            productId = product,
+            standardCode = "OVOP-DF",
+            declaredVolume = new { annualUnits, unit = "pack" },
+            nationalEvidence = new
+            {
+                certificateNumber = "TJ-ST-1", issuedBy = "Tajikstandard", validUntil = today.AddYears(1),
+                sanitaryConclusionNumber = "SES-1", sanitaryConclusionValidUntil = today.AddYears(1),
+            },
+        }))["value"]!.GetValue<Guid>();
+    }
+
+    public async Task<Guid> ScheduleAsync(Guid file, long expectedVersion) =>
+        (await PostAsync($"/api/certifications/{file}/inspections", new
+        {
+            expectedVersion, inspectorId = Inspector, scheduledFor = DateOnly.FromDateTime(DateTime.UtcNow),
+        }))["inspectionId"]!.GetValue<Guid>();
+
+    public static readonly object[] AllPassed =
+        [.. new[] { "DF-C1", "DF-C2", "DF-M1", "DF-M2", "DF-M3", "DF-Q1", "DF-Q2", "DF-Q3", "DF-Q4" }
+            .Select(code => (object)new { requirementCode = code, outcome = "passed", note = "Checked on site; records and samples seen." })];
+
+    public static object Inspection(long expectedVersion) => new
+    {
+        expectedVersion,
+        inspectorId = Inspector,
+        tookPlaceOn = DateOnly.FromDateTime(DateTime.UtcNow),
+        results = AllPassed,
+        findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing on the back label" } },
+    };
+}

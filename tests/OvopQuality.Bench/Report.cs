@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+
+namespace OvopQuality.Bench;
+
+/// <summary>The figures of one run, as the Markdown table the README carries.</summary>
+public sealed class Report
+{
+    public Dictionary<(string Workload, int Clients), double> Baseline { get; } = [];
+
+    public Dictionary<int, LoadResult> Commands { get; } = [];
+
+    public LoadResult? Lookups { get; set; }
+
+    public (TimeSpan Issue, TimeSpan Verifiable) LabelIssue { get; set; }
+
+    public string ToMarkdown(BenchOptions options)
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores (client, service and PostgreSQL on the same machine).");
+        md.AppendLine();
+        md.AppendLine("| workload | concurrency | OvopQuality | PostgreSQL limit (pgbench) | ratio | target |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (clients, result) in Commands.OrderBy(c => c.Key))
+        {
+            md.AppendLine(inv, $"| record an inspection (HTTP command) | {clients} | {result.PerSecond:F0}/s, p99 {result.P99Ms:F0} ms | {Limit("command", clients)} | {Ratio(result.PerSecond, "command", clients)} | ≥ 25 % |");
+        }
+
+        if (Lookups is { } lookups)
+        {
+            md.AppendLine(inv, $"| label lookup, {options.Labels:N0} labels issued | {options.LookupConnections} | {lookups.PerSecond:F0}/s, p50 {lookups.P50Ms:F1} ms, p99 {lookups.P99Ms:F1} ms | {Limit("verify", options.LookupConnections)} | {Ratio(lookups.PerSecond, "verify", options.LookupConnections)} | ≥ 50 % |");
+        }
+
+        md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | |");
+        return md.ToString();
+
+        string Limit(string workload, int clients) =>
+            Baseline.TryGetValue((workload, clients), out var tps) ? tps.ToString("F0", inv) + "/s" : "not measured";
+
+        string Ratio(double value, string workload, int clients) =>
+            Baseline.TryGetValue((workload, clients), out var tps) && tps > 0 ? (100 * value / tps).ToString("F0", inv) + " %" : "";
+    }
+}

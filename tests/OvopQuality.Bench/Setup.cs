@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace OvopQuality.Bench;
+
+/// <summary>A scheduled inspection waiting to be recorded, with the file version a client would hold.</summary>
+public sealed record ScheduledInspection(Guid File, Guid Inspection, long ExpectedVersion);
+
+public static class Setup
+{
+    /// <summary>
+    /// Files with a few scheduled inspections each, grouped so that one client records the
+    /// inspections of a file in order and clients never contend for one stream.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<ScheduledInspection>>> ScheduledInspectionsAsync(
+        BenchApi api, Guid producer, int count, int inspectionsPerFile)
+    {
+        var files = (count + inspectionsPerFile - 1) / inspectionsPerFile;
+        var result = new IReadOnlyList<ScheduledInspection>[files];
+        await Parallel.ForAsync(0, files, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var file = await api.ApplicationAsync(producer);
+            var scheduled = new List<Guid>();
+            for (var k = 0; k < inspectionsPerFile; k++)
+            {
+                scheduled.Add(await api.ScheduleAsync(file, 1 + k));
+            }
+
+            // After the schedules the file is at version 1 + n; each recording moves it on by one.
+            result[i] = [.. scheduled.Select((inspection, k) => new ScheduledInspection(file, inspection, 1 + inspectionsPerFile + k))];
+        });
+        return result;
+    }
+
+    /// <summary>Certifies a file for enough units and issues one batch; returns the codes, the command time and when the last code verified.</summary>
+    public static async Task<(IReadOnlyList<string> Codes, TimeSpan IssueTime, TimeSpan VerifiableAfter)> LabelsAsync(BenchApi api, Guid producer, int labels)
+    {
+        var file = await api.ApplicationAsync(producer, annualUnits: labels);
+        var inspection = await api.ScheduleAsync(file, 1);
+        await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2));
+        await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, officerId = BenchApi.Officer, scope = "Benchmark" });
+
+        var clock = Stopwatch.StartNew();
+        var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = 4, lot = "LOT-BENCH", quantity = labels });
+        var issueTime = clock.Elapsed;
+        var codes = issued["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        while (true)
+        {
+            using var response = await api.Http.GetAsync($"/api/labels/{codes[^1]}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return (codes, issueTime, clock.Elapsed);
+    }
+}

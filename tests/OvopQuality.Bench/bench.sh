@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the benchmark end to end: a scratch PostgreSQL cluster (durable settings), the service in
+# Release on a free port, the shared pgbench baseline in a scratch database of the same cluster,
+# then the HTTP measurements. Prints a Markdown table of figures and ratios.
+#   tests/OvopQuality.Bench/bench.sh [bench options, e.g. --commands 3000 --labels 100000]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+source deploy/dotnet-env.sh
+
+baseline=${OVOP_BASELINE:-$root/../shared/baseline/run.sh}
+[ -f "$baseline" ] || { echo "bench.sh: the shared baseline is missing at $baseline (set OVOP_BASELINE)" >&2; exit 1; }
+
+free_port() {
+  local port
+  for port in $(seq "$1" "$(( $1 + 100 ))"); do
+    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+scratch=$(mktemp -d /tmp/ovop-bench.XXXXXX)
+chmod 755 "$scratch"
+export OVOP_PG_DATA="$scratch/postgres" OVOP_PG_MODE=durable
+OVOP_PG_PORT=$(free_port 56432); export OVOP_PG_PORT
+api=""
+cleanup() {
+  [ -n "$api" ] && kill "$api" 2>/dev/null && wait "$api" 2>/dev/null
+  deploy/postgres.sh stop >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+ConnectionStrings__Ovop=$(deploy/postgres.sh start)
+export ConnectionStrings__Ovop
+password=$(cat "$OVOP_PG_DATA/ovop.password")
+PGPASSWORD=$password "$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | tail -1)/psql" -X -q -h 127.0.0.1 -p "$OVOP_PG_PORT" -U ovop -d ovop -c "create database baseline"
+
+dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build tests/OvopQuality.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+
+port=$(free_port 57080)
+bin=$root/src/OvopQuality.Api/bin/Release/net10.0
+Logging__LogLevel__Default=Warning dotnet "$bin/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" &
+api=$!
+for _ in $(seq 1 60); do
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
+  sleep 1
+done
+
+PGHOST=127.0.0.1 PGPORT=$OVOP_PG_PORT PGUSER=ovop PGPASSWORD=$password PGDATABASE=baseline \
+  dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" "$@"
