@@ -10,7 +10,7 @@ public sealed class BenchApi(HttpClient http)
     public const string Inspector = "inspector-bench";
     public const string Officer = "officer-bench";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static int _products;
+    private static int _taxIds = Random.Shared.Next(100_000_000, 900_000_000);
 
     public HttpClient Http => http;
 
@@ -25,7 +25,7 @@ public sealed class BenchApi(HttpClient http)
 
     public async Task<Guid> ProducerAsync()
     {
-        var taxId = Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var taxId = Interlocked.Increment(ref _taxIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return (await PostAsync("/api/producers", new
         {
             legalName = new { tg = "Кооперативи санҷишӣ", ru = "Тестовый кооператив", en = "Benchmark Cooperative" },
@@ -35,31 +35,17 @@ public sealed class BenchApi(HttpClient http)
         }))["value"]!.GetValue<Guid>();
     }
 
-    /// <summary>A new product of the producer and a file for it, applied for: the file is at version 1.</summary>
-    public async Task<Guid> ApplicationAsync(Guid producer, int annualUnits = 1000)
+    /// <summary>A new producer with one product and a file for it, applied for: the file is at version 1.</summary>
+    public async Task<Guid> ApplicationAsync(int annualUnits = 1000)
     {
-        var n = Interlocked.Increment(ref _products);
-        var version = (await http.GetFromJsonAsync<JsonNode>($"/api/producers/{producer}"))!["version"]!.GetValue<long>();
-        Guid product;
-        while (true)
+        var producer = await ProducerAsync();
+        var product = (await PostAsync($"/api/producers/{producer}/products", new
         {
-            try
-            {
-                product = (await PostAsync($"/api/producers/{producer}/products", new
-                {
-                    expectedVersion = version,
-                    name = new { tg = $"Зардолу {n}", ru = $"Курага {n}", en = $"Apricots {n}" },
-                    category = "driedFruit",
-                    hsCode = "081310",
-                }))["value"]!.GetValue<Guid>();
-                break;
-            }
-            catch (InvalidOperationException e) when (e.Message.Contains("409", StringComparison.Ordinal))
-            {
-                // Setup runs in parallel on one producer stream: read its version again and retry.
-                version = (await http.GetFromJsonAsync<JsonNode>($"/api/producers/{producer}"))!["version"]!.GetValue<long>();
-            }
-        }
+            expectedVersion = 1,
+            name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots" },
+            category = "driedFruit",
+            hsCode = "081310",
+        }))["value"]!.GetValue<Guid>();
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         return (await PostAsync("/api/certifications", new

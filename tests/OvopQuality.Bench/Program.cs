@@ -22,17 +22,16 @@ if (options.BaselineScript is { } script)
 }
 
 Console.WriteLine($"bench: preparing {options.CommandsPerLevel} scheduled inspections for each of {options.CommandClients.Count} concurrency levels");
-var producer = await api.ProducerAsync();
 foreach (var clients in options.CommandClients)
 {
-    var work = await Setup.ScheduledInspectionsAsync(api, producer, options.CommandsPerLevel, inspectionsPerFile: 4);
+    var work = await Setup.ScheduledInspectionsAsync(api, options.CommandsPerLevel, inspectionsPerFile: 4);
     var result = await Load.RecordInspectionsAsync(api, work, clients);
     report.Commands[clients] = result;
     Console.WriteLine($"  record inspection  clients={clients,-3} {result}");
 }
 
 Console.WriteLine($"bench: issuing {options.Labels:N0} labels in one batch");
-var (codes, issueTime, verifiableAfter) = await Setup.LabelsAsync(api, producer, options.Labels);
+var (codes, issueTime, verifiableAfter) = await Setup.LabelsAsync(api, options.Labels);
 report.LabelIssue = (issueTime, verifiableAfter);
 Console.WriteLine($"  one command of {options.Labels:N0} labels: {issueTime.TotalSeconds:F2} s, last label verifiable {verifiableAfter.TotalSeconds:F2} s after the command started");
 

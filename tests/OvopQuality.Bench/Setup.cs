@@ -14,13 +14,13 @@ public static class Setup
     /// inspections of a file in order and clients never contend for one stream.
     /// </summary>
     public static async Task<IReadOnlyList<IReadOnlyList<ScheduledInspection>>> ScheduledInspectionsAsync(
-        BenchApi api, Guid producer, int count, int inspectionsPerFile)
+        BenchApi api, int count, int inspectionsPerFile)
     {
         var files = (count + inspectionsPerFile - 1) / inspectionsPerFile;
         var result = new IReadOnlyList<ScheduledInspection>[files];
         await Parallel.ForAsync(0, files, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            var file = await api.ApplicationAsync(producer);
+            var file = await api.ApplicationAsync();
             var scheduled = new List<Guid>();
             for (var k = 0; k < inspectionsPerFile; k++)
             {
@@ -34,9 +34,9 @@ public static class Setup
     }
 
     /// <summary>Certifies a file for enough units and issues one batch; returns the codes, the command time and when the last code verified.</summary>
-    public static async Task<(IReadOnlyList<string> Codes, TimeSpan IssueTime, TimeSpan VerifiableAfter)> LabelsAsync(BenchApi api, Guid producer, int labels)
+    public static async Task<(IReadOnlyList<string> Codes, TimeSpan IssueTime, TimeSpan VerifiableAfter)> LabelsAsync(BenchApi api, int labels)
     {
-        var file = await api.ApplicationAsync(producer, annualUnits: labels);
+        var file = await api.ApplicationAsync(annualUnits: labels);
         var inspection = await api.ScheduleAsync(file, 1);
         await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2));
         await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, officerId = BenchApi.Officer, scope = "Benchmark" });
