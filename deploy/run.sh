@@ -7,6 +7,11 @@
 # .data/postgres between runs (deploy/postgres.sh; stop it with `deploy/postgres.sh stop`).
 # --demo loads demo producers and their certification histories through the API's own commands
 # before handing over; a second --demo adds nothing twice. Ctrl-C stops the service.
+#
+# Sign-in: with OVOP_AUTH_AUTHORITY (an OpenID Connect provider, e.g. a Keycloak realm URL) and
+# OVOP_AUTH_AUDIENCE the service runs in Production and trusts that provider only. Without them it
+# runs in Development with the built-in development issuer (key generated into .keys/) and prints
+# tokens for a demo user of each role (also saved to .keys/demo-tokens.txt).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +51,20 @@ echo "run.sh: building"
 dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 $demo && dotnet build src/OvopQuality.Demo -c Release -nologo -v quiet -clp:ErrorsOnly
 
+bin=$root/src/OvopQuality.Api/bin/Release/net10.0
+if [ -n "${OVOP_AUTH_AUTHORITY:-}" ]; then
+  export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
+  export Ovop__Auth__Authority=$OVOP_AUTH_AUTHORITY
+  export Ovop__Auth__Audience=${OVOP_AUTH_AUDIENCE:-ovopquality}
+  development_issuer=false
+else
+  export ASPNETCORE_ENVIRONMENT=Development
+  export Ovop__Auth__DevelopmentIssuer=true
+  export Ovop__Auth__DevelopmentKeyFile=$root/.keys/development-issuer.pem
+  development_issuer=true
+fi
+token() { dotnet "$bin/OvopQuality.Api.dll" token "$@"; }
+
 url="http://127.0.0.1:$port"
 ready() {
   # Plain bash, so a machine without curl can run the service.
@@ -56,8 +75,6 @@ ready() {
   exec 3<&- 3>&-
   [ "$status" = 200 ]
 }
-export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
-bin=$root/src/OvopQuality.Api/bin/Release/net10.0
 dotnet "$bin/OvopQuality.Api.dll" --urls "$url" --contentRoot "$bin" &
 api=$!
 trap 'kill "$api" 2>/dev/null || true; wait "$api" 2>/dev/null || true' EXIT
@@ -79,7 +96,31 @@ echo
 ready || { echo "run.sh: the service did not become ready in 120 s" >&2; exit 1; }
 
 if $demo; then
-  dotnet src/OvopQuality.Demo/bin/Release/net10.0/OvopQuality.Demo.dll --url "$url"
+  if ! $development_issuer; then
+    echo "run.sh: --demo signs in with the development issuer; it is not available with OVOP_AUTH_AUTHORITY" >&2
+  else
+    OVOP_DEMO_ADMIN_TOKEN=$(token --role administrator --sub admin-rahmonova --name "Malika Rahmonova") \
+    OVOP_DEMO_INSPECTOR_TOKEN=$(token --role inspector --sub inspector-nazarov --name "Firuz Nazarov") \
+    OVOP_DEMO_OFFICER_TOKEN=$(token --role certification-officer --sub officer-karimova --name "Dilnoza Karimova") \
+      dotnet src/OvopQuality.Demo/bin/Release/net10.0/OvopQuality.Demo.dll --url "$url"
+  fi
+fi
+
+if $development_issuer; then
+  tokens=$root/.keys/demo-tokens.txt
+  {
+    echo "# Development tokens (12 hours), one demo user per role. Use: curl -H \"Authorization: Bearer <token>\" ..."
+    echo "administrator          admin-rahmonova     $(token --role administrator --sub admin-rahmonova --name 'Malika Rahmonova')"
+    echo "certification-officer  officer-karimova    $(token --role certification-officer --sub officer-karimova --name 'Dilnoza Karimova')"
+    echo "inspector              inspector-nazarov   $(token --role inspector --sub inspector-nazarov --name 'Firuz Nazarov')"
+    echo "producer               TJ-P-000001         $(token --role producer --sub producer-isfara --name 'Isfara Apricot Cooperative' --producer TJ-P-000001)"
+    echo "exporter               exporter-silkroad   $(token --role exporter --sub exporter-silkroad --name 'Silk Road Export LLC')"
+    echo "ministry               ministry-analyst    $(token --role ministry --sub ministry-analyst --name 'Ministry of Economic Development')"
+  } > "$tokens"
+  chmod 600 "$tokens"
+  echo
+  cat "$tokens"
+  echo "(saved in $tokens; more with: dotnet $bin/OvopQuality.Api.dll token --role <role> --sub <user> [--producer TJ-P-000001])"
 fi
 
 cat <<TXT

@@ -1,14 +1,22 @@
 using JasperFx;
+using OvopQuality.Api.Access;
 using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Standards.Seeding;
 using Wolverine;
 using Wolverine.Http;
+
+if (args is ["token", .. var tokenArgs])
+{
+    var keyFile = Environment.GetEnvironmentVariable("Ovop__Auth__DevelopmentKeyFile") ?? DevelopmentIssuer.DefaultKeyFile;
+    return DevelopmentIssuer.TokenCommand(tokenArgs, keyFile, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOvopPersistence(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
+builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
 builder.Services.AddHostedService<SeedStandards>();
 builder.Services.AddWolverineHttp();
@@ -24,9 +32,14 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit(app.Configuration);
+app.UseOvopAccess();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
-app.MapWolverineEndpoints();
+app.MapWolverineEndpoints(opts =>
+{
+    opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
+    opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
+});
 
 return await app.RunJasperFxCommands(args);
 

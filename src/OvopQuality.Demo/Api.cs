@@ -8,23 +8,35 @@ namespace OvopQuality.Demo;
 
 public sealed class DemoException(string message) : Exception(message);
 
+/// <summary>Who the demo acts as: programme staff, the inspector and the certification officer.</summary>
+public enum DemoUser
+{
+    Administrator,
+    Inspector,
+    Officer,
+}
+
 /// <summary>A thin client of the service's HTTP API: JSON in, JSON out, problems turned into exceptions.</summary>
-public sealed class Api(HttpClient http)
+public sealed class Api(HttpClient http, IReadOnlyDictionary<DemoUser, string> tokens)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public async Task<JsonNode> PostAsync(string url, object body)
+    public async Task<JsonNode> PostAsync(string url, object body, DemoUser user = DemoUser.Administrator)
     {
-        using var response = await http.PostAsJsonAsync(url, body, Json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Authorization = new("Bearer", tokens[user]);
+        using var response = await http.SendAsync(request);
         return await ReadAsync(response, $"POST {url}");
     }
 
     public async Task<JsonNode> GetAsync(string url)
     {
-        using var response = await http.GetAsync(url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new("Bearer", tokens[DemoUser.Administrator]);
+        using var response = await http.SendAsync(request);
         return await ReadAsync(response, $"GET {url}");
     }
 

@@ -6,8 +6,8 @@ namespace OvopQuality.Demo;
 /// <summary>Plays each demo producer's history through the API; a producer already registered is left as it is.</summary>
 public sealed class DemoLoader(Api api, TextWriter log)
 {
-    private const string Inspector = "inspector-nazarov";
-    private const string Officer = "officer-karimova";
+    /// <summary>The inspector whose token the demo is given (run.sh mints it for inspector-nazarov).</summary>
+    public const string Inspector = "inspector-nazarov";
 
     public async Task<int> LoadAsync(IReadOnlyList<DemoProducer> producers)
     {
@@ -80,24 +80,23 @@ public sealed class DemoLoader(Api api, TextWriter log)
         var recorded = await api.PostAsync($"/api/certifications/{fileId}/inspections/{inspectionId}/results", new
         {
             expectedVersion = 2,
-            inspectorId = Inspector,
             tookPlaceOn = Iso(today),
             results = requirements.Select(code => new { requirementCode = code, outcome = p.FailedRequirements.Contains(code) ? "failed" : "passed" }),
             findings = p.FailedRequirements.Select(code => new { requirementCode = code, severity = "major", description = $"Requirement {code} not met at the visit" }),
-        });
+        }, DemoUser.Inspector);
         if (p.Outcome == Outcome.Refused)
         {
             await api.PostAsync($"/api/certifications/{fileId}/decisions/refusal", new
             {
-                expectedVersion = 3, officerId = Officer, reasons = p.FailedRequirements.Select(code => $"Mandatory requirement {code} failed"),
-            });
+                expectedVersion = 3, reasons = p.FailedRequirements.Select(code => $"Mandatory requirement {code} failed"),
+            }, DemoUser.Officer);
             return $"{number}, refused ({string.Join(", ", p.FailedRequirements)} failed)";
         }
 
         var granted = await api.PostAsync($"/api/certifications/{fileId}/decisions/standard-met", new
         {
-            expectedVersion = 3, officerId = Officer, scope = $"{p.Product.Name.En}, {p.Product.Unit}",
-        });
+            expectedVersion = 3, scope = $"{p.Product.Name.En}, {p.Product.Unit}",
+        }, DemoUser.Officer);
         var version = granted["version"]!.GetValue<long>();
         for (var batch = 1; batch <= p.LabelBatches; batch++)
         {

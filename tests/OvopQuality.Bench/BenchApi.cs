@@ -4,19 +4,31 @@ using System.Text.Json.Nodes;
 
 namespace OvopQuality.Bench;
 
+/// <summary>Bearer tokens of the three users the benchmark acts as.</summary>
+public sealed record BenchTokens(string Administrator, string Inspector, string Officer)
+{
+    public static BenchTokens FromEnvironment() => new(
+        Environment.GetEnvironmentVariable("OVOP_BENCH_ADMIN_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_ADMIN_TOKEN is not set (bench.sh sets it)"),
+        Environment.GetEnvironmentVariable("OVOP_BENCH_INSPECTOR_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_INSPECTOR_TOKEN is not set"),
+        Environment.GetEnvironmentVariable("OVOP_BENCH_OFFICER_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_OFFICER_TOKEN is not set"));
+}
+
 /// <summary>The few commands and reads the benchmark needs, over the service's public HTTP API.</summary>
-public sealed class BenchApi(HttpClient http)
+public sealed class BenchApi(HttpClient http, BenchTokens tokens)
 {
     public const string Inspector = "inspector-bench";
-    public const string Officer = "officer-bench";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static int _taxIds = Random.Shared.Next(100_000_000, 900_000_000);
 
     public HttpClient Http => http;
 
-    public async Task<JsonNode> PostAsync(string url, object body)
+    public BenchTokens Tokens => tokens;
+
+    public async Task<JsonNode> PostAsync(string url, object body, string? token = null)
     {
-        using var response = await http.PostAsJsonAsync(url, body, Json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Authorization = new("Bearer", token ?? tokens.Administrator);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode
             ? JsonNode.Parse(text)!
@@ -75,7 +87,6 @@ public sealed class BenchApi(HttpClient http)
     public static object Inspection(long expectedVersion) => new
     {
         expectedVersion,
-        inspectorId = Inspector,
         tookPlaceOn = DateOnly.FromDateTime(DateTime.UtcNow),
         results = AllPassed,
         findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing on the back label" } },

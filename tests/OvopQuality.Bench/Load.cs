@@ -36,8 +36,12 @@ public static class Load
                 foreach (var inspection in file)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    using var response = await api.Http.PostAsJsonAsync(
-                        $"/api/certifications/{inspection.File}/inspections/{inspection.Inspection}/results", BenchApi.Inspection(inspection.ExpectedVersion));
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certifications/{inspection.File}/inspections/{inspection.Inspection}/results")
+                    {
+                        Content = JsonContent.Create(BenchApi.Inspection(inspection.ExpectedVersion)),
+                    };
+                    request.Headers.Authorization = new("Bearer", api.Tokens.Inspector);
+                    using var response = await api.Http.SendAsync(request);
                     latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {

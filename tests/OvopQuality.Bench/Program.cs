@@ -7,7 +7,7 @@ using OvopQuality.Bench;
 var options = BenchOptions.Parse(args);
 var report = new Report();
 using var http = Load.Client(options.Url, connections: 64);
-var api = new BenchApi(http);
+var api = new BenchApi(http, BenchTokens.FromEnvironment());
 
 Console.WriteLine($"bench: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, service {options.Url}, {Environment.ProcessorCount} cores");
 

@@ -38,8 +38,8 @@ public static class Setup
     {
         var file = await api.ApplicationAsync(annualUnits: labels);
         var inspection = await api.ScheduleAsync(file, 1);
-        await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2));
-        await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, officerId = BenchApi.Officer, scope = "Benchmark" });
+        await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2), api.Tokens.Inspector);
+        await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, scope = "Benchmark" }, api.Tokens.Officer);
 
         var clock = Stopwatch.StartNew();
         var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = 4, lot = "LOT-BENCH", quantity = labels });

@@ -42,6 +42,15 @@ dotnet build tests/OvopQuality.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 
 port=$(free_port 57080)
 bin=$root/src/OvopQuality.Api/bin/Release/net10.0
+# The benchmark signs in with the development issuer (a key of its own in the scratch folder) and
+# lifts the per-client rate limits, which would otherwise stop one client sending thousands.
+export ASPNETCORE_ENVIRONMENT=Development Ovop__Auth__DevelopmentIssuer=true Ovop__Auth__DevelopmentKeyFile=$scratch/issuer.pem
+export Ovop__RateLimits__User__PermitLimit=1000000000 Ovop__RateLimits__Public__PermitLimit=1000000000
+token() { dotnet "$bin/OvopQuality.Api.dll" token "$@"; }
+OVOP_BENCH_ADMIN_TOKEN=$(token --role administrator --sub admin-bench)
+OVOP_BENCH_INSPECTOR_TOKEN=$(token --role inspector --sub inspector-bench)
+OVOP_BENCH_OFFICER_TOKEN=$(token --role certification-officer --sub officer-bench)
+export OVOP_BENCH_ADMIN_TOKEN OVOP_BENCH_INSPECTOR_TOKEN OVOP_BENCH_OFFICER_TOKEN
 Logging__LogLevel__Default=Warning dotnet "$bin/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" &
 api=$!
 for _ in $(seq 1 60); do

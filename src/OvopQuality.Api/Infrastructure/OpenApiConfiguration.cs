@@ -18,6 +18,15 @@ public static class OpenApiConfiguration
                     Version = "v1",
                     Description = "Quality certification of One Village – One Product (Tajikistan): producers, standards, certification files, labels and their verification.",
                 };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A token of the configured OpenID Connect provider (locally: deploy/run.sh prints some).",
+                };
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer<ErrorResponsesTransformer>();
@@ -25,15 +34,16 @@ public static class OpenApiConfiguration
 
     public static WebApplication MapOvopOpenApi(this WebApplication app)
     {
-        app.MapOpenApi();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("OvopQuality API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("OvopQuality API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         return app;
     }
 
     /// <summary>
     /// Declares the errors every endpoint can answer, in one place rather than on each endpoint: 400
     /// for a body or route value that does not hold, 404 for an unknown id, 409 for a stale version
-    /// or a rule of the process, each as problem details.
+    /// or a rule of the process, 401/403 where a token is needed, 429 where anyone may call, each as
+    /// problem details.
     /// </summary>
     private sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
     {
@@ -70,6 +80,18 @@ public static class OpenApiConfiguration
             if (hasRouteValues)
             {
                 Add(StatusCodes.Status404NotFound, "Nothing is known by that identifier.", problem);
+            }
+
+            var isPublic = description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+            if (!isPublic)
+            {
+                Add(StatusCodes.Status401Unauthorized, "No bearer token, or one that is expired, wrongly signed or for another audience.", problem);
+                Add(StatusCodes.Status403Forbidden, "The caller's role may not do this.", problem);
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] }];
+            }
+            else
+            {
+                Add(StatusCodes.Status429TooManyRequests, "Too many requests from this client address; see Retry-After.", problem);
             }
 
             if (isCommand)

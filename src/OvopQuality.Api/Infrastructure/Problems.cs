@@ -29,6 +29,16 @@ public static class Problems
             Detail = detail,
         };
 
+    /// <summary>The caller's role may act here, but not on this record.</summary>
+    public static ProblemDetails Forbidden(string rule, string detail) =>
+        new()
+        {
+            Type = TypeBase + rule,
+            Title = Titleize(rule),
+            Status = StatusCodes.Status403Forbidden,
+            Detail = detail,
+        };
+
     public static ProblemDetails NotFound(string what, string detail) =>
         new()
         {

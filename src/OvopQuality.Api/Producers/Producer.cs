@@ -93,6 +93,10 @@ public sealed record Producer(
 
 internal static class ProducerRules
 {
+    /// <summary>Unknown, or another producer's: the answer is the same, so that nothing leaks.</summary>
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails NotFound(Guid producerId) =>
+        Problems.NotFound("producer", $"There is no producer {producerId}.");
+
     /// <summary>Tajik taxpayer identification numbers (INN) are nine digits.</summary>
     public static bool IsTaxId(string? value) => value is { Length: 9 } && value.All(char.IsAsciiDigit);
 

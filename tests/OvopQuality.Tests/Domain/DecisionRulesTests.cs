@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using OvopQuality.Api.Access;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Deciding;
 using OvopQuality.Api.Certification.Labelling;
@@ -20,6 +21,8 @@ public class DecisionRulesTests
         PublishStandardVersionEndpoint.Publish("OVOP-DF", null, SeedStandards.Catalogue[0].Definition, DateTimeOffset.UnixEpoch).Standard;
 
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly Actor Officer = new("off-b", "Officer B", Roles.CertificationOfficer, null);
 
     private static CertificationFile File(CertificationStatus status, params Inspection[] inspections) =>
         new(Guid.NewGuid(), Guid.NewGuid(), "TJ-P-000001", Guid.NewGuid(), DriedFruit, new DeclaredVolume(1000, "pack"), status, inspections, null, 0) { Version = 3 };
@@ -59,7 +62,7 @@ public class DecisionRulesTests
     {
         var file = File(CertificationStatus.Inspected, Recorded("ins-a", score, failedMandatory));
 
-        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "off-b", "scope"), file)));
+        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "scope"), file, Officer)));
     }
 
     [Fact]
@@ -67,7 +70,7 @@ public class DecisionRulesTests
     {
         var file = File(CertificationStatus.Inspected, Recorded("ins-a", 91));
 
-        var met = DecideStandardMetEndpoint.Grant(new DecideStandardMet(3, "off-b", "Dried apricots"), file, "TJ-OVOP-2026-000042", Now);
+        var met = DecideStandardMetEndpoint.Grant(new DecideStandardMet(3, "Dried apricots"), file, "off-b", "TJ-OVOP-2026-000042", Now);
 
         Assert.Equal(5, met.Stars);
         Assert.Equal(new DateOnly(2026, 6, 1), met.ValidFrom);
@@ -93,7 +96,7 @@ public class DecisionRulesTests
         var certificate = status == CertificationStatus.Certified ? new Certificate("TJ-OVOP-2026-000001", 4, new DateOnly(2026, 6, 1), new DateOnly(2029, 5, 31), 3000) : null;
         var file = File(status, Recorded("ins-a")) with { Certificate = certificate, LabelsIssued = alreadyIssued };
 
-        var problem = IssueLabelsEndpoint.Before(new IssueLabels(3, "LOT-1", quantity), file, new Support.TestClock(at));
+        var problem = IssueLabelsEndpoint.Before(new IssueLabels(3, "LOT-1", quantity), file, new Actor("producer-1", Roles.Producer, Roles.Producer, file.ProducerNumber), new Support.TestClock(at));
 
         Assert.True(refusedBy == Rule(problem), situation);
     }

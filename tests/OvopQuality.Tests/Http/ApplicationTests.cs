@@ -48,7 +48,7 @@ public class ApplicationTests(AppFixture app) : CertificationTest(app)
     public async Task A_refused_product_may_apply_again()
     {
         var fileId = await AnInspectedFile(Results(("DF-Q1", "failed")));
-        (await Post($"/api/certifications/{fileId}/decisions/refusal", new { expectedVersion = 3, officerId = Officer, reasons = new[] { "Moisture 23 %" } })).Is(HttpStatusCode.OK);
+        (await Refuse(fileId, 3, "Moisture 23 %")).Is(HttpStatusCode.OK);
         var file = await File(fileId);
 
         (await Post("/api/certifications", ApplicationBody(file["producerId"]!.GetValue<Guid>(), file["productId"]!.GetValue<Guid>()))).Is(HttpStatusCode.Created);

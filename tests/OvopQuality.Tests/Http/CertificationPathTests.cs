@@ -39,7 +39,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         var codes = batch.Json["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         Assert.Equal(25, codes.Distinct().Count());
 
-        var label = (await Get($"/api/labels/{codes[7]}")).Is(HttpStatusCode.OK).Json;
+        var label = (await GetAnonymously($"/api/labels/{codes[7]}")).Is(HttpStatusCode.OK).Json;
         Assert.Equal("valid", label["status"]!.GetValue<string>());
         Assert.Equal(number, label["certificateNumber"]!.GetValue<string>());
         Assert.Equal(producerNumber, label["producerNumber"]!.GetValue<string>());
@@ -57,9 +57,15 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         var file = await File(fileId);
         Assert.Equal("certified", file["status"]!.GetValue<string>());
         Assert.Equal(25, file["labelsIssued"]!.GetValue<int>());
-        var steps = file["steps"]!.AsArray().Select(s => (s!["step"]!.GetValue<string>(), s["by"]?.GetValue<string>())).ToList();
+        var steps = file["steps"]!.AsArray().Select(s => (s!["step"]!.GetValue<string>(), s["by"]?.GetValue<string>(), s["role"]?.GetValue<string>())).ToList();
         Assert.Equal(
-            [("ApplicationSubmitted", producerNumber), ("InspectionScheduled", Inspector), ("InspectionRecorded", Inspector), ("StandardMet", Officer), ("LabelsIssued", null)],
+            [
+                ("ApplicationSubmitted", Administrator.Subject, "administrator"),
+                ("InspectionScheduled", Administrator.Subject, "administrator"),
+                ("InspectionRecorded", Inspector, "inspector"),
+                ("StandardMet", Officer, "certification-officer"),
+                ("LabelsIssued", Administrator.Subject, "administrator"),
+            ],
             steps);
 
         var mine = (await Get($"/api/producers/{producerId}/certifications")).Is(HttpStatusCode.OK).Json.AsArray().Single()!;

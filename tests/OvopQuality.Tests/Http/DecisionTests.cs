@@ -13,7 +13,7 @@ public class DecisionTests(AppFixture app) : CertificationTest(app)
 
         await Schedule(fileId, 1);
         (await DecideMet(fileId, 2)).IsProblem(HttpStatusCode.Conflict, "no-inspection-recorded");
-        (await Post($"/api/certifications/{fileId}/decisions/refusal", new { expectedVersion = 2, officerId = Officer, reasons = new[] { "x" } }))
+        (await Refuse(fileId, 2, "x"))
             .IsProblem(HttpStatusCode.Conflict, "no-inspection-recorded");
     }
 
@@ -23,7 +23,7 @@ public class DecisionTests(AppFixture app) : CertificationTest(app)
         var fileId = await AnInspectedFile();
 
         (await DecideMet(fileId, 3, officer: Inspector)).IsProblem(HttpStatusCode.Conflict, "officer-not-impartial");
-        (await Post($"/api/certifications/{fileId}/decisions/refusal", new { expectedVersion = 3, officerId = Inspector, reasons = new[] { "x" } }))
+        (await Refuse(fileId, 3, "x", officer: Inspector))
             .IsProblem(HttpStatusCode.Conflict, "officer-not-impartial");
     }
 
@@ -63,7 +63,7 @@ public class DecisionTests(AppFixture app) : CertificationTest(app)
     {
         var fileId = await AnInspectedFile(Results(("DF-Q1", "failed")));
 
-        (await Post($"/api/certifications/{fileId}/decisions/refusal", new { expectedVersion = 3, officerId = Officer, reasons = new[] { "Moisture 23 %, limit 18 %" } }))
+        (await Refuse(fileId, 3, "Moisture 23 %, limit 18 %"))
             .Is(HttpStatusCode.OK);
         (await DecideMet(fileId, 4)).IsProblem(HttpStatusCode.Conflict, "file-already-decided");
 

@@ -31,7 +31,7 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
         var fileId = await AnApplication();
         var inspection = await Schedule(fileId, 1);
 
-        (await Record(fileId, inspection, 2, inspector: "inspector-other")).IsProblem(HttpStatusCode.Conflict, "not-the-assigned-inspector");
+        (await Record(fileId, inspection, 2, inspector: "inspector-other")).IsProblem(HttpStatusCode.Forbidden, "not-the-assigned-inspector");
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
         App.Clock.Advance(TimeSpan.FromDays(3 * 366));
 
         (await IssueLabels(fileId, 5, 1)).IsProblem(HttpStatusCode.Conflict, "certificate-not-valid");
-        var label = (await Get($"/api/labels/{code}")).Is(HttpStatusCode.OK).Json;
+        var label = (await GetAnonymously($"/api/labels/{code}")).Is(HttpStatusCode.OK).Json;
         Assert.Equal("expired", label["status"]!.GetValue<string>());
         Assert.Contains("expired after 2029-03-01", label["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -43,16 +43,16 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
     [Fact]
     public async Task An_unknown_or_mistyped_code_is_a_404_problem_that_says_which()
     {
-        var unknown = (await Get("/api/labels/0000-0000-0000-0000-0")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
+        var unknown = (await GetAnonymously("/api/labels/0000-0000-0000-0000-0")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
         Assert.Contains("never issued", unknown.Body, StringComparison.Ordinal);
 
         var fileId = await ACertifiedFile();
         var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
         var typo = code[..3] + (code[3] == 'A' ? 'B' : 'A') + code[4..];
-        var mistyped = (await Get($"/api/labels/{typo}")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
+        var mistyped = (await GetAnonymously($"/api/labels/{typo}")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
         Assert.Contains("check character", mistyped.Body, StringComparison.Ordinal);
 
-        (await Get("/api/labels/not-a-code")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
+        (await GetAnonymously("/api/labels/not-a-code")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
         var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
         var typed = string.Join('-', code.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
 
-        var label = (await Get($"/api/labels/{typed}")).Is(HttpStatusCode.OK).Json;
+        var label = (await GetAnonymously($"/api/labels/{typed}")).Is(HttpStatusCode.OK).Json;
 
         Assert.Equal(code, label["code"]!.GetValue<string>());
         Assert.Equal("valid", label["status"]!.GetValue<string>());

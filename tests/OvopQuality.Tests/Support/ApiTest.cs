@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OvopQuality.Api.Access;
 
 namespace OvopQuality.Tests.Support;
 
@@ -21,22 +22,51 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    protected Task<Reply> Post(string url, object body) => Send(HttpMethod.Post, url, JsonContent.Create(body, options: AppFixture.Json));
+    /// <summary>Programme staff with every power: the default caller of the tests.</summary>
+    protected static readonly User Administrator = new("admin-rahmonova", Roles.Administrator);
 
-    protected Task<Reply> PostRaw(string url, string json) => Send(HttpMethod.Post, url, new StringContent(json, Encoding.UTF8, "application/json"));
+    protected static User InspectorNamed(string subject) => new(subject, Roles.Inspector);
 
-    protected Task<Reply> Get(string url) => Send(HttpMethod.Get, url, null);
+    protected static User OfficerNamed(string subject) => new(subject, Roles.CertificationOfficer);
 
-    private async Task<Reply> Send(HttpMethod method, string url, HttpContent? content)
+    protected static User ProducerOf(string producerNumber) => new("producer-" + producerNumber, Roles.Producer, producerNumber);
+
+    protected Task<Reply> Post(string url, object body, User? user = null) =>
+        Send(HttpMethod.Post, url, JsonContent.Create(body, options: AppFixture.Json), user ?? Administrator);
+
+    protected Task<Reply> PostRaw(string url, string json, User? user = null) =>
+        Send(HttpMethod.Post, url, new StringContent(json, Encoding.UTF8, "application/json"), user ?? Administrator);
+
+    protected Task<Reply> Get(string url, User? user = null) => Send(HttpMethod.Get, url, null, user ?? Administrator);
+
+    protected Task<Reply> GetAnonymously(string url) => Send(HttpMethod.Get, url, null, null);
+
+    protected string TokenOf(User user) => App.Issuer.Issue(user.Subject, user.Role, producerNumber: user.ProducerNumber);
+
+    protected Task<Reply> Send(HttpMethod method, string url, HttpContent? content, User? user, string? token = null)
+    {
+        var bearer = token ?? (user is null ? null : TokenOf(user));
+        return SendWith(method, url, content, bearer);
+    }
+
+    private async Task<Reply> SendWith(HttpMethod method, string url, HttpContent? content, string? bearer)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
         using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.Location?.ToString(), text);
+        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.Location?.ToString(), text, response.Headers);
     }
 }
 
-public sealed record Reply(HttpStatusCode Status, string? MediaType, string? Location, string Body)
+/// <summary>A signed-in user of the tests: what their token will say.</summary>
+public sealed record User(string Subject, string Role, string? ProducerNumber = null);
+
+public sealed record Reply(HttpStatusCode Status, string? MediaType, string? Location, string Body, System.Net.Http.Headers.HttpResponseHeaders Headers)
 {
     public JsonNode Json => JsonNode.Parse(Body) ?? throw new InvalidOperationException("empty body");
 

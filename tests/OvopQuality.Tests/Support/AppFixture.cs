@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
+using OvopQuality.Api.Access;
 using OvopQuality.Api.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(OvopQuality.Tests.Support.AppFixture))]
@@ -25,6 +27,16 @@ public sealed class AppFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The development issuer the test host trusts: tests sign in as any user with it.</summary>
+    public DevelopmentIssuer Issuer { get; private set; } = null!;
+
+    /// <summary>Anonymous calls allowed per client address and minute in the test host.</summary>
+    public const int PublicPermits = 300;
+
+    public const string VerifierOrigin = "https://verify.example.org";
+
+    private static readonly string KeyFile = Path.Combine(Path.GetTempPath(), "ovop-tests-" + Guid.NewGuid().ToString("N"), "issuer.pem");
+
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
     public async ValueTask InitializeAsync()
@@ -35,14 +47,23 @@ public sealed class AppFixture : IAsyncLifetime
         }
 
         Host = await AlbaHost.For<Program>(builder =>
-            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock)));
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Ovop:Auth:DevelopmentIssuer", "true");
+            builder.UseSetting("Ovop:Auth:DevelopmentKeyFile", KeyFile);
+            builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        });
         Client = Host.Server.CreateClient();
+        Issuer = Host.Services.GetRequiredService<DevelopmentIssuer>();
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await Host.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(KeyFile)!, recursive: true);
     }
 
     private static JsonSerializerOptions CreateJsonOptions()

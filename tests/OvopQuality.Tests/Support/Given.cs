@@ -80,14 +80,16 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
     }
 
     protected Task<Reply> Record(Guid fileId, Guid inspectionId, long expectedVersion, object[]? results = null, string inspector = Inspector) =>
-        Post($"/api/certifications/{fileId}/inspections/{inspectionId}/results", new
+        Post($"/api/certifications/{fileId}/inspections/{inspectionId}/results", InspectionBody(expectedVersion, results), InspectorNamed(inspector));
+
+    protected object InspectionBody(long expectedVersion, object[]? results = null) =>
+        new
         {
             expectedVersion,
-            inspectorId = inspector,
             tookPlaceOn = Today,
             results = results ?? Results(),
             findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing on the back label" } },
-        });
+        };
 
     /// <summary>A file inspected with the given results: version 3.</summary>
     protected async Task<Guid> AnInspectedFile(object[]? results = null, int annualUnits = 1000, string standardCode = "OVOP-DF")
@@ -99,7 +101,10 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
     }
 
     protected Task<Reply> DecideMet(Guid fileId, long expectedVersion, string officer = Officer, int? certifiedUnits = null) =>
-        Post($"/api/certifications/{fileId}/decisions/standard-met", new { expectedVersion, officerId = officer, scope = "Dried apricots in 500 g packs", certifiedUnits });
+        Post($"/api/certifications/{fileId}/decisions/standard-met", new { expectedVersion, scope = "Dried apricots in 500 g packs", certifiedUnits }, OfficerNamed(officer));
+
+    protected Task<Reply> Refuse(Guid fileId, long expectedVersion, string reason, string officer = Officer) =>
+        Post($"/api/certifications/{fileId}/decisions/refusal", new { expectedVersion, reasons = new[] { reason } }, OfficerNamed(officer));
 
     /// <summary>A certified file: version 4.</summary>
     protected async Task<Guid> ACertifiedFile(int annualUnits = 1000, int? certifiedUnits = null)

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
@@ -64,10 +66,10 @@ public static class SubmitApplicationEndpoint
     }
 
     /// <summary>The rules for opening a file, as a pure function of what is known.</summary>
-    public static ProblemDetails Before(SubmitApplication command, ApplicationContext context, TimeProvider clock)
+    public static ProblemDetails Before(SubmitApplication command, ApplicationContext context, Actor actor, TimeProvider clock)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (context.Producer is not { } producer)
+        if (context.Producer is not { } producer || !actor.MayActFor(producer.Number))
         {
             return Problems.NotFound("producer", $"There is no producer {command.ProducerId}.");
         }
@@ -111,6 +113,7 @@ public static class SubmitApplicationEndpoint
     /// <summary>Opens a certification file: one event stream that will hold every fact of the file.</summary>
     [WolverinePost("/api/certifications", OperationId = "SubmitApplication")]
     [Tags("Certification")]
+    [Authorize(Roles = Roles.ProducerOrStaff)]
     public static (CreationResponse<Guid>, IStartStream) Post(SubmitApplication command, ApplicationContext context, TimeProvider clock)
     {
         var producer = context.Producer!;

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using OvopQuality.Api.Infrastructure;
@@ -11,7 +13,7 @@ namespace OvopQuality.Api.Certification.Deciding;
 /// last inspection and the thresholds of the file's standard version. The certified volume (labels
 /// over the whole validity) defaults to the declared annual volume times the years of validity.
 /// </summary>
-public sealed record DecideStandardMet(long ExpectedVersion, string OfficerId, string Scope, int? CertifiedUnits = null);
+public sealed record DecideStandardMet(long ExpectedVersion, string Scope, int? CertifiedUnits = null);
 
 public sealed record CertificateGranted(string CertificateNumber, int Stars, int ScorePercent, DateOnly ValidFrom, DateOnly ValidUntil, int CertifiedUnits, long Version);
 
@@ -19,14 +21,13 @@ public static class DecideStandardMetEndpoint
 {
     public static ProblemDetails Validate(DecideStandardMet command) =>
         new Validation().Version(command.ExpectedVersion)
-            .Text(command.OfficerId, "officerId", 100)
             .Text(command.Scope, "scope", 1000)
             .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more")
             .ToProblem();
 
-    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file)
+    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor)
     {
-        var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, command.OfficerId);
+        var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
         if (!ReferenceEquals(problem, WolverineContinue.NoProblems))
         {
             return problem;
@@ -58,16 +59,17 @@ public static class DecideStandardMetEndpoint
     /// <summary>Grants the certificate: a number, the stars, the scope and the validity.</summary>
     [WolverinePost("/api/certifications/{fileId}/decisions/standard-met", OperationId = "DecideStandardMet")]
     [Tags("Certification")]
+    [Authorize(Roles = Roles.CertificationOfficer)]
     public static async Task<(CertificateGranted, StandardMet)> Post(
-        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
-        var met = Grant(command, file, number, now);
+        var met = Grant(command, file, actor.Subject, number, now);
         return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1), met);
     }
 
-    public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string certificateNumber, DateTimeOffset now)
+    public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string officer, string certificateNumber, DateTimeOffset now)
     {
         var score = file.LatestRecordedInspection!.Outcome!.ScorePercent;
         var validFrom = DateOnly.FromDateTime(now.UtcDateTime);
@@ -75,6 +77,6 @@ public static class DecideStandardMetEndpoint
         return new StandardMet(
             file.Id, certificateNumber, file.Standard.Stars.StarsFor(score), score, command.Scope,
             command.CertifiedUnits ?? MaximumCertifiedUnits(file), validFrom, validUntil,
-            file.Standard.Code, file.Standard.Version, command.OfficerId, now);
+            file.Standard.Code, file.Standard.Version, officer, now);
     }
 }

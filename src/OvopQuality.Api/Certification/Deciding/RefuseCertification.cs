@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -5,7 +7,7 @@ using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Deciding;
 
-public sealed record RefuseCertification(long ExpectedVersion, string OfficerId, IReadOnlyList<string> Reasons);
+public sealed record RefuseCertification(long ExpectedVersion, IReadOnlyList<string> Reasons);
 
 public sealed record CertificationRefusedResponse(IReadOnlyList<string> Reasons, long Version);
 
@@ -14,7 +16,6 @@ public static class RefuseCertificationEndpoint
     public static ProblemDetails Validate(RefuseCertification command)
     {
         var v = new Validation().Version(command.ExpectedVersion)
-            .Text(command.OfficerId, "officerId", 100)
             .Require(command.Reasons is { Count: > 0 }, "reasons", "must give at least one reason");
         for (var i = 0; i < (command.Reasons?.Count ?? 0); i++)
         {
@@ -24,14 +25,15 @@ public static class RefuseCertificationEndpoint
         return v.ToProblem();
     }
 
-    public static ProblemDetails Before(RefuseCertification command, CertificationFile file) =>
-        DecisionRules.CanDecide(file, command.ExpectedVersion, command.OfficerId);
+    public static ProblemDetails Before(RefuseCertification command, CertificationFile file, Actor actor) =>
+        DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
 
     /// <summary>Refuses the certification, with the reasons the producer will read.</summary>
     [WolverinePost("/api/certifications/{fileId}/decisions/refusal", OperationId = "RefuseCertification")]
     [Tags("Certification")]
+    [Authorize(Roles = Roles.CertificationOfficer)]
     public static (CertificationRefusedResponse, CertificationRefused) Post(
-        RefuseCertification command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock) =>
+        RefuseCertification command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock) =>
         (new CertificationRefusedResponse(command.Reasons, file.Version + 1),
-            new CertificationRefused(file.Id, command.Reasons, command.OfficerId, clock.GetUtcNow()));
+            new CertificationRefused(file.Id, command.Reasons, actor.Subject, clock.GetUtcNow()));
 }

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -7,7 +9,6 @@ namespace OvopQuality.Api.Certification.Inspecting;
 
 public sealed record RecordInspection(
     long ExpectedVersion,
-    string InspectorId,
     DateOnly TookPlaceOn,
     IReadOnlyList<RequirementResult> Results,
     IReadOnlyList<Finding>? Findings = null);
@@ -19,7 +20,6 @@ public static class RecordInspectionEndpoint
     public static ProblemDetails Validate(RecordInspection command)
     {
         var v = new Validation().Version(command.ExpectedVersion)
-            .Text(command.InspectorId, "inspectorId", 100)
             .Require(command.Results is { Count: > 0 }, "results", "must hold a result for each requirement of the standard");
         for (var i = 0; i < (command.Results?.Count ?? 0); i++)
         {
@@ -48,7 +48,7 @@ public static class RecordInspectionEndpoint
         return v.ToProblem();
     }
 
-    public static ProblemDetails Before(Guid inspectionId, RecordInspection command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(Guid inspectionId, RecordInspection command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
         if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
@@ -68,9 +68,9 @@ public static class RecordInspectionEndpoint
                 $"Inspection {inspectionId} was recorded on {inspection.Outcome.TookPlaceOn:yyyy-MM-dd}; a correction is a new inspection.");
         }
 
-        if (!string.Equals(inspection.InspectorId, command.InspectorId, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(inspection.InspectorId, actor.Subject, StringComparison.OrdinalIgnoreCase))
         {
-            return Problems.Conflict("not-the-assigned-inspector", $"Inspection {inspectionId} is assigned to another inspector.");
+            return Problems.Forbidden("not-the-assigned-inspector", $"Inspection {inspectionId} is assigned to another inspector.");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -94,12 +94,13 @@ public static class RecordInspectionEndpoint
     /// <summary>Records what the inspector found: a result for every requirement, findings, and the score they give.</summary>
     [WolverinePost("/api/certifications/{fileId}/inspections/{inspectionId}/results", OperationId = "RecordInspection")]
     [Tags("Certification")]
+    [Authorize(Roles = Roles.Inspector)]
     public static (InspectionRecordedResponse, InspectionRecorded) Post(
-        Guid inspectionId, RecordInspection command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+        Guid inspectionId, RecordInspection command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var score = Scoring.Score(file.Standard, command.Results);
         var recorded = new InspectionRecorded(
-            file.Id, inspectionId, command.InspectorId, command.TookPlaceOn, command.Results, command.Findings ?? [],
+            file.Id, inspectionId, actor.Subject, command.TookPlaceOn, command.Results, command.Findings ?? [],
             score.Points, score.MaxPoints, score.Percent, score.FailedMandatoryRequirements, clock.GetUtcNow());
         var stars = score.FailedMandatoryRequirements.Count > 0 ? 0 : file.Standard.Stars.StarsFor(score.Percent);
         return (new InspectionRecordedResponse(inspectionId, score.Percent, stars, score.FailedMandatoryRequirements, file.Version + 1), recorded);

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -36,6 +38,7 @@ public static class ScheduleInspectionEndpoint
     /// <summary>Assigns an inspector to evaluate the file on a date.</summary>
     [WolverinePost("/api/certifications/{fileId}/inspections", OperationId = "ScheduleInspection")]
     [Tags("Certification")]
+    [Authorize(Roles = Roles.Staff)]
     public static (InspectionScheduledResponse, InspectionScheduled) Post(
         ScheduleInspection command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
     {

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -20,8 +22,13 @@ public static class IssueLabelsEndpoint
             .Require(command.Quantity is >= 1 and <= MaximumBatch, "quantity", $"must be between 1 and {MaximumBatch:N0} labels a batch")
             .ToProblem();
 
-    public static ProblemDetails Before(IssueLabels command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(IssueLabels command, CertificationFile file, Actor actor, TimeProvider clock)
     {
+        if (!actor.MayActFor(file.ProducerNumber))
+        {
+            return Problems.NotFound("certification-file", $"There is no certification file {file.Id}.");
+        }
+
         var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
         if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
         {
@@ -50,6 +57,7 @@ public static class IssueLabelsEndpoint
     /// <summary>Issues a batch of labels with unguessable codes, each verifiable at once.</summary>
     [WolverinePost("/api/certifications/{fileId}/labels", OperationId = "IssueLabels")]
     [Tags("Labels")]
+    [Authorize(Roles = Roles.ProducerOrStaff)]
     public static (CreationResponse<LabelBatchIssued>, LabelsIssued) Post(
         IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
     {

@@ -6,7 +6,12 @@ using OvopQuality.Api.Standards;
 
 namespace OvopQuality.Api.Certification.Reading;
 
-public sealed record FileStep(long Version, string Step, string? By, DateTimeOffset At);
+/// <summary>One step of the file: who took it (the signed-in actor recorded with the event) and when.</summary>
+public sealed record FileStep(long Version, string Step, string? By, string? Role, DateTimeOffset At)
+{
+    public static FileStep Of(IEvent e, string step, DateTimeOffset at) =>
+        new(e.Version, step, EventHistory.Header(e, Access.EventAttribution.ActorHeader), EventHistory.Header(e, Access.EventAttribution.ActorRoleHeader), at);
+}
 
 public sealed record InspectionView(
     Guid InspectionId,
@@ -67,7 +72,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             a.FileId, CertificationStatus.Applied, a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
             a.ProductId, a.ProductName, a.ProductCategory, a.Standard.Code, a.Standard.Version, a.Standard.Title,
             a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], null, null, 0, [],
-            [new FileStep(e.Version, "ApplicationSubmitted", a.ProducerNumber, a.SubmittedAt)]);
+            [FileStep.Of(e, "ApplicationSubmitted", a.SubmittedAt)]);
     }
 
     public static CertificationFileView Apply(IEvent<InspectionScheduled> e, CertificationFileView view)
@@ -78,7 +83,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = CertificationStatus.InspectionScheduled,
             Inspections = inspections,
-            Steps = [.. view.Steps, new FileStep(e.Version, "InspectionScheduled", s.InspectorId, s.ScheduledAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "InspectionScheduled", s.ScheduledAt)],
         };
     }
 
@@ -94,7 +99,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
             Inspections = inspections,
-            Steps = [.. view.Steps, new FileStep(e.Version, "InspectionRecorded", r.InspectorId, r.RecordedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "InspectionRecorded", r.RecordedAt)],
         };
     }
 
@@ -106,7 +111,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = CertificationStatus.Certified,
             Decision = new DecisionView("StandardMet", m.DecidedBy, m.DecidedAt, []),
             Certificate = new CertificateView(m.CertificateNumber, m.Stars, m.ScorePercent, m.Scope, m.CertifiedUnits, m.ValidFrom, m.ValidUntil, m.StandardCode, m.StandardVersion),
-            Steps = [.. view.Steps, new FileStep(e.Version, "StandardMet", m.DecidedBy, m.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "StandardMet", m.DecidedAt)],
         };
     }
 
@@ -117,7 +122,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = CertificationStatus.Refused,
             Decision = new DecisionView("Refused", r.DecidedBy, r.DecidedAt, r.Reasons),
-            Steps = [.. view.Steps, new FileStep(e.Version, "CertificationRefused", r.DecidedBy, r.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificationRefused", r.DecidedAt)],
         };
     }
 
@@ -128,7 +133,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             LabelsIssued = view.LabelsIssued + l.Quantity,
             LabelBatches = [.. view.LabelBatches, new LabelBatchView(l.BatchId, l.Lot, l.Quantity, l.IssuedAt)],
-            Steps = [.. view.Steps, new FileStep(e.Version, "LabelsIssued", null, l.IssuedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "LabelsIssued", l.IssuedAt)],
         };
     }
 }

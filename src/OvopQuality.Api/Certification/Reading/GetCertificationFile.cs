@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,10 +13,20 @@ public static class GetCertificationFileEndpoint
     /// <summary>The certification file: status, every step so far with who and when, inspections, decision, labels.</summary>
     [WolverineGet("/api/certifications/{fileId}", OperationId = "GetCertificationFile")]
     [Tags("Certification")]
-    public static async Task<Results<Ok<CertificationFileView>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = FileReaders)]
+    public static async Task<Results<Ok<CertificationFileView>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, Actor actor, CancellationToken ct)
+    {
+        var view = await VisibleAsync(fileId, session, actor, ct);
+        return view is null ? FileNotFound(fileId) : TypedResults.Ok(view);
+    }
+
+    public const string FileReaders = Roles.ProducerOrStaff + "," + Roles.Inspector;
+
+    /// <summary>The file, when it exists and the user may see it; otherwise null, whichever the reason.</summary>
+    internal static async Task<CertificationFileView?> VisibleAsync(Guid fileId, IQuerySession session, Actor actor, CancellationToken ct)
     {
         var view = await session.LoadAsync<CertificationFileView>(fileId, ct);
-        return view is null ? FileNotFound(fileId) : TypedResults.Ok(view);
+        return view is not null && actor.MaySeeFile(view.ProducerNumber, view.Inspections.Select(i => i.InspectorId)) ? view : null;
     }
 
     internal static ProblemHttpResult FileNotFound(Guid fileId) =>
@@ -26,8 +38,14 @@ public static class GetCertificationHistoryEndpoint
     /// <summary>Every event of the file, in order, exactly as recorded.</summary>
     [WolverineGet("/api/certifications/{fileId}/events", OperationId = "GetCertificationHistory")]
     [Tags("Certification")]
-    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = GetCertificationFileEndpoint.FileReaders)]
+    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        if (await GetCertificationFileEndpoint.VisibleAsync(fileId, session, actor, ct) is null)
+        {
+            return GetCertificationFileEndpoint.FileNotFound(fileId);
+        }
+
         var history = await EventHistory.ReadAsync(session, fileId, ct);
         return history.Count == 0 ? GetCertificationFileEndpoint.FileNotFound(fileId) : TypedResults.Ok(history);
     }
@@ -40,8 +58,14 @@ public static class GetLabelBatchEndpoint
     /// <summary>A batch of labels with its codes, for printing.</summary>
     [WolverineGet("/api/certifications/{fileId}/labels/{batchId}", OperationId = "GetLabelBatch")]
     [Tags("Labels")]
-    public static async Task<Results<Ok<LabelBatchDetails>, ProblemHttpResult>> Get(Guid fileId, Guid batchId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = Roles.ProducerOrStaff)]
+    public static async Task<Results<Ok<LabelBatchDetails>, ProblemHttpResult>> Get(Guid fileId, Guid batchId, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        if (await GetCertificationFileEndpoint.VisibleAsync(fileId, session, actor, ct) is null)
+        {
+            return GetCertificationFileEndpoint.FileNotFound(fileId);
+        }
+
         var events = await session.Events.QueryRawEventDataOnly<LabelsIssued>()
             .Where(e => e.FileId == fileId && e.BatchId == batchId)
             .ToListAsync(ct);

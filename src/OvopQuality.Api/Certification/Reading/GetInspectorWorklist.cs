@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
@@ -23,8 +26,15 @@ public static class GetInspectorWorklistEndpoint
     /// <summary>An inspector's scheduled inspections not yet recorded, soonest first.</summary>
     [WolverineGet("/api/inspectors/{inspectorId}/inspections", OperationId = "GetInspectorWorklist")]
     [Tags("Certification")]
-    public static async Task<IReadOnlyList<ScheduledInspectionItem>> Get(string inspectorId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = Roles.Inspector + "," + Roles.Staff)]
+    public static async Task<Results<Ok<IReadOnlyList<ScheduledInspectionItem>>, ProblemHttpResult>> Get(
+        string inspectorId, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        if (actor.Is(Roles.Inspector) && !string.Equals(actor.Subject, inspectorId, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(Problems.Forbidden("not-your-worklist", "An inspector sees only their own scheduled inspections."));
+        }
+
         var inspector = inspectorId.ToLowerInvariant();
         var scheduled = await session.Query<ScheduledInspection>()
             .Where(i => i.InspectorId == inspector)
@@ -32,8 +42,8 @@ public static class GetInspectorWorklistEndpoint
             .ToListAsync(ct);
         var files = (await session.LoadManyAsync<CertificationFileView>(ct, scheduled.Select(i => i.FileId).Distinct()))
             .ToDictionary(f => f.Id);
-        return [.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
+        return TypedResults.Ok<IReadOnlyList<ScheduledInspectionItem>>([.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
             f.Id, i.Id, i.ScheduledFor, f.ProducerNumber, f.ProducerName, f.ProducerAddress,
-            f.ProductName, f.StandardCode, f.StandardVersion, f.Version))];
+            f.ProductName, f.StandardCode, f.StandardVersion, f.Version))]);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Cors;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Certification;
@@ -35,6 +37,8 @@ public static class GetLabelEndpoint
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]
+    [AllowAnonymous]
+    [EnableCors(Access.AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(string code, LabelLookup labels, TimeProvider clock, CancellationToken ct)
     {
         var canonical = LabelCode.Normalize(code);

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -14,13 +16,16 @@ public static class CorrectProducerDetailsEndpoint
             .Text(command.Reason, "reason", 500)
             .ToProblem();
 
-    public static ProblemDetails Before(CorrectProducerDetails command, Producer producer) =>
-        Versioning.Check(command.ExpectedVersion, producer.Version, "producer");
+    public static ProblemDetails Before(CorrectProducerDetails command, Producer producer, Actor actor) =>
+        !actor.MayActFor(producer.Number)
+            ? ProducerRules.NotFound(producer.Id)
+            : Versioning.Check(command.ExpectedVersion, producer.Version, "producer");
 
     /// <summary>Corrects a producer's name, address or contact; the earlier details stay in its history.</summary>
     [WolverinePost("/api/producers/{producerId}/corrections", OperationId = "CorrectProducerDetails")]
     [Tags("Producers")]
     [EmptyResponse]
+    [Authorize(Roles = Roles.ProducerOrStaff)]
     public static ProducerDetailsCorrected Post(
         CorrectProducerDetails command, [WriteAggregate("producerId")] Producer producer, TimeProvider clock) =>
         new(producer.Id, command.LegalName, command.Address, command.Contact, command.Reason, clock.GetUtcNow());

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,10 +15,18 @@ public static class GetProducerEndpoint
     /// <summary>A producer with its products and current details.</summary>
     [WolverineGet("/api/producers/{producerId}", OperationId = "GetProducer")]
     [Tags("Producers")]
-    public static async Task<Results<Ok<Producer>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = Roles.ProducerOrStaff + "," + Roles.Ministry)]
+    public static async Task<Results<Ok<Producer>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
+    {
+        var producer = await VisibleAsync(producerId, session, actor, ct);
+        return producer is null ? ProducerNotFound(producerId) : TypedResults.Ok(producer);
+    }
+
+    /// <summary>The producer, when it exists and the user may see it.</summary>
+    internal static async Task<Producer?> VisibleAsync(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
     {
         var producer = await session.LoadAsync<Producer>(producerId, ct);
-        return producer is null ? ProducerNotFound(producerId) : TypedResults.Ok(producer);
+        return producer is not null && actor.MaySeeProducer(producer.Number) ? producer : null;
     }
 
     internal static ProblemHttpResult ProducerNotFound(Guid producerId) =>
@@ -28,6 +38,7 @@ public static class FindProducersEndpoint
     /// <summary>Producers, by tax id or producer number when given, in order of registration.</summary>
     [WolverineGet("/api/producers", OperationId = "FindProducers")]
     [Tags("Producers")]
+    [Authorize(Roles = Roles.Staff + "," + Roles.Ministry)]
     public static async Task<IReadOnlyList<Producer>> Get(string? taxId, string? number, IQuerySession session, CancellationToken ct)
     {
         var query = session.Query<Producer>().AsQueryable();
@@ -50,8 +61,14 @@ public static class GetProducerHistoryEndpoint
     /// <summary>Every recorded change of the producer: registration, corrections, products.</summary>
     [WolverineGet("/api/producers/{producerId}/events", OperationId = "GetProducerHistory")]
     [Tags("Producers")]
-    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = Roles.ProducerOrStaff)]
+    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
+        {
+            return GetProducerEndpoint.ProducerNotFound(producerId);
+        }
+
         var history = await EventHistory.ReadAsync(session, producerId, ct);
         return history.Count == 0 ? GetProducerEndpoint.ProducerNotFound(producerId) : TypedResults.Ok(history);
     }
@@ -75,9 +92,10 @@ public static class GetProducerCertificationsEndpoint
     /// <summary>A producer's certification files and where each stands.</summary>
     [WolverineGet("/api/producers/{producerId}/certifications", OperationId = "GetProducerCertifications")]
     [Tags("Producers")]
-    public static async Task<Results<Ok<IReadOnlyList<ProducerCertification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, CancellationToken ct)
+    [Authorize(Roles = Roles.ProducerOrStaff + "," + Roles.Ministry)]
+    public static async Task<Results<Ok<IReadOnlyList<ProducerCertification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
     {
-        if (await session.LoadAsync<Producer>(producerId, ct) is null)
+        if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
         {
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -26,6 +28,7 @@ public static class RegisterProducerEndpoint
 
     /// <summary>Registers a producer; the system assigns its permanent producer number.</summary>
     [WolverinePost("/api/producers", OperationId = "RegisterProducer")]
+    [Authorize(Roles = Roles.Staff)]
     [Tags("Producers")]
     public static async Task<(CreationResponse<Guid>, IStartStream)> Post(
         RegisterProducer command, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
 using Wolverine.Http;
@@ -19,8 +21,13 @@ public static class RegisterProductEndpoint
         return v.ToProblem();
     }
 
-    public static ProblemDetails Before(RegisterProduct command, Producer producer)
+    public static ProblemDetails Before(RegisterProduct command, Producer producer, Actor actor)
     {
+        if (!actor.MayActFor(producer.Number))
+        {
+            return ProducerRules.NotFound(producer.Id);
+        }
+
         var stale = Versioning.Check(command.ExpectedVersion, producer.Version, "producer");
         if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
         {
@@ -35,6 +42,7 @@ public static class RegisterProductEndpoint
     /// <summary>Registers a product of a producer.</summary>
     [WolverinePost("/api/producers/{producerId}/products", OperationId = "RegisterProduct")]
     [Tags("Producers")]
+    [Authorize(Roles = Roles.ProducerOrStaff)]
     public static (CreationResponse<Guid>, ProductRegistered) Post(
         RegisterProduct command, [WriteAggregate("producerId")] Producer producer, TimeProvider clock)
     {

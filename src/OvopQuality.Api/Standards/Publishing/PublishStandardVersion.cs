@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Infrastructure;
@@ -63,6 +65,7 @@ public static class PublishStandardVersionEndpoint
     /// <summary>Publishes a new version of a standard (creating the standard with version 1 if it is new).</summary>
     [WolverinePost("/api/standards/{code}/versions", OperationId = "PublishStandardVersion")]
     [Tags("Standards")]
+    [Authorize(Roles = Roles.Administrator)]
     public static async Task<CreationResponse<int>> Post(
         string code, PublishStandardVersion command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using OvopQuality.Api.Access;
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +15,7 @@ public static class GetStandardsEndpoint
     /// <summary>The catalogue of standards with their latest version.</summary>
     [WolverineGet("/api/standards", OperationId = "ListStandards")]
     [Tags("Standards")]
+    [Authorize(Roles = Roles.Everyone)]
     public static async Task<IReadOnlyList<StandardSummary>> Get(IQuerySession session, CancellationToken ct)
     {
         var standards = await session.Query<Standard>().OrderBy(s => s.Code).ToListAsync(ct);
@@ -25,6 +28,7 @@ public static class GetStandardEndpoint
     /// <summary>A standard with every version it has had.</summary>
     [WolverineGet("/api/standards/{code}", OperationId = "GetStandard")]
     [Tags("Standards")]
+    [Authorize(Roles = Roles.Everyone)]
     public static async Task<Results<Ok<Standard>, ProblemHttpResult>> Get(string code, IQuerySession session, CancellationToken ct)
     {
         var standard = await session.LoadAsync<Standard>(Standard.StreamIdFor(code), ct);
@@ -40,6 +44,7 @@ public static class GetStandardVersionEndpoint
     /// <summary>One version of a standard: its requirements, points and star thresholds.</summary>
     [WolverineGet("/api/standards/{code}/versions/{version}", OperationId = "GetStandardVersion")]
     [Tags("Standards")]
+    [Authorize(Roles = Roles.Everyone)]
     public static async Task<Results<Ok<StandardVersion>, ProblemHttpResult>> Get(string code, int version, IQuerySession session, CancellationToken ct)
     {
         var standard = await session.LoadAsync<Standard>(Standard.StreamIdFor(code), ct);

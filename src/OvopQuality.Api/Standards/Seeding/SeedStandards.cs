@@ -16,6 +16,7 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
         foreach (var (code, definition) in Catalogue)
         {
             await using var session = store.LightweightSession();
+            Access.EventAttribution.Stamp(session, Access.Actor.System);
             var stream = await session.Events.FetchForWriting<Standard>(Standard.StreamIdFor(code), cancellationToken);
             if (stream.Aggregate is not null)
             {

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.Tokens;
+using OvopQuality.Api.Infrastructure;
+
+namespace OvopQuality.Api.Access;
+
+/// <summary>
+/// Who may call what: JWT bearer tokens from any OpenID Connect provider (Ovop:Auth:Authority and
+/// Audience), or, in Development only, from the built-in development issuer; deny by default;
+/// rate limits on what anyone may call; CORS for the verification endpoints.
+/// </summary>
+public static class AccessConfiguration
+{
+    public const string VerificationCors = "verification";
+
+    public static IServiceCollection AddOvopAccess(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var auth = configuration.GetSection("Ovop:Auth");
+        var authority = auth["Authority"];
+        var development = auth.GetValue<bool>("DevelopmentIssuer");
+        if (development && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"The development token issuer (Ovop:Auth:DevelopmentIssuer) is refused in the {environment.EnvironmentName} environment: " +
+                "configure an OpenID Connect provider with Ovop:Auth:Authority and Ovop:Auth:Audience.");
+        }
+
+        DevelopmentIssuer? issuer = development ? new DevelopmentIssuer(auth["DevelopmentKeyFile"] ?? DevelopmentIssuer.DefaultKeyFile) : null;
+        if (issuer is not null)
+        {
+            services.AddSingleton(issuer);
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                RoleClaimType = auth["RoleClaim"] ?? OvopClaims.Role,
+                NameClaimType = OvopClaims.Name,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            if (issuer is not null)
+            {
+                o.TokenValidationParameters.ValidIssuer = DevelopmentIssuer.Issuer;
+                o.TokenValidationParameters.ValidAudience = DevelopmentIssuer.Audience;
+                o.TokenValidationParameters.IssuerSigningKey = issuer.Key;
+            }
+            else
+            {
+                o.Authority = authority;
+                o.Audience = auth["Audience"] ?? "ovopquality";
+                o.RequireHttpsMetadata = auth.GetValue("RequireHttpsMetadata", true);
+            }
+
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthenticated", "Not signed in",
+                        context.AuthenticateFailure is null
+                            ? "This endpoint needs a bearer token."
+                            : "The bearer token is not valid: expired, wrongly signed, or for another audience or issuer.");
+                },
+                OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "Forbidden",
+                    "Your role may not do this."),
+            };
+        });
+
+        // Deny by default: an endpoint that declares nobody still needs a signed-in user.
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddOvopRateLimits(configuration);
+        services.AddCors(o => o.AddPolicy(VerificationCors, policy =>
+        {
+            var origins = configuration.GetSection("Ovop:Cors:VerificationOrigins").Get<string[]>() ?? ["*"];
+            (origins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins(origins)).WithMethods("GET", "POST").AllowAnyHeader();
+        }));
+        services.AddHttpContextAccessor();
+        return services;
+    }
+
+    private static IServiceCollection AddOvopRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection("Ovop:RateLimits");
+        FixedWindowRateLimiterOptions Window(string name, int permits, int seconds) => new()
+        {
+            PermitLimit = limits.GetValue($"{name}:PermitLimit", permits),
+            Window = TimeSpan.FromSeconds(limits.GetValue($"{name}:WindowSeconds", seconds)),
+            QueueLimit = 0,
+        };
+
+        return services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Anonymous callers are limited per client address, more strictly when they send a body;
+            // signed-in users per user, generously (staff enter whole inspections at once).
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var hasBody = HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method) || HttpMethods.IsPatch(context.Request.Method);
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    var user = context.User.FindFirst(OvopClaims.Subject)?.Value ?? "?";
+                    return RateLimitPartition.GetFixedWindowLimiter("user:" + user, _ => Window("User", 1200, 60));
+                }
+
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return hasBody
+                    ? RateLimitPartition.GetFixedWindowLimiter("body:" + address, _ => Window("PublicBody", 30, 60))
+                    : RateLimitPartition.GetFixedWindowLimiter("public:" + address, _ => Window("Public", 600, 60));
+            });
+            o.OnRejected = async (context, token) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await WriteProblemAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many requests",
+                    "This client sent more requests than the service accepts in a while; retry after the time in Retry-After.");
+            };
+        });
+    }
+
+    /// <summary>The access pipeline: correlation, security headers, CORS, authentication, rate limits, authorization.</summary>
+    public static WebApplication UseOvopAccess(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string type, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Type = Problems.TypeBase + type, Title = title, Status = status, Detail = detail },
+        }).AsTask();
+    }
+}

@@ -1,0 +1,46 @@
+namespace OvopQuality.Api.Access;
+
+/// <summary>
+/// Gives every request a correlation id: the caller's X-Correlation-Id when it is a sensible token,
+/// otherwise a new one. It is echoed in the response, attached to every log line of the request, and
+/// stored with every event the request appends.
+/// </summary>
+public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
+{
+    public const string Header = "X-Correlation-Id";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var given = context.Request.Headers[Header].ToString();
+        var id = IsAcceptable(given) ? given : Guid.NewGuid().ToString("N");
+        context.Items[Header] = id;
+        context.Response.Headers[Header] = id;
+        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        {
+            await next(context);
+        }
+    }
+
+    public static string? Of(HttpContext? context) => context?.Items[Header] as string;
+
+    private static bool IsAcceptable(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}
+
+/// <summary>Headers that keep browsers from sniffing, framing or leaking what the service answers.</summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
+            // The API reference is a script page served from this service's own files.
+            ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+            : "default-src 'none'; frame-ancestors 'none'";
+        return next(context);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Alba;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Access;
+
+public class AbuseLimitTests(AppFixture app) : CertificationTest(app)
+{
+    [Fact]
+    public async Task An_address_that_hammers_the_public_verification_gets_429_with_retry_after()
+    {
+        var address = IPAddress.Parse("203.0.113." + Random.Shared.Next(1, 254));
+        IScenarioResult? last = null;
+        for (var i = 0; i <= AppFixture.PublicPermits; i++)
+        {
+            last = await App.Host.Scenario(s =>
+            {
+                s.Get.Url("/api/labels/0000-0000-0000-0000-1");
+                s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = address);
+                s.IgnoreStatusCode();
+            });
+        }
+
+        Assert.Equal(429, last!.Context.Response.StatusCode);
+        Assert.True(int.Parse(last.Context.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains("too-many-requests", await last.ReadAsTextAsync(), StringComparison.Ordinal);
+
+        var otherAddress = await App.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/labels/0000-0000-0000-0000-1");
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.20"));
+            s.IgnoreStatusCode();
+        });
+        Assert.NotEqual(429, otherAddress.Context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Responses_carry_headers_that_stop_sniffing_framing_and_leaks()
+    {
+        var reply = await GetAnonymously("/health/live");
+
+        Assert.Equal("nosniff", reply.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", reply.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", reply.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-referrer", reply.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public async Task Verification_answers_a_configured_web_origin_with_cors()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/labels/0000-0000-0000-0000-1");
+        request.Headers.Add("Origin", AppFixture.VerifierOrigin);
+
+        using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(AppFixture.VerifierOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task Every_request_gets_a_correlation_id_that_its_events_keep()
+    {
+        var (producer, _) = await AProducerWithApricots();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/producers/{producer}/corrections")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                expectedVersion = 2,
+                legalName = new { tg = "Кооператив", ru = "Кооператив", en = "Cooperative" },
+                address = new { region = "sughd", district = "Isfara", village = "Vorukh" },
+                contact = new { person = "Rahim", phone = "+992 1" },
+                reason = "Moved",
+            }),
+        };
+        request.Headers.Add("X-Correlation-Id", "shipment-check-42");
+        request.Headers.Authorization = new("Bearer", TokenOf(Administrator));
+
+        using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("shipment-check-42", response.Headers.GetValues("X-Correlation-Id").Single());
+        var history = (await Get($"/api/producers/{producer}/events")).Json.AsArray();
+        Assert.Equal("shipment-check-42", history[^1]!["correlationId"]!.GetValue<string>());
+        Assert.Equal((Administrator.Subject, "administrator"), (history[^1]!["actor"]!.GetValue<string>(), history[^1]!["actorRole"]!.GetValue<string>()));
+        Assert.NotEqual("shipment-check-42", history[0]!["correlationId"]?.GetValue<string>());
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OvopQuality.Api.Access;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Access;
+
+/// <summary>
+/// Every endpoint of the running app against one table of who may call it. An endpoint added
+/// without an entry here fails the first test; a role that can do more or less than the table
+/// says fails the second.
+/// </summary>
+public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
+{
+    private const string Public = "public";
+    private const string Producer = Roles.Producer;
+    private const string Inspector = Roles.Inspector;
+    private const string Officer = Roles.CertificationOfficer;
+    private const string Exporter = Roles.Exporter;
+    private const string Ministry = Roles.Ministry;
+    private const string Admin = Roles.Administrator;
+
+    public static readonly IReadOnlyDictionary<string, string[]> Table = new Dictionary<string, string[]>
+    {
+        ["GET /api/labels/{code}"] = [Public],
+        ["GET /health/live"] = [Public],
+        ["GET /health/ready"] = [Public],
+        ["GET /openapi/{documentName}.json"] = [Public],
+        ["GET /docs/{documentName?}"] = [Public],
+
+        // The API reference's own scripts, styles and icons.
+        ["GET /docs/*"] = [Public],
+
+        ["POST /api/producers"] = [Officer, Admin],
+        ["GET /api/producers"] = [Officer, Admin, Ministry],
+        ["GET /api/producers/{producerId}"] = [Producer, Officer, Admin, Ministry],
+        ["GET /api/producers/{producerId}/events"] = [Producer, Officer, Admin],
+        ["GET /api/producers/{producerId}/certifications"] = [Producer, Officer, Admin, Ministry],
+        ["POST /api/producers/{producerId}/products"] = [Producer, Officer, Admin],
+        ["POST /api/producers/{producerId}/corrections"] = [Producer, Officer, Admin],
+
+        ["GET /api/standards"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
+        ["GET /api/standards/{code}"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
+        ["GET /api/standards/{code}/versions/{version}"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
+        ["POST /api/standards/{code}/versions"] = [Admin],
+
+        ["POST /api/certifications"] = [Producer, Officer, Admin],
+        ["GET /api/certifications/{fileId}"] = [Producer, Inspector, Officer, Admin],
+        ["GET /api/certifications/{fileId}/events"] = [Producer, Inspector, Officer, Admin],
+        ["POST /api/certifications/{fileId}/inspections"] = [Officer, Admin],
+        ["POST /api/certifications/{fileId}/inspections/{inspectionId}/results"] = [Inspector],
+        ["POST /api/certifications/{fileId}/decisions/standard-met"] = [Officer],
+        ["POST /api/certifications/{fileId}/decisions/refusal"] = [Officer],
+        ["POST /api/certifications/{fileId}/labels"] = [Producer, Officer, Admin],
+        ["GET /api/certifications/{fileId}/labels/{batchId}"] = [Producer, Officer, Admin],
+        ["GET /api/inspectors/{inspectorId}/inspections"] = [Inspector, Officer, Admin],
+    };
+
+    private IReadOnlyList<(string Key, RouteEndpoint Endpoint)> Endpoints() =>
+        [.. App.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => ($"{m} /{e.RoutePattern.RawText!.TrimStart('/')}", e)))
+            .DistinctBy(e => e.Item1)];
+
+    [Fact]
+    public void Every_endpoint_of_the_running_app_has_an_entry_and_declares_who_may_call_it()
+    {
+        var endpoints = Endpoints();
+
+        foreach (var (key, endpoint) in endpoints)
+        {
+            var allowed = Entry(key);
+            Assert.True(allowed is not null, $"{key} has no entry in the authorisation table");
+            var isPublic = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            Assert.True(isPublic == (allowed is [Public]), $"{key}: public is {isPublic}, the table says {string.Join(", ", allowed)}");
+            if (!isPublic)
+            {
+                var declared = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+                Assert.True(declared.SetEquals(allowed), $"{key} declares [{string.Join(", ", declared)}], the table says [{string.Join(", ", allowed)}]");
+            }
+        }
+
+        Assert.Empty(Table.Keys.Where(k => !k.EndsWith("/*", StringComparison.Ordinal)).Except(endpoints.Select(e => e.Key)));
+    }
+
+    private static string[]? Entry(string key) =>
+        Table.TryGetValue(key, out var exact)
+            ? exact
+            : Table.FirstOrDefault(e => e.Key.EndsWith("/*", StringComparison.Ordinal) && key.StartsWith(e.Key[..^1], StringComparison.Ordinal)).Value;
+
+    public static TheoryData<string> Routes() => [.. Table.Keys.Where(k => !k.EndsWith("/*", StringComparison.Ordinal))];
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Each_role_gets_through_only_where_the_table_lets_it(string route)
+    {
+        var allowed = Table[route];
+        foreach (var role in Roles.All)
+        {
+            var user = new User($"{role}-table-check", role, role == Roles.Producer ? "TJ-P-999999" : null);
+            var reply = await Call(route, user);
+
+            if (allowed.Contains(Public) || allowed.Contains(role))
+            {
+                Assert.True(reply.Status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"{role} was refused {route}: {(int)reply.Status} {reply.Body}");
+            }
+            else
+            {
+                reply.IsProblem(HttpStatusCode.Forbidden, "forbidden");
+            }
+        }
+
+        var anonymous = await Call(route, null);
+        if (allowed.Contains(Public))
+        {
+            Assert.NotEqual(HttpStatusCode.Unauthorized, anonymous.Status);
+        }
+        else
+        {
+            anonymous.IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+    }
+
+    private Task<Reply> Call(string route, User? user)
+    {
+        var (method, template) = (route[..route.IndexOf(' ', StringComparison.Ordinal)], route[(route.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
+        var url = template
+            .Replace("{documentName}.json", "v1.json", StringComparison.Ordinal)
+            .Replace("{documentName?}", "", StringComparison.Ordinal)
+            .Replace("{code}", route.Contains("standards", StringComparison.Ordinal) ? "OVOP-DF" : "0000-0000-0000-0000-0", StringComparison.Ordinal)
+            .Replace("{version}", "1", StringComparison.Ordinal)
+            .Replace("{inspectorId}", user?.Subject ?? "nobody", StringComparison.Ordinal);
+        url = System.Text.RegularExpressions.Regex.Replace(url, "{[a-zA-Z]+}", _ => Guid.NewGuid().ToString());
+        var content = method == "POST" ? new StringContent("{}", Encoding.UTF8, "application/json") : null;
+        return Send(new HttpMethod(method), url, content, user);
+    }
+}
