@@ -3,7 +3,7 @@ namespace OvopQuality.Api.Access;
 /// <summary>
 /// Gives every request a correlation id: the caller's X-Correlation-Id when it is a sensible token,
 /// otherwise a new one. It is echoed in the response, attached to every log line of the request, and
-/// stored with every event the request appends.
+/// stored with every event the request appends. Each request ends with one access log line.
 /// </summary>
 public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
 {
@@ -15,9 +15,12 @@ public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correlat
         var id = IsAcceptable(given) ? given : Guid.NewGuid().ToString("N");
         context.Items[Header] = id;
         context.Response.Headers[Header] = id;
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        using (logger.BeginScope("CorrelationId:{CorrelationId}", id))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await next(context);
+            logger.LogInformation("{Method} {Path} answered {Status} in {Milliseconds:F1} ms", context.Request.Method, context.Request.Path,
+                context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

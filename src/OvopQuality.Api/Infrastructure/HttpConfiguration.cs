@@ -64,6 +64,10 @@ public static class HttpConfiguration
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            if (Access.CorrelationMiddleware.Of(c.HttpContext) is { } correlation)
+            {
+                c.ProblemDetails.Extensions["correlationId"] = correlation;
+            }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         var maxBody = MaxRequestBodyBytes(configuration);
