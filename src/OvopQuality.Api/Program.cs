@@ -1,9 +1,6 @@
 using JasperFx;
-using OvopQuality.Api.Access;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Standards.Seeding;
 using Wolverine;
-using Wolverine.Http;
 
 if (args is ["token", .. var tokenArgs])
 {

@@ -1,5 +1,3 @@
-using Marten;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Access;
 

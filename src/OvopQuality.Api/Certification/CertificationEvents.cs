@@ -1,4 +1,3 @@
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
 

@@ -1,6 +1,4 @@
 using JasperFx.Events;
-using Marten;
-using OvopQuality.Api.Access;
 
 namespace OvopQuality.Api.Infrastructure;
 

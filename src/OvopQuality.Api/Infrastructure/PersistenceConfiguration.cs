@@ -1,6 +1,5 @@
 using JasperFx;
 using JasperFx.Events.Projections;
-using Marten;
 using Npgsql;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Reading;

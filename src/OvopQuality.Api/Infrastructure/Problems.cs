@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 
 namespace OvopQuality.Api.Infrastructure;
 
@@ -50,6 +49,9 @@ public static class Problems
 
     public static ProblemDetails StaleVersion(string detail) =>
         Conflict("stale-version", detail);
+
+    /// <summary>Whether a rule's answer stops the command (anything but Wolverine's "no problems").</summary>
+    public static bool Stops(this ProblemDetails problem) => !ReferenceEquals(problem, Wolverine.Http.WolverineContinue.NoProblems);
 
     private static string Titleize(string slug)
     {

@@ -1,7 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using OvopQuality.Api.Certification;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 
 namespace OvopQuality.Api.Labels;

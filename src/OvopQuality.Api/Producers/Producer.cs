@@ -1,4 +1,3 @@
-using OvopQuality.Api.Infrastructure;
 
 namespace OvopQuality.Api.Producers;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 
 namespace OvopQuality.Api.Standards;

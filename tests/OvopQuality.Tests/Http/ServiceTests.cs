@@ -42,7 +42,15 @@ public class ServiceTests(AppFixture app) : CertificationTest(app)
 
         var region = document["components"]!["schemas"]!["Region"]!;
         Assert.Contains("sughd", region["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
-        var conflict = document["paths"]!["/api/certifications/{fileId}/labels"]!["post"]!["responses"]!["409"]!;
+        var issue = document["paths"]!["/api/certifications/{fileId}/labels"]!["post"]!;
+        Assert.NotNull(issue["responses"]!["401"]);
+        Assert.NotNull(issue["responses"]!["403"]);
+        Assert.NotNull(issue["security"]);
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        var verify = document["paths"]!["/api/labels/{code}"]!["get"]!;
+        Assert.Null(verify["responses"]!["401"]);
+        Assert.NotNull(verify["responses"]!["429"]);
+        var conflict = issue["responses"]!["409"]!;
         Assert.Equal("#/components/schemas/ProblemDetails", conflict["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
     }
 

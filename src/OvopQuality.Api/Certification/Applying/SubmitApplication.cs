@@ -1,11 +1,5 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Applying;

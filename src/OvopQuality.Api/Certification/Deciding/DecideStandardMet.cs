@@ -1,9 +1,4 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Deciding;
@@ -28,7 +23,7 @@ public static class DecideStandardMetEndpoint
     public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor)
     {
         var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
-        if (!ReferenceEquals(problem, WolverineContinue.NoProblems))
+        if (problem.Stops())
         {
             return problem;
         }

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Certification.Deciding;
 
@@ -9,8 +6,7 @@ public static class DecisionRules
 {
     public static ProblemDetails CanDecide(CertificationFile file, long expectedVersion, string officerId)
     {
-        var stale = Versioning.Check(expectedVersion, file.Version, "file");
-        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        if (Versioning.Check(expectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
         }

@@ -1,8 +1,3 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Deciding;

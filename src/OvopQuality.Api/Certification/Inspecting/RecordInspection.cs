@@ -1,8 +1,3 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Inspecting;
@@ -50,8 +45,7 @@ public static class RecordInspectionEndpoint
 
     public static ProblemDetails Before(Guid inspectionId, RecordInspection command, CertificationFile file, Actor actor, TimeProvider clock)
     {
-        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
-        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
         }

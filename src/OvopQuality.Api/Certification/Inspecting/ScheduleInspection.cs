@@ -1,8 +1,3 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Inspecting;
@@ -18,8 +13,7 @@ public static class ScheduleInspectionEndpoint
 
     public static ProblemDetails Before(ScheduleInspection command, CertificationFile file, TimeProvider clock)
     {
-        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
-        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
         }

@@ -1,8 +1,3 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Labelling;
@@ -29,8 +24,7 @@ public static class IssueLabelsEndpoint
             return Problems.NotFound("certification-file", $"There is no certification file {file.Id}.");
         }
 
-        var stale = Versioning.Check(command.ExpectedVersion, file.Version, "file");
-        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
         }

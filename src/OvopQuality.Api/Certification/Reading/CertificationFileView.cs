@@ -1,6 +1,5 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
 

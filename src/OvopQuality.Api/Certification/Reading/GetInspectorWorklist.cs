@@ -1,11 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Certification.Reading;
 

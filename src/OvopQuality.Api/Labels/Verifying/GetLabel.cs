@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.Cors;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Labelling;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Labels.Verifying;
 

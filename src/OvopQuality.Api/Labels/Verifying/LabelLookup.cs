@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Marten;
 using Marten.Services;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;

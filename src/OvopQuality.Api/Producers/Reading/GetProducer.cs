@@ -1,12 +1,6 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Reading;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Producers.Reading;
 

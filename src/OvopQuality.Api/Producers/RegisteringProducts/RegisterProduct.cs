@@ -1,8 +1,3 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Producers.RegisteringProducts;
@@ -28,8 +23,7 @@ public static class RegisterProductEndpoint
             return ProducerRules.NotFound(producer.Id);
         }
 
-        var stale = Versioning.Check(command.ExpectedVersion, producer.Version, "producer");
-        if (!ReferenceEquals(stale, WolverineContinue.NoProblems))
+        if (Versioning.Check(command.ExpectedVersion, producer.Version, "producer") is var stale && stale.Stops())
         {
             return stale;
         }

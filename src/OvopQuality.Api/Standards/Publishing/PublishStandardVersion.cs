@@ -1,10 +1,4 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Standards.Publishing;
 

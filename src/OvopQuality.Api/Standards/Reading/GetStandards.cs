@@ -1,10 +1,5 @@
-using OvopQuality.Api.Access;
-using Microsoft.AspNetCore.Authorization;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Producers;
-using Wolverine.Http;
 
 namespace OvopQuality.Api.Standards.Reading;
 

@@ -1,5 +1,3 @@
-using Marten;
-using OvopQuality.Api.Infrastructure;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards.Publishing;
 
