@@ -11,6 +11,7 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(builder.Configuration.GetSection("Ovop:Lifecycle").Get<OvopQuality.Api.Certification.Lifecycle.LifecycleSettings>() ?? new());
 builder.Services.AddOvopPersistence(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
@@ -22,6 +23,9 @@ builder.Host.UseWolverine(opts =>
     // Test hosts run from another assembly; endpoints and handlers live here.
     opts.ApplicationAssembly = typeof(Program).Assembly;
     opts.Policies.AutoApplyTransactions();
+    // Scheduled transitions (expiry, withdrawal at the suspension cap, reminders, surveillance)
+    // are kept in PostgreSQL until due, so they survive restarts.
+    opts.Policies.UseDurableLocalQueues();
 });
 
 var app = builder.Build();

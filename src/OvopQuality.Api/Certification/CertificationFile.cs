@@ -1,3 +1,4 @@
+using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Standards;
 
 namespace OvopQuality.Api.Certification;
@@ -13,8 +14,15 @@ public enum CertificationStatus
     /// <summary>Every scheduled inspection is recorded; the file awaits a decision.</summary>
     Inspected,
 
-    Certified,
     Refused,
+
+    /// <summary>The certificate is in force.</summary>
+    Certified,
+
+    Suspended,
+    Withdrawn,
+    Surrendered,
+    Expired,
 }
 
 public sealed record Inspection(Guid Id, string InspectorId, DateOnly ScheduledFor, InspectionOutcome? Outcome);
@@ -22,6 +30,8 @@ public sealed record Inspection(Guid Id, string InspectorId, DateOnly ScheduledF
 public sealed record InspectionOutcome(DateOnly TookPlaceOn, int ScorePercent, IReadOnlyList<string> FailedMandatoryRequirements);
 
 public sealed record Certificate(string Number, int Stars, DateOnly ValidFrom, DateOnly ValidUntil, int CertifiedUnits);
+
+public sealed record Suspension(Guid Id, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
 /// <summary>
 /// The write model of one certification file: just what the rules need, including the standard
@@ -38,7 +48,10 @@ public sealed record CertificationFile(
     CertificationStatus Status,
     IReadOnlyList<Inspection> Inspections,
     Certificate? Certificate,
-    int LabelsIssued)
+    int LabelsIssued,
+    Suspension? Suspension = null,
+    int SurveillanceRound = 0,
+    DateOnly? SurveillanceDueOn = null)
 {
     public long Version { get; set; }
 
@@ -49,7 +62,7 @@ public sealed record CertificationFile(
     public CertificationFile Apply(InspectionScheduled e) =>
         this with
         {
-            Status = CertificationStatus.InspectionScheduled,
+            Status = IsEvaluating ? CertificationStatus.InspectionScheduled : Status,
             Inspections = [.. Inspections, new Inspection(e.InspectionId, e.InspectorId, e.ScheduledFor, null)],
         };
 
@@ -61,7 +74,8 @@ public sealed record CertificationFile(
         return this with
         {
             Inspections = inspections,
-            Status = inspections.Any(i => i.Outcome is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Status = !IsEvaluating ? Status
+                : inspections.Any(i => i.Outcome is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
         };
     }
 
@@ -76,7 +90,28 @@ public sealed record CertificationFile(
 
     public CertificationFile Apply(LabelsIssued e) => this with { LabelsIssued = LabelsIssued + e.Quantity };
 
-    public bool IsDecided => Status is CertificationStatus.Certified or CertificationStatus.Refused;
+    public CertificationFile Apply(CertificateSuspended e) =>
+        this with { Status = CertificationStatus.Suspended, Suspension = new Suspension(e.SuspensionId, e.EffectiveFrom, e.WithdrawOn) };
+
+    public CertificationFile Apply(CertificateReinstated e) => this with { Status = CertificationStatus.Certified, Suspension = null };
+
+    public CertificationFile Apply(CertificateWithdrawn e) => this with { Status = CertificationStatus.Withdrawn, Suspension = null };
+
+    public CertificationFile Apply(CertificateSurrendered e) => this with { Status = CertificationStatus.Surrendered, Suspension = null };
+
+    public CertificationFile Apply(CertificateExpired e) => this with { Status = CertificationStatus.Expired, Suspension = null };
+
+    public CertificationFile Apply(SurveillanceFellDue e) => this with { SurveillanceRound = e.Round, SurveillanceDueOn = e.DueOn };
+
+    public CertificationFile Apply(SurveillancePassed e) => this with { SurveillanceDueOn = null };
+
+    /// <summary>Still being evaluated: no decision yet.</summary>
+    public bool IsEvaluating => Status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
+
+    public bool IsDecided => !IsEvaluating;
+
+    /// <summary>The certificate exists and has not ended (it may be suspended).</summary>
+    public bool IsLive => Status is CertificationStatus.Certified or CertificationStatus.Suspended;
 
     public Inspection? FindInspection(Guid inspectionId) => Inspections.FirstOrDefault(i => i.Id == inspectionId);
 

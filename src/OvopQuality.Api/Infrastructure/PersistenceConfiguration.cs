@@ -69,6 +69,8 @@ public static class PersistenceConfiguration
                 opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
                 opts.Schema.For<CertificationFileView>().Index(f => f.ProducerId);
                 opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
+                opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
+                opts.Schema.For<CertificationFileView>().Index(f => f.SurveillanceDueOn!);
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
                 opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());

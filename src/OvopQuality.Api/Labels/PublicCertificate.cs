@@ -1,13 +1,32 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using OvopQuality.Api.Certification;
+using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Producers;
 
 namespace OvopQuality.Api.Labels;
 
+public enum TimelineEvent
+{
+    Granted,
+    SurveillancePassed,
+    Suspended,
+    Reinstated,
+    Withdrawn,
+    Surrendered,
+    Expired,
+}
+
+/// <summary>
+/// One public fact of a certificate's life, with both of its times: when it took effect and when it
+/// was recorded. No names, no findings, no free-text reasons: only the class of the reason.
+/// </summary>
+public sealed record TimelineEntry(TimelineEvent Event, ReasonClass? ReasonClass, DateTimeOffset EffectiveFrom, DateTimeOffset RecordedAt, long Version);
+
 /// <summary>
 /// What anyone may know of a certification file: no findings, no evidence, no people. It is the
-/// document label verification reads, kept small so a lookup stays one short round trip.
+/// document label verification reads, kept small so a lookup stays one short round trip, and its
+/// timeline answers for any instant.
 /// </summary>
 public sealed record PublicCertificate(
     Guid Id,
@@ -23,7 +42,8 @@ public sealed record PublicCertificate(
     LocalizedText StandardTitle,
     int? Stars,
     DateOnly? ValidFrom,
-    DateOnly? ValidUntil)
+    DateOnly? ValidUntil,
+    IReadOnlyList<TimelineEntry> Timeline)
 {
     public long Version { get; set; }
 }
@@ -32,18 +52,48 @@ public sealed partial class PublicCertificateProjection : SingleStreamProjection
 {
     public static PublicCertificate Create(ApplicationSubmitted e) =>
         new(e.FileId, CertificationStatus.Applied, null, e.ProducerNumber, e.ProducerName, e.ProducerAddress.Region,
-            e.ProductName, e.ProductCategory, e.Standard.Code, e.Standard.Version, e.Standard.Title, null, null, null);
+            e.ProductName, e.ProductCategory, e.Standard.Code, e.Standard.Version, e.Standard.Title, null, null, null, []);
 
-    public static PublicCertificate Apply(StandardMet e, PublicCertificate certificate) =>
+    public static PublicCertificate Apply(IEvent<StandardMet> e, PublicCertificate certificate) =>
         certificate with
         {
             Status = CertificationStatus.Certified,
-            CertificateNumber = e.CertificateNumber,
-            Stars = e.Stars,
-            ValidFrom = e.ValidFrom,
-            ValidUntil = e.ValidUntil,
+            CertificateNumber = e.Data.CertificateNumber,
+            Stars = e.Data.Stars,
+            ValidFrom = e.Data.ValidFrom,
+            ValidUntil = e.Data.ValidUntil,
+            Timeline = [.. certificate.Timeline, new TimelineEntry(TimelineEvent.Granted, null, e.Data.DecidedAt, e.Data.DecidedAt, e.Version)],
         };
 
     public static PublicCertificate Apply(CertificationRefused e, PublicCertificate certificate) =>
         certificate with { Status = CertificationStatus.Refused };
+
+    public static PublicCertificate Apply(IEvent<SurveillancePassed> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.SurveillancePassed, null, e.Data.EffectiveFrom, e.Data.At, certificate.Status);
+
+    public static PublicCertificate Apply(IEvent<CertificateSuspended> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Suspended, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Suspended);
+
+    public static PublicCertificate Apply(IEvent<CertificateReinstated> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Certified);
+
+    public static PublicCertificate Apply(IEvent<CertificateWithdrawn> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Withdrawn, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Withdrawn);
+
+    public static PublicCertificate Apply(IEvent<CertificateSurrendered> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Surrendered, ReasonClass.ProducerRequest, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Surrendered);
+
+    public static PublicCertificate Apply(IEvent<CertificateExpired> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Expired, null, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Expired);
+
+    /// <summary>
+    /// Adds a fact with its two times. The recorded time is the one the service's clock gave the
+    /// decision (the same clock as every other time it states), not the database's.
+    /// </summary>
+    private static PublicCertificate Add(PublicCertificate certificate, IEvent e, TimelineEvent what, ReasonClass? reason, DateTimeOffset effective, DateTimeOffset recorded, CertificationStatus status) =>
+        certificate with
+        {
+            Status = status,
+            Timeline = [.. certificate.Timeline, new TimelineEntry(what, reason, effective, recorded, e.Version)],
+        };
 }

@@ -57,6 +57,15 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/certifications/{fileId}/labels"] = [Producer, Officer, Admin],
         ["GET /api/certifications/{fileId}/labels/{batchId}"] = [Producer, Officer, Admin],
         ["GET /api/inspectors/{inspectorId}/inspections"] = [Inspector, Officer, Admin],
+
+        ["POST /api/certifications/{fileId}/suspension"] = [Officer],
+        ["POST /api/certifications/{fileId}/reinstatement"] = [Officer],
+        ["POST /api/certifications/{fileId}/withdrawal"] = [Officer],
+        ["POST /api/certifications/{fileId}/surrender"] = [Producer, Officer, Admin],
+        ["GET /api/surveillance"] = [Officer, Admin],
+        ["GET /api/producers/{producerId}/notifications"] = [Producer, Officer, Admin],
+        ["GET /api/certificates/{number}"] = [Public],
+        ["GET /api/certificates/{number}/timeline"] = [Public],
     };
 
     private IReadOnlyList<(string Key, RouteEndpoint Endpoint)> Endpoints() =>
@@ -133,6 +142,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
             .Replace("{documentName?}", "", StringComparison.Ordinal)
             .Replace("{code}", route.Contains("standards", StringComparison.Ordinal) ? "OVOP-DF" : "0000-0000-0000-0000-0", StringComparison.Ordinal)
             .Replace("{version}", "1", StringComparison.Ordinal)
+            .Replace("{number}", "TJ-OVOP-2026-999999", StringComparison.Ordinal)
             .Replace("{inspectorId}", user?.Subject ?? "nobody", StringComparison.Ordinal);
         url = System.Text.RegularExpressions.Regex.Replace(url, "{[a-zA-Z]+}", _ => Guid.NewGuid().ToString());
         var content = method == "POST" ? new StringContent("{}", Encoding.UTF8, "application/json") : null;

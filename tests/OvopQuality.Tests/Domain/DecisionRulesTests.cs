@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using OvopQuality.Api.Access;
 using OvopQuality.Api.Certification;
+using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Certification.Deciding;
 using OvopQuality.Api.Certification.Labelling;
 using OvopQuality.Api.Infrastructure;
@@ -101,18 +102,44 @@ public class DecisionRulesTests
         Assert.True(refusedBy == Rule(problem), situation);
     }
 
-    [Theory]
-    [InlineData("2026-06-01", LabelStatus.Valid)]
-    [InlineData("2029-05-31", LabelStatus.Valid)]
-    [InlineData("2029-06-01", LabelStatus.Expired)]
-    [InlineData("2026-05-31", LabelStatus.NotYetValid)]
-    public void A_label_verifies_by_the_validity_of_its_certificate_on_the_day(string day, LabelStatus expected)
-    {
-        var certificate = new PublicCertificate(Guid.NewGuid(), CertificationStatus.Certified, "TJ-OVOP-2026-000001", "TJ-P-000001",
+    private static PublicCertificate Granted(params TimelineEntry[] later) =>
+        new(Guid.NewGuid(), CertificationStatus.Certified, "TJ-OVOP-2026-000001", "TJ-P-000001",
             new LocalizedText("a", "b", "c"), Region.Sughd, new LocalizedText("a", "b", "c"), ProductCategory.DriedFruit, "OVOP-DF", 1,
-            new LocalizedText("a", "b", "c"), 4, new DateOnly(2026, 6, 1), new DateOnly(2029, 5, 31));
+            new LocalizedText("a", "b", "c"), 4, new DateOnly(2026, 6, 1), new DateOnly(2029, 5, 31),
+            [new TimelineEntry(TimelineEvent.Granted, null, At("2026-06-01T10:00"), At("2026-06-01T10:00"), 4), .. later]);
 
-        Assert.Equal(expected, GetLabelEndpoint.Judge(certificate, DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)).Status);
+    private static DateTimeOffset At(string instant) =>
+        DateTimeOffset.Parse(instant + "Z", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+
+    [Theory]
+    [InlineData("2026-06-01T12:00", LabelStatus.Valid)]
+    [InlineData("2029-05-31T23:59", LabelStatus.Valid)]
+    [InlineData("2029-06-01T00:00", LabelStatus.Expired)]
+    [InlineData("2026-05-31T12:00", LabelStatus.Unknown)]
+    public void A_certificate_stands_by_its_validity_at_the_instant(string at, LabelStatus expected) =>
+        Assert.Equal(expected, CertificateStanding.At(Granted(), At(at), At("2030-01-01T00:00")).Status);
+
+    public static TheoryData<string, string, LabelStatus> BackDated => new()
+    {
+        { "2026-07-05T00:00", "2026-07-20T00:00", LabelStatus.Suspended },
+        { "2026-07-05T00:00", "2026-07-05T00:00", LabelStatus.Valid },
+        { "2026-07-09T00:00", "2026-07-20T00:00", LabelStatus.Suspended },
+        { "2026-07-02T00:00", "2026-07-20T00:00", LabelStatus.Valid },
+        { "2026-08-02T00:00", "2026-08-20T00:00", LabelStatus.Valid },
+        { "2026-08-02T00:00", "2026-07-20T00:00", LabelStatus.Suspended },
+        { "2029-06-02T00:00", "2029-06-02T00:00", LabelStatus.Expired },
+    };
+
+    /// <summary>Suspended from 3 July (recorded 10 July), reinstated from 1 August (recorded 15 August).</summary>
+    [Theory]
+    [MemberData(nameof(BackDated))]
+    public void Back_dated_facts_count_from_when_they_took_effect_but_only_once_recorded(string at, string knownAt, LabelStatus expected)
+    {
+        var certificate = Granted(
+            new TimelineEntry(TimelineEvent.Suspended, ReasonClass.SurveillanceFailed, At("2026-07-03T00:00"), At("2026-07-10T00:00"), 5),
+            new TimelineEntry(TimelineEvent.Reinstated, null, At("2026-08-01T00:00"), At("2026-08-15T00:00"), 6));
+
+        Assert.Equal(expected, CertificateStanding.At(certificate, At(at), At(knownAt)).Status);
     }
 
     [Fact]

@@ -73,11 +73,12 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
-    public async Task No_inspection_is_scheduled_on_a_decided_file()
+    public async Task No_inspection_is_scheduled_on_a_refused_file()
     {
-        var fileId = await ACertifiedFile();
+        var fileId = await AnInspectedFile(Results(("DF-Q1", "failed")));
+        (await Refuse(fileId, 3, "Moisture 23 %")).Is(HttpStatusCode.OK);
 
         (await Post($"/api/certifications/{fileId}/inspections", new { expectedVersion = 4, inspectorId = Inspector, scheduledFor = Today }))
-            .IsProblem(HttpStatusCode.Conflict, "file-already-decided");
+            .IsProblem(HttpStatusCode.Conflict, "file-closed");
     }
 }

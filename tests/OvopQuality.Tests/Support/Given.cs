@@ -129,5 +129,20 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
     protected Task<Reply> IssueLabels(Guid fileId, long expectedVersion, int quantity, string lot = "LOT-2026-03-A") =>
         Post($"/api/certifications/{fileId}/labels", new { expectedVersion, lot, quantity });
 
+    protected Task<Reply> Suspend(Guid fileId, long expectedVersion, DateTimeOffset? effectiveFrom = null, string reasonClass = "surveillanceFailed") =>
+        Post($"/api/certifications/{fileId}/suspension",
+            new { expectedVersion, reasonClass, reason = "Moisture 21 % at surveillance, limit 18 %", effectiveFrom }, OfficerNamed(Officer));
+
+    protected Task<Reply> Reinstate(Guid fileId, long expectedVersion) =>
+        Post($"/api/certifications/{fileId}/reinstatement", new { expectedVersion, reason = "Drying room repaired; retest within limits" }, OfficerNamed(Officer));
+
+    protected Task<Reply> Withdraw(Guid fileId, long expectedVersion) =>
+        Post($"/api/certifications/{fileId}/withdrawal", new { expectedVersion, reasonClass = "misuseOfLabels", reason = "Labels found on uncertified produce" }, OfficerNamed(Officer));
+
+    protected Task<Reply> Surrender(Guid fileId, long expectedVersion) =>
+        Post($"/api/certifications/{fileId}/surrender", new { expectedVersion, reason = "The cooperative stops drying apricots" });
+
+    protected async Task<long> VersionOf(Guid fileId) => (await File(fileId))["version"]!.GetValue<long>();
+
     protected async Task<JsonNode> File(Guid fileId) => (await Get($"/api/certifications/{fileId}")).Is(HttpStatusCode.OK).Json;
 }

@@ -1,4 +1,6 @@
 using Npgsql;
+using OvopQuality.Api.Certification.Lifecycle;
+using Wolverine;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Certification.Deciding;
@@ -51,17 +53,22 @@ public static class DecideStandardMetEndpoint
     public static int MaximumCertifiedUnits(CertificationFile file) =>
         (int)Math.Min(int.MaxValue, Math.Ceiling(file.DeclaredVolume.AnnualUnits * file.Standard.ValidityMonths / 12.0));
 
-    /// <summary>Grants the certificate: a number, the stars, the scope and the validity.</summary>
+    /// <summary>
+    /// Grants the certificate: a number, the stars, the scope and the validity; schedules its
+    /// surveillance, the reminders before expiry and the expiry.
+    /// </summary>
     [WolverinePost("/api/certifications/{fileId}/decisions/standard-met", OperationId = "DecideStandardMet")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.CertificationOfficer)]
-    public static async Task<(CertificateGranted, StandardMet)> Post(
-        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+    public static async Task<(CertificateGranted, Events, OutgoingMessages)> Post(
+        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, NpgsqlDataSource database,
+        LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
         var met = Grant(command, file, actor.Subject, number, now);
-        return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1), met);
+        return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1),
+            [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings));
     }
 
     public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string officer, string certificateNumber, DateTimeOffset now)

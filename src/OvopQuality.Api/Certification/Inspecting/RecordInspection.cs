@@ -89,7 +89,7 @@ public static class RecordInspectionEndpoint
     [WolverinePost("/api/certifications/{fileId}/inspections/{inspectionId}/results", OperationId = "RecordInspection")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.Inspector)]
-    public static (InspectionRecordedResponse, InspectionRecorded) Post(
+    public static (InspectionRecordedResponse, Events) Post(
         Guid inspectionId, RecordInspection command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var score = Scoring.Score(file.Standard, command.Results);
@@ -97,6 +97,17 @@ public static class RecordInspectionEndpoint
             file.Id, inspectionId, actor.Subject, command.TookPlaceOn, command.Results, command.Findings ?? [],
             score.Points, score.MaxPoints, score.Percent, score.FailedMandatoryRequirements, clock.GetUtcNow());
         var stars = score.FailedMandatoryRequirements.Count > 0 ? 0 : file.Standard.Stars.StarsFor(score.Percent);
-        return (new InspectionRecordedResponse(inspectionId, score.Percent, stars, score.FailedMandatoryRequirements, file.Version + 1), recorded);
+        Events events = [recorded];
+        if (file.IsLive && IsClean(recorded))
+        {
+            // A surveillance inspection that finds the standard still met maintains the certificate;
+            // anything else is for an officer to weigh (suspension, or a new inspection).
+            events.Add(new Lifecycle.SurveillancePassed(file.Id, inspectionId, file.SurveillanceRound, recorded.RecordedAt, recorded.RecordedAt));
+        }
+
+        return (new InspectionRecordedResponse(inspectionId, score.Percent, stars, score.FailedMandatoryRequirements, file.Version + events.Count), events);
     }
+
+    private static bool IsClean(InspectionRecorded recorded) =>
+        recorded.FailedMandatoryRequirements.Count == 0 && recorded.Findings.All(f => f.Severity == FindingSeverity.Minor);
 }

@@ -18,9 +18,9 @@ public static class ScheduleInspectionEndpoint
             return stale;
         }
 
-        if (file.IsDecided)
+        if (!file.IsEvaluating && !file.IsLive)
         {
-            return Problems.Conflict("file-already-decided", $"The file was decided ({file.Status}); no further inspection can be scheduled on it.");
+            return Problems.Conflict("file-closed", $"The file is {file.Status}: no inspection can be scheduled on it.");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -29,7 +29,10 @@ public static class ScheduleInspectionEndpoint
             : WolverineContinue.NoProblems;
     }
 
-    /// <summary>Assigns an inspector to evaluate the file on a date.</summary>
+    /// <summary>
+    /// Assigns an inspector to evaluate the file on a date: the initial evaluation, or a surveillance
+    /// inspection once the certificate is granted.
+    /// </summary>
     [WolverinePost("/api/certifications/{fileId}/inspections", OperationId = "ScheduleInspection")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.Staff)]

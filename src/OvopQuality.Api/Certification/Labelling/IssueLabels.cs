@@ -29,6 +29,12 @@ public static class IssueLabelsEndpoint
             return stale;
         }
 
+        if (file.Status == CertificationStatus.Suspended)
+        {
+            return Problems.Conflict("certificate-suspended",
+                $"Certificate {file.Certificate!.Number} is suspended since {file.Suspension!.EffectiveFrom:yyyy-MM-dd}: no labels are issued until it is reinstated.");
+        }
+
         if (file.Status != CertificationStatus.Certified || file.Certificate is not { } certificate)
         {
             return Problems.Conflict("not-certified", $"Labels are issued only for a certified product; this file is {file.Status}.");

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
 
@@ -31,6 +32,11 @@ public sealed record CertificateView(
 
 public sealed record LabelBatchView(Guid BatchId, string Lot, int Quantity, DateTimeOffset IssuedAt);
 
+public sealed record SuspensionView(ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
+
+/// <summary>Something the producer should read: a reminder before expiry, a change of the certificate's status.</summary>
+public sealed record Notification(DateTimeOffset At, string Kind, string Message);
+
 /// <summary>
 /// The certification file as its people read it: where it stands, every step so far with who and
 /// when, the inspections with their results, the decision and the label batches. Inline, so the
@@ -57,7 +63,11 @@ public sealed record CertificationFileView(
     CertificateView? Certificate,
     int LabelsIssued,
     IReadOnlyList<LabelBatchView> LabelBatches,
-    IReadOnlyList<FileStep> Steps)
+    IReadOnlyList<FileStep> Steps,
+    SuspensionView? Suspension = null,
+    int SurveillanceRound = 0,
+    DateOnly? SurveillanceDueOn = null,
+    IReadOnlyList<Notification>? Notifications = null)
 {
     public long Version { get; set; }
 }
@@ -80,7 +90,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         var inspections = (IReadOnlyList<InspectionView>)[.. view.Inspections, new InspectionView(s.InspectionId, s.InspectorId, s.ScheduledFor, null, [], [], null, null, null, [])];
         return view with
         {
-            Status = CertificationStatus.InspectionScheduled,
+            Status = IsEvaluating(view) ? CertificationStatus.InspectionScheduled : view.Status,
             Inspections = inspections,
             Steps = [.. view.Steps, FileStep.Of(e, "InspectionScheduled", s.ScheduledAt)],
         };
@@ -96,7 +106,8 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             .ToList();
         return view with
         {
-            Status = inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Status = !IsEvaluating(view) ? view.Status
+                : inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
             Inspections = inspections,
             Steps = [.. view.Steps, FileStep.Of(e, "InspectionRecorded", r.RecordedAt)],
         };
@@ -135,4 +146,82 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Steps = [.. view.Steps, FileStep.Of(e, "LabelsIssued", l.IssuedAt)],
         };
     }
+
+    private static bool IsEvaluating(CertificationFileView view) =>
+        view.Status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
+
+    public static CertificationFileView Apply(IEvent<CertificateSuspended> e, CertificationFileView view)
+    {
+        var s = e.Data;
+        return view with
+        {
+            Status = CertificationStatus.Suspended,
+            Suspension = new SuspensionView(s.ReasonClass, s.Reason, s.EffectiveFrom, s.WithdrawOn),
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuspended", s.DecidedAt)],
+            Notifications = Notify(view, s.DecidedAt, "suspended",
+                $"Certificate {view.Certificate?.Number} is suspended from {s.EffectiveFrom:yyyy-MM-dd}: {s.Reason}. It is withdrawn on {s.WithdrawOn:yyyy-MM-dd} unless reinstated."),
+        };
+    }
+
+    public static CertificationFileView Apply(IEvent<CertificateReinstated> e, CertificationFileView view) =>
+        view with
+        {
+            Status = CertificationStatus.Certified,
+            Suspension = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateReinstated", e.Data.DecidedAt)],
+            Notifications = Notify(view, e.Data.DecidedAt, "reinstated", $"Certificate {view.Certificate?.Number} is in force again from {e.Data.EffectiveFrom:yyyy-MM-dd}."),
+        };
+
+    public static CertificationFileView Apply(IEvent<CertificateWithdrawn> e, CertificationFileView view) =>
+        view with
+        {
+            Status = CertificationStatus.Withdrawn,
+            Suspension = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateWithdrawn", e.Data.DecidedAt)],
+            Notifications = Notify(view, e.Data.DecidedAt, "withdrawn", $"Certificate {view.Certificate?.Number} is withdrawn from {e.Data.EffectiveFrom:yyyy-MM-dd}: {e.Data.Reason}"),
+        };
+
+    public static CertificationFileView Apply(IEvent<CertificateSurrendered> e, CertificationFileView view) =>
+        view with
+        {
+            Status = CertificationStatus.Surrendered,
+            Suspension = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSurrendered", e.Data.At)],
+        };
+
+    public static CertificationFileView Apply(IEvent<CertificateExpired> e, CertificationFileView view) =>
+        view with
+        {
+            Status = CertificationStatus.Expired,
+            Suspension = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateExpired", e.Data.At)],
+            Notifications = Notify(view, e.Data.At, "expired", $"Certificate {view.Certificate?.Number} has expired. Apply for renewal to go on using OVOP labels."),
+        };
+
+    public static CertificationFileView Apply(IEvent<ExpiryReminderDue> e, CertificationFileView view) =>
+        view with
+        {
+            Steps = [.. view.Steps, FileStep.Of(e, "ExpiryReminderDue", e.Data.At)],
+            Notifications = Notify(view, e.Data.At, "expiry-reminder",
+                $"Certificate {e.Data.CertificateNumber} expires in {e.Data.DaysBefore} days, after {e.Data.ValidUntil:yyyy-MM-dd}: apply for renewal in time."),
+        };
+
+    public static CertificationFileView Apply(IEvent<SurveillanceFellDue> e, CertificationFileView view) =>
+        view with
+        {
+            SurveillanceRound = e.Data.Round,
+            SurveillanceDueOn = e.Data.DueOn,
+            Steps = [.. view.Steps, FileStep.Of(e, "SurveillanceFellDue", e.Data.At)],
+            Notifications = Notify(view, e.Data.At, "surveillance-due", $"Surveillance inspection {e.Data.Round} of certificate {view.Certificate?.Number} is due from {e.Data.DueOn:yyyy-MM-dd}."),
+        };
+
+    public static CertificationFileView Apply(IEvent<SurveillancePassed> e, CertificationFileView view) =>
+        view with
+        {
+            SurveillanceDueOn = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "SurveillancePassed", e.Data.At)],
+        };
+
+    private static IReadOnlyList<Notification> Notify(CertificationFileView view, DateTimeOffset at, string kind, string message) =>
+        [.. view.Notifications ?? [], new Notification(at, kind, message)];
 }

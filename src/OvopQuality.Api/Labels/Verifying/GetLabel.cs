@@ -10,7 +10,11 @@ public sealed record LabelAnswer(
     string DisplayCode,
     LabelStatus Status,
     string Reason,
+    Certification.Lifecycle.ReasonClass? ReasonClass,
+    DateTimeOffset? Since,
     DateTimeOffset AsOf,
+    DateTimeOffset KnownAt,
+    DateTimeOffset StateReadAt,
     string? CertificateNumber,
     string ProducerNumber,
     LocalizedText ProducerName,
@@ -27,16 +31,26 @@ public sealed record LabelAnswer(
 public static class GetLabelEndpoint
 {
     /// <summary>
-    /// Verifies a label for anyone, without signing in: its status with the reason, the certificate,
-    /// product, producer, standard and stars, and the instant the certificate's state was read
-    /// (asOf). An unknown code is a 404 problem.
+    /// Verifies a label for anyone, without signing in: its status (valid, suspended, withdrawn,
+    /// expired, unknown) with the reason and since when, the certificate, product, producer,
+    /// standard and stars. <c>?at=</c> answers for a past instant or day (a shipment's date);
+    /// <c>&amp;knownAt=</c> for what was on record then (default: what is known now). An unknown
+    /// code is a 404 problem.
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]
     [AllowAnonymous]
     [EnableCors(Access.AccessConfiguration.VerificationCors)]
-    public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(string code, LabelLookup labels, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
+        string code, string? at, string? knownAt, LabelLookup labels, TimeProvider clock, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
+        var (asOf, invalid) = AsOf.Parse(at, knownAt, now);
+        if (asOf is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         var canonical = LabelCode.Normalize(code);
         if (canonical is null)
         {
@@ -55,23 +69,16 @@ public static class GetLabelEndpoint
         }
 
         var (issue, snapshot) = label;
-        var (status, reason) = Judge(snapshot.Certificate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         var c = snapshot.Certificate;
+        var standing = issue.IssuedAt > asOf.At || issue.IssuedAt > asOf.KnownAt
+            ? new Standing(LabelStatus.Unknown, $"This label was issued on {issue.IssuedAt:yyyy-MM-dd}, after the time asked about.", null, null)
+            : CertificateStanding.At(c, asOf.At, asOf.KnownAt);
         return TypedResults.Ok(new LabelAnswer(
-            canonical, LabelCode.Display(canonical), status, reason, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
+            canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since,
+            asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
             c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt));
 
         ProblemHttpResult Unknown(string why) =>
             TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));
     }
-
-    /// <summary>The status a label has on a day, from its certificate.</summary>
-    public static (LabelStatus Status, string Reason) Judge(PublicCertificate certificate, DateOnly day) =>
-        certificate switch
-        {
-            { Status: not CertificationStatus.Certified } => (LabelStatus.Unknown, "The certificate of this label is not in force."),
-            { ValidUntil: { } until } when day > until => (LabelStatus.Expired, $"Certificate {certificate.CertificateNumber} expired after {until:yyyy-MM-dd}."),
-            { ValidFrom: { } from } when day < from => (LabelStatus.NotYetValid, $"Certificate {certificate.CertificateNumber} is valid from {from:yyyy-MM-dd}."),
-            _ => (LabelStatus.Valid, $"Certificate {certificate.CertificateNumber} is in force until {certificate.ValidUntil:yyyy-MM-dd}."),
-        };
 }

@@ -4,7 +4,6 @@ namespace OvopQuality.Api.Labels.Verifying;
 public enum LabelStatus
 {
     Valid,
-    NotYetValid,
     Suspended,
     Withdrawn,
     Expired,

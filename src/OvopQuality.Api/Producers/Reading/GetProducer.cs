@@ -103,3 +103,25 @@ public static class GetProducerCertificationsEndpoint
             f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))]);
     }
 }
+
+public sealed record ProducerNotification(Guid FileId, string? CertificateNumber, DateTimeOffset At, string Kind, string Message);
+
+public static class GetProducerNotificationsEndpoint
+{
+    /// <summary>What the producer should read, newest first: reminders before expiry, suspensions, surveillance due.</summary>
+    [WolverineGet("/api/producers/{producerId}/notifications", OperationId = "GetProducerNotifications")]
+    [Tags("Producers")]
+    [Authorize(Roles = Roles.ProducerOrStaff)]
+    public static async Task<Results<Ok<IReadOnlyList<ProducerNotification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
+    {
+        if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
+        {
+            return GetProducerEndpoint.ProducerNotFound(producerId);
+        }
+
+        var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<ProducerNotification>>([.. files
+            .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
+            .OrderByDescending(n => n.At)]);
+    }
+}

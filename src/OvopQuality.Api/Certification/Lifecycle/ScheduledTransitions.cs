@@ -1,0 +1,75 @@
+using Wolverine;
+
+namespace OvopQuality.Api.Certification.Lifecycle;
+
+/// <summary>The certificate valid until <see cref="ValidUntil"/> has reached its end.</summary>
+public sealed record ExpireCertificate(Guid FileId, DateOnly ValidUntil);
+
+/// <summary>Remind the producer that the certificate ends in <see cref="DaysBefore"/> days.</summary>
+public sealed record RemindOfExpiry(Guid FileId, int DaysBefore, DateOnly ValidUntil);
+
+/// <summary>A surveillance inspection falls due.</summary>
+public sealed record SurveillanceFallsDue(Guid FileId, int Round, DateOnly DueOn, DateOnly ValidUntil);
+
+/// <summary>
+/// What a grant sets in motion, as durable scheduled messages (kept in PostgreSQL, so they survive
+/// restarts): surveillance rounds during validity, reminders before expiry, and the expiry itself.
+/// </summary>
+public static class ScheduledTransitions
+{
+    public static OutgoingMessages AfterGrant(Guid fileId, DateOnly validFrom, DateOnly validUntil, LifecycleSettings settings)
+    {
+        var messages = new OutgoingMessages();
+        for (var round = 1; ; round++)
+        {
+            var due = validFrom.AddMonths(round * settings.SurveillanceMonths);
+            if (settings.SurveillanceMonths <= 0 || due > validUntil)
+            {
+                break;
+            }
+
+            messages.Schedule(new SurveillanceFallsDue(fileId, round, due, validUntil), LifecycleSettings.StartOf(due));
+        }
+
+        foreach (var days in settings.ReminderDays)
+        {
+            var day = validUntil.AddDays(-days);
+            if (day >= validFrom)
+            {
+                messages.Schedule(new RemindOfExpiry(fileId, days, validUntil), LifecycleSettings.StartOf(day));
+            }
+        }
+
+        messages.Schedule(new ExpireCertificate(fileId, validUntil), LifecycleSettings.ExpiresAt(validUntil));
+        return messages;
+    }
+}
+
+/// <summary>
+/// The handlers act only when the message still concerns the certificate as it stands (same
+/// validity, not ended): a renewed, withdrawn or surrendered certificate ignores its old schedule.
+/// </summary>
+public static class ScheduledTransitionHandler
+{
+    public static Task Handle(ExpireCertificate message, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        ActAsync(session, message.FileId, message.ValidUntil, file =>
+            new CertificateExpired(file.Id, LifecycleSettings.ExpiresAt(message.ValidUntil), clock.GetUtcNow()), ct);
+
+    public static Task Handle(RemindOfExpiry message, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        ActAsync(session, message.FileId, message.ValidUntil, file =>
+            new ExpiryReminderDue(file.Id, file.Certificate!.Number, message.DaysBefore, message.ValidUntil, clock.GetUtcNow()), ct);
+
+    public static Task Handle(SurveillanceFallsDue message, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        ActAsync(session, message.FileId, message.ValidUntil, file =>
+            new SurveillanceFellDue(file.Id, message.Round, message.DueOn, clock.GetUtcNow()), ct);
+
+    private static async Task ActAsync(IDocumentSession session, Guid fileId, DateOnly validUntil, Func<CertificationFile, object> decide, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<CertificationFile>(fileId, ct);
+        if (stream.Aggregate is { IsLive: true, Certificate: { } certificate } file && certificate.ValidUntil == validUntil)
+        {
+            EventAttribution.Stamp(session, Actor.System);
+            stream.AppendOne(decide(file));
+        }
+    }
+}

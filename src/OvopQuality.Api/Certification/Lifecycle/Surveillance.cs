@@ -1,0 +1,31 @@
+using OvopQuality.Api.Certification.Reading;
+
+namespace OvopQuality.Api.Certification.Lifecycle;
+
+public sealed record SurveillanceItem(
+    Guid FileId, string CertificateNumber, string ProducerNumber, LocalizedText ProducerName, LocalizedText ProductName,
+    int Round, DateOnly DueOn, bool Overdue, long Version);
+
+public static class GetSurveillanceDueEndpoint
+{
+    /// <summary>
+    /// Certificates whose surveillance inspection has fallen due and is not yet passed, the most
+    /// overdue first; <c>?overdue=true</c> keeps those past the grace period (Ovop:Lifecycle:SurveillanceGraceDays).
+    /// </summary>
+    [WolverineGet("/api/surveillance", OperationId = "GetSurveillanceDue")]
+    [Tags("Certificate lifecycle")]
+    [Authorize(Roles = Roles.Staff)]
+    public static async Task<IReadOnlyList<SurveillanceItem>> Get(bool? overdue, IQuerySession session, LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var overdueBefore = today.AddDays(-settings.SurveillanceGraceDays);
+        var due = await session.Query<CertificationFileView>()
+            .Where(f => f.SurveillanceDueOn != null && (f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
+            .OrderBy(f => f.SurveillanceDueOn)
+            .ToListAsync(ct);
+        return [.. due
+            .Select(f => new SurveillanceItem(f.Id, f.Certificate!.Number, f.ProducerNumber, f.ProducerName, f.ProductName,
+                f.SurveillanceRound, f.SurveillanceDueOn!.Value, f.SurveillanceDueOn < overdueBefore, f.Version))
+            .Where(i => overdue != true || i.Overdue)];
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace OvopQuality.Api.Labels.Verifying;
+
+/// <summary>
+/// The instants a verification answers for: <c>at</c> (default now), and <c>knownAt</c>, what was
+/// recorded by then (default now). An ISO 8601 instant, or a day (2026-03-05), meaning its start in UTC.
+/// </summary>
+public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
+{
+    public static (AsOf? AsOf, ProblemDetails Problem) Parse(string? at, string? knownAt, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var atInstant = Instant(at, "at", now, errors);
+        var knownInstant = Instant(knownAt, "knownAt", now, errors);
+        if (errors.Count == 0 && knownInstant > now)
+        {
+            errors["knownAt"] = ["cannot be in the future: nothing is known yet about what will be recorded"];
+        }
+
+        return errors.Count > 0 ? (null, Problems.Invalid(errors)) : (new AsOf(atInstant, knownInstant), WolverineContinue.NoProblems);
+    }
+
+    private static DateTimeOffset Instant(string? text, string field, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return now;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            return instant;
+        }
+
+        errors[field] = ["must be an ISO 8601 instant (2026-03-05T12:00:00Z) or a day (2026-03-05)"];
+        return now;
+    }
+}
