@@ -28,7 +28,23 @@ public enum FindingSeverity
 
 public sealed record RequirementResult(string RequirementCode, RequirementOutcome Outcome, string? Note = null);
 
-public sealed record Finding(string? RequirementCode, FindingSeverity Severity, string Description);
+/// <summary>A non-conformity as the inspector reports it; the deadline defaults by severity.</summary>
+public sealed record NewFinding(string? RequirementCode, FindingSeverity Severity, string Description, DateOnly? Deadline = null);
+
+/// <summary>A non-conformity on record: graded, tied to a requirement, with the date it must be corrected by.</summary>
+public sealed record Finding(Guid Id, string? RequirementCode, FindingSeverity Severity, string Description, DateOnly Deadline)
+{
+    /// <summary>Days to correct a finding unless the inspector sets its deadline.</summary>
+    public static int DefaultDays(FindingSeverity severity) => severity switch
+    {
+        FindingSeverity.Critical => 14,
+        FindingSeverity.Major => 30,
+        _ => 90,
+    };
+
+    public static Finding From(NewFinding raised, DateOnly from) =>
+        new(Guid.CreateVersion7(), raised.RequirementCode, raised.Severity, raised.Description, raised.Deadline ?? from.AddDays(DefaultDays(raised.Severity)));
+}
 
 public sealed record ApplicationSubmitted(
     Guid FileId,

@@ -1,3 +1,4 @@
+using OvopQuality.Api.Certification.Findings;
 using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Standards;
 
@@ -33,6 +34,8 @@ public sealed record Certificate(string Number, int Stars, DateOnly ValidFrom, D
 
 public sealed record Suspension(Guid Id, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
+public sealed record Sample(Guid Id, string TakenBy, string? Laboratory, bool HasResults);
+
 /// <summary>
 /// The write model of one certification file: just what the rules need, including the standard
 /// version the file is evaluated against (copied at application, so later versions of the standard
@@ -51,8 +54,14 @@ public sealed record CertificationFile(
     int LabelsIssued,
     Suspension? Suspension = null,
     int SurveillanceRound = 0,
-    DateOnly? SurveillanceDueOn = null)
+    DateOnly? SurveillanceDueOn = null,
+    IReadOnlyList<FindingStatus>? Findings = null,
+    IReadOnlyList<Sample>? Samples = null)
 {
+    public IReadOnlyList<FindingStatus> Findings { get; init; } = Findings ?? [];
+
+    public IReadOnlyList<Sample> Samples { get; init; } = Samples ?? [];
+
     public long Version { get; set; }
 
     public static CertificationFile Create(ApplicationSubmitted e) =>
@@ -74,6 +83,7 @@ public sealed record CertificationFile(
         return this with
         {
             Inspections = inspections,
+            Findings = [.. Findings, .. e.Findings.Select(f => new FindingStatus(f.Id, f.Severity, f.Deadline, FindingState.Open, null))],
             Status = !IsEvaluating ? Status
                 : inspections.Any(i => i.Outcome is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
         };
@@ -105,6 +115,33 @@ public sealed record CertificationFile(
 
     public CertificationFile Apply(SurveillancePassed e) => this with { SurveillanceDueOn = null };
 
+    public CertificationFile Apply(FindingRaised e) =>
+        this with { Findings = [.. Findings, new FindingStatus(e.Finding.Id, e.Finding.Severity, e.Finding.Deadline, FindingState.Open, null)] };
+
+    public CertificationFile Apply(CorrectiveActionSubmitted e) =>
+        WithFinding(e.FindingId, f => f with { State = FindingState.ActionSubmitted, PendingAction = e.ActionId });
+
+    public CertificationFile Apply(CorrectiveActionAccepted e) =>
+        WithFinding(e.FindingId, f => f with { State = FindingState.Closed, PendingAction = null });
+
+    public CertificationFile Apply(CorrectiveActionRejected e) =>
+        WithFinding(e.FindingId, f => f with { State = FindingState.Open, PendingAction = null });
+
+    private CertificationFile WithFinding(Guid id, Func<FindingStatus, FindingStatus> change) =>
+        this with { Findings = [.. Findings.Select(f => f.Id == id ? change(f) : f)] };
+
+    public FindingStatus? FindFinding(Guid id) => Findings.FirstOrDefault(f => f.Id == id);
+
+    public CertificationFile Apply(Sampling.SampleTaken e) => this with { Samples = [.. Samples, new Sample(e.SampleId, e.TakenBy, null, false)] };
+
+    public CertificationFile Apply(Sampling.SampleSentToLaboratory e) =>
+        this with { Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { Laboratory = e.Laboratory } : s)] };
+
+    public CertificationFile Apply(Sampling.LabResultsRecorded e) =>
+        this with { Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { HasResults = true } : s)] };
+
+    public Sample? FindSample(Guid id) => Samples.FirstOrDefault(s => s.Id == id);
+
     /// <summary>Still being evaluated: no decision yet.</summary>
     public bool IsEvaluating => Status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
 
@@ -121,4 +158,8 @@ public sealed record CertificationFile(
 
     public bool WasInspectedBy(string person) =>
         Inspections.Any(i => string.Equals(i.InspectorId, person, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether the person evaluated the file (inspected or sampled it): then they may not decide it (ISO/IEC 17065, 7.6).</summary>
+    public bool WasEvaluatedBy(string person) =>
+        WasInspectedBy(person) || Samples.Any(s => string.Equals(s.TakenBy, person, StringComparison.OrdinalIgnoreCase));
 }

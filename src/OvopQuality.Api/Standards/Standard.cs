@@ -22,6 +22,23 @@ public sealed record StarThresholds(int OneStar, int TwoStars, int ThreeStars, i
     public int StarsFor(int scorePercent) => Ascending.Count(threshold => scorePercent >= threshold);
 }
 
+/// <summary>
+/// A limit a laboratory result is held to (ISO/IEC 17025 test reports): a value outside it is a
+/// major finding against the requirement it belongs to.
+/// </summary>
+public sealed record LabLimit(string Parameter, LocalizedText Name, string Unit, decimal? Minimum, decimal? Maximum, string RequirementCode)
+{
+    public bool Allows(decimal value) => (Minimum is null || value >= Minimum) && (Maximum is null || value <= Maximum);
+
+    public string Describe() => (Minimum, Maximum) switch
+    {
+        ({ } min, { } max) => $"{min}–{max} {Unit}",
+        (null, { } max) => $"≤ {max} {Unit}",
+        ({ } min, null) => $"≥ {min} {Unit}",
+        _ => "no limit",
+    };
+}
+
 public sealed record StandardVersion(
     string Code,
     int Version,
@@ -30,8 +47,14 @@ public sealed record StandardVersion(
     IReadOnlyList<Requirement> Requirements,
     StarThresholds Stars,
     int ValidityMonths,
-    DateTimeOffset PublishedAt)
+    DateTimeOffset PublishedAt,
+    IReadOnlyList<LabLimit>? LabLimits = null)
 {
+    public IReadOnlyList<LabLimit> LabLimits { get; init; } = LabLimits ?? [];
+
+    public LabLimit? FindLimit(string parameter) =>
+        LabLimits.FirstOrDefault(l => string.Equals(l.Parameter, parameter, StringComparison.OrdinalIgnoreCase));
+
     public Requirement? Find(string requirementCode) =>
         Requirements.FirstOrDefault(r => string.Equals(r.Code, requirementCode, StringComparison.Ordinal));
 }

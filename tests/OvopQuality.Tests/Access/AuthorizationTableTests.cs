@@ -64,6 +64,11 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/certifications/{fileId}/surrender"] = [Producer, Officer, Admin],
         ["GET /api/surveillance"] = [Officer, Admin],
         ["GET /api/producers/{producerId}/notifications"] = [Producer, Officer, Admin],
+        ["POST /api/certifications/{fileId}/findings/{findingId}/corrective-actions"] = [Producer, Officer, Admin],
+        ["POST /api/certifications/{fileId}/findings/{findingId}/review"] = [Inspector],
+        ["POST /api/certifications/{fileId}/samples"] = [Inspector],
+        ["POST /api/certifications/{fileId}/samples/{sampleId}/dispatch"] = [Inspector, Officer, Admin],
+        ["POST /api/certifications/{fileId}/samples/{sampleId}/results"] = [Officer, Admin],
         ["GET /api/certificates/{number}"] = [Public],
         ["GET /api/certificates/{number}/timeline"] = [Public],
     };

@@ -79,16 +79,18 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
         })];
     }
 
-    protected Task<Reply> Record(Guid fileId, Guid inspectionId, long expectedVersion, object[]? results = null, string inspector = Inspector) =>
-        Post($"/api/certifications/{fileId}/inspections/{inspectionId}/results", InspectionBody(expectedVersion, results), InspectorNamed(inspector));
+    protected Task<Reply> Record(Guid fileId, Guid inspectionId, long expectedVersion, object[]? results = null, string inspector = Inspector, object[]? findings = null) =>
+        Post($"/api/certifications/{fileId}/inspections/{inspectionId}/results", InspectionBody(expectedVersion, results, findings), InspectorNamed(inspector));
 
-    protected object InspectionBody(long expectedVersion, object[]? results = null) =>
+    protected static readonly object[] OneMinorFinding = [new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing on the back label" }];
+
+    protected object InspectionBody(long expectedVersion, object[]? results = null, object[]? findings = null) =>
         new
         {
             expectedVersion,
             tookPlaceOn = Today,
             results = results ?? Results(),
-            findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing on the back label" } },
+            findings = findings ?? OneMinorFinding,
         };
 
     /// <summary>A file inspected with the given results: version 3.</summary>

@@ -30,6 +30,12 @@ public static class DecideStandardMetEndpoint
             return problem;
         }
 
+        if (file.Findings.FirstOrDefault(f => f.BlocksGrant) is { } open)
+        {
+            return Problems.Conflict("open-major-finding",
+                $"A {open.Severity.ToString().ToLowerInvariant()} finding (due {open.Deadline:yyyy-MM-dd}) is not closed: the standard cannot be met until its corrective action is accepted.");
+        }
+
         var outcome = file.LatestRecordedInspection!.Outcome!;
         if (outcome.FailedMandatoryRequirements.Count > 0)
         {

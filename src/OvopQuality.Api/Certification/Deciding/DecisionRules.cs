@@ -26,8 +26,8 @@ public static class DecisionRules
             return Problems.Conflict("inspection-pending", "An inspection scheduled on this file is not recorded yet; decide once it is.");
         }
 
-        return file.WasInspectedBy(officerId)
-            ? Problems.Conflict("officer-not-impartial", $"{officerId} inspected this file and so cannot decide it: the decision must be taken by someone who did not evaluate.")
+        return file.WasEvaluatedBy(officerId)
+            ? Problems.Conflict("officer-not-impartial", $"{officerId} inspected or sampled this file and so cannot decide it: the decision must be taken by someone who did not evaluate.")
             : WolverineContinue.NoProblems;
     }
 }

@@ -6,7 +6,7 @@ public sealed record RecordInspection(
     long ExpectedVersion,
     DateOnly TookPlaceOn,
     IReadOnlyList<RequirementResult> Results,
-    IReadOnlyList<Finding>? Findings = null);
+    IReadOnlyList<NewFinding>? Findings = null);
 
 public sealed record InspectionRecordedResponse(Guid InspectionId, int ScorePercent, int PotentialStars, IReadOnlyList<string> FailedMandatoryRequirements, long Version);
 
@@ -35,6 +35,7 @@ public static class RecordInspectionEndpoint
             if (finding is not null)
             {
                 v.Defined(finding.Severity, $"findings[{i}].severity")
+                    .Require(finding.Deadline is null || finding.Deadline >= command.TookPlaceOn, $"findings[{i}].deadline", "cannot be before the inspection")
                     .Text(finding.Description, $"findings[{i}].description", 2000)
                     .OptionalText(finding.RequirementCode, $"findings[{i}].requirementCode", 20);
             }
@@ -94,7 +95,8 @@ public static class RecordInspectionEndpoint
     {
         var score = Scoring.Score(file.Standard, command.Results);
         var recorded = new InspectionRecorded(
-            file.Id, inspectionId, actor.Subject, command.TookPlaceOn, command.Results, command.Findings ?? [],
+            file.Id, inspectionId, actor.Subject, command.TookPlaceOn, command.Results,
+            [.. (command.Findings ?? []).Select(f => Finding.From(f, command.TookPlaceOn))],
             score.Points, score.MaxPoints, score.Percent, score.FailedMandatoryRequirements, clock.GetUtcNow());
         var stars = score.FailedMandatoryRequirements.Count > 0 ? 0 : file.Standard.Stars.StarsFor(score.Percent);
         Events events = [recorded];

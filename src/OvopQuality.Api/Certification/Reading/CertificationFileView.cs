@@ -32,6 +32,17 @@ public sealed record CertificateView(
 
 public sealed record LabelBatchView(Guid BatchId, string Lot, int Quantity, DateTimeOffset IssuedAt);
 
+public sealed record CorrectiveActionView(Guid ActionId, string Description, IReadOnlyList<string> EvidenceHashes, string By, DateTimeOffset At, string? Outcome, string? Reason);
+
+/// <summary>A finding and what became of it; overdue while open past its deadline.</summary>
+public sealed record FindingView(
+    Guid Id, string? RequirementCode, FindingSeverity Severity, string Description, DateOnly Deadline, string Source,
+    Findings.FindingState State, IReadOnlyList<CorrectiveActionView> Actions);
+
+public sealed record SampleView(
+    Guid SampleId, DateTimeOffset TakenAt, string Place, string Conditions, string TakenBy, string? Laboratory, DateTimeOffset? SentAt,
+    string? ReportNumber, IReadOnlyList<Sampling.LabResult> Results);
+
 public sealed record SuspensionView(ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
 /// <summary>Something the producer should read: a reminder before expiry, a change of the certificate's status.</summary>
@@ -67,7 +78,9 @@ public sealed record CertificationFileView(
     SuspensionView? Suspension = null,
     int SurveillanceRound = 0,
     DateOnly? SurveillanceDueOn = null,
-    IReadOnlyList<Notification>? Notifications = null)
+    IReadOnlyList<Notification>? Notifications = null,
+    IReadOnlyList<FindingView>? Findings = null,
+    IReadOnlyList<SampleView>? Samples = null)
 {
     public long Version { get; set; }
 }
@@ -106,6 +119,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             .ToList();
         return view with
         {
+            Findings = [.. view.Findings ?? [], .. r.Findings.Select(f => NewFinding(f, "inspection"))],
             Status = !IsEvaluating(view) ? view.Status
                 : inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
             Inspections = inspections,
@@ -221,6 +235,58 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             SurveillanceDueOn = null,
             Steps = [.. view.Steps, FileStep.Of(e, "SurveillancePassed", e.Data.At)],
         };
+
+    public static CertificationFileView Apply(IEvent<Findings.FindingRaised> e, CertificationFileView view) =>
+        view with
+        {
+            Findings = [.. view.Findings ?? [], NewFinding(e.Data.Finding, e.Data.Source)],
+            Steps = [.. view.Steps, FileStep.Of(e, "FindingRaised", e.Data.At)],
+        };
+
+    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionSubmitted> e, CertificationFileView view) =>
+        WithFinding(view, e.Data.FindingId, f => f with
+        {
+            State = Findings.FindingState.ActionSubmitted,
+            Actions = [.. f.Actions, new CorrectiveActionView(e.Data.ActionId, e.Data.Description, e.Data.EvidenceHashes, e.Data.By, e.Data.At, null, null)],
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionSubmitted", e.Data.At)] };
+
+    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionAccepted> e, CertificationFileView view) =>
+        WithFinding(view, e.Data.FindingId, f => f with
+        {
+            State = Findings.FindingState.Closed,
+            Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "accepted" } : a)],
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionAccepted", e.Data.At)] };
+
+    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionRejected> e, CertificationFileView view) =>
+        WithFinding(view, e.Data.FindingId, f => f with
+        {
+            State = Findings.FindingState.Open,
+            Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "rejected", Reason = e.Data.Reason } : a)],
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionRejected", e.Data.At)] };
+
+    private static FindingView NewFinding(Finding f, string source) =>
+        new(f.Id, f.RequirementCode, f.Severity, f.Description, f.Deadline, source, Findings.FindingState.Open, []);
+
+    private static CertificationFileView WithFinding(CertificationFileView view, Guid id, Func<FindingView, FindingView> change) =>
+        view with { Findings = [.. (view.Findings ?? []).Select(f => f.Id == id ? change(f) : f)] };
+
+    public static CertificationFileView Apply(IEvent<Sampling.SampleTaken> e, CertificationFileView view) =>
+        view with
+        {
+            Samples = [.. view.Samples ?? [], new SampleView(e.Data.SampleId, e.Data.TakenAt, e.Data.Place, e.Data.Conditions, e.Data.TakenBy, null, null, null, [])],
+            Steps = [.. view.Steps, FileStep.Of(e, "SampleTaken", e.Data.RecordedAt)],
+        };
+
+    public static CertificationFileView Apply(IEvent<Sampling.SampleSentToLaboratory> e, CertificationFileView view) =>
+        WithSample(view, e.Data.SampleId, s => s with { Laboratory = e.Data.Laboratory, SentAt = e.Data.SentAt })
+            with { Steps = [.. view.Steps, FileStep.Of(e, "SampleSentToLaboratory", e.Data.SentAt)] };
+
+    public static CertificationFileView Apply(IEvent<Sampling.LabResultsRecorded> e, CertificationFileView view) =>
+        WithSample(view, e.Data.SampleId, s => s with { ReportNumber = e.Data.ReportNumber, Results = e.Data.Results })
+            with { Steps = [.. view.Steps, FileStep.Of(e, "LabResultsRecorded", e.Data.RecordedAt)] };
+
+    private static CertificationFileView WithSample(CertificationFileView view, Guid id, Func<SampleView, SampleView> change) =>
+        view with { Samples = [.. (view.Samples ?? []).Select(s => s.SampleId == id ? change(s) : s)] };
 
     private static IReadOnlyList<Notification> Notify(CertificationFileView view, DateTimeOffset at, string kind, string message) =>
         [.. view.Notifications ?? [], new Notification(at, kind, message)];

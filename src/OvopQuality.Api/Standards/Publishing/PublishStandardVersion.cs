@@ -7,7 +7,8 @@ public sealed record PublishStandardVersion(
     ProductCategory Category,
     IReadOnlyList<Requirement> Requirements,
     StarThresholds Stars,
-    int ValidityMonths = 36);
+    int ValidityMonths = 36,
+    IReadOnlyList<LabLimit>? LabLimits = null);
 
 public static class PublishStandardVersionEndpoint
 {
@@ -46,6 +47,25 @@ public static class PublishStandardVersionEndpoint
         var duplicates = requirements.Where(r => r is not null).GroupBy(r => r.Code, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         v.Require(duplicates.Count == 0, "requirements", "has duplicate codes: " + string.Join(", ", duplicates));
 
+        var limits = command.LabLimits ?? [];
+        for (var i = 0; i < limits.Count; i++)
+        {
+            var limit = limits[i];
+            var field = $"labLimits[{i}]";
+            v.Require(limit is not null, field, "is required");
+            if (limit is null)
+            {
+                continue;
+            }
+
+            v.Text(limit.Parameter, field + ".parameter", 40)
+                .Text(limit.Unit, field + ".unit", 20)
+                .Require(limit.Minimum is not null || limit.Maximum is not null, field, "needs a minimum, a maximum or both")
+                .Require(limit.Minimum is null || limit.Maximum is null || limit.Minimum <= limit.Maximum, field, "minimum is above maximum")
+                .Require(requirements.Any(r => r?.Code == limit.RequirementCode), field + ".requirementCode", "must be a requirement of this version");
+            limit.Name?.Check(v, field + ".name");
+        }
+
         if (command.Stars is not null)
         {
             var thresholds = command.Stars.Ascending;
@@ -77,7 +97,7 @@ public static class PublishStandardVersionEndpoint
         var next = (existing?.Latest.Version ?? 0) + 1;
         return new StandardVersionPublished(
             Standard.StreamIdFor(normalized),
-            new StandardVersion(normalized, next, command.Title, command.Category, command.Requirements, command.Stars, command.ValidityMonths, now));
+            new StandardVersion(normalized, next, command.Title, command.Category, command.Requirements, command.Stars, command.ValidityMonths, now, command.LabLimits ?? []));
     }
 
     private static bool IsStandardCode(string? code) =>

@@ -63,7 +63,12 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
                 new("DF-Q4", RequirementGroup.Quality, new LocalizedText(
                     "Пайгирии партияҳо аз боғ то борпеч", "Прослеживаемость партий от сада до упаковки", "Lots are traceable from orchard to pack"), 15, false),
             ],
-            OcopThresholds)),
+            OcopThresholds,
+            LabLimits:
+            [
+                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", null, 18m, "DF-Q1"),
+                new("sulphur-dioxide", new LocalizedText("Диоксиди сулфур", "Диоксид серы", "Sulphur dioxide"), "mg/kg", null, 2000m, "DF-Q2"),
+            ])),
         ("OVOP-HN", new PublishStandardVersion(
             new LocalizedText("Асали кӯҳӣ", "Горный мёд", "Mountain honey"),
             ProductCategory.Honey,
@@ -87,6 +92,11 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
                 new("HN-Q4", RequirementGroup.Quality, new LocalizedText(
                     "Дафтари занбӯрпарварӣ ва пайгирии партияҳо", "Журнал пасеки и прослеживаемость партий", "Apiary log and lot traceability"), 10, false),
             ],
-            OcopThresholds)),
+            OcopThresholds,
+            LabLimits:
+            [
+                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", null, 20m, "HN-Q1"),
+                new("hmf", new LocalizedText("Гидроксиметилфурфурол", "Гидроксиметилфурфурол", "Hydroxymethylfurfural (HMF)"), "mg/kg", null, 40m, "HN-Q2"),
+            ])),
     ];
 }
