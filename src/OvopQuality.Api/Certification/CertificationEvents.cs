@@ -58,7 +58,8 @@ public sealed record ApplicationSubmitted(
     StandardVersion Standard,
     DeclaredVolume DeclaredVolume,
     NationalEvidence NationalEvidence,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    Guid? Renews = null);
 
 public sealed record InspectionScheduled(
     Guid FileId,

@@ -24,6 +24,9 @@ public enum CertificationStatus
     Withdrawn,
     Surrendered,
     Expired,
+
+    /// <summary>Replaced by the certificate granted on its renewal.</summary>
+    Superseded,
 }
 
 public sealed record Inspection(Guid Id, string InspectorId, DateOnly ScheduledFor, InspectionOutcome? Outcome);
@@ -56,7 +59,10 @@ public sealed record CertificationFile(
     int SurveillanceRound = 0,
     DateOnly? SurveillanceDueOn = null,
     IReadOnlyList<FindingStatus>? Findings = null,
-    IReadOnlyList<Sample>? Samples = null)
+    IReadOnlyList<Sample>? Samples = null,
+    Guid? Renews = null,
+    Appeals.AdverseDecision? LastAdverse = null,
+    Guid? OpenAppeal = null)
 {
     public IReadOnlyList<FindingStatus> Findings { get; init; } = Findings ?? [];
 
@@ -66,7 +72,7 @@ public sealed record CertificationFile(
 
     public static CertificationFile Create(ApplicationSubmitted e) =>
         new(e.FileId, e.ProducerId, e.ProducerNumber, e.ProductId, e.Standard, e.DeclaredVolume,
-            CertificationStatus.Applied, [], null, 0);
+            CertificationStatus.Applied, [], null, 0, Renews: e.Renews);
 
     public CertificationFile Apply(InspectionScheduled e) =>
         this with
@@ -96,20 +102,44 @@ public sealed record CertificationFile(
             Certificate = new Certificate(e.CertificateNumber, e.Stars, e.ValidFrom, e.ValidUntil, e.CertifiedUnits),
         };
 
-    public CertificationFile Apply(CertificationRefused e) => this with { Status = CertificationStatus.Refused };
+    public CertificationFile Apply(CertificationRefused e) =>
+        this with { Status = CertificationStatus.Refused, LastAdverse = new(Appeals.AppealableDecision.Refusal, e.DecidedBy, e.DecidedAt) };
+
+    public CertificationFile Apply(Appeals.AppealLodged e) => this with { OpenAppeal = e.AppealId };
+
+    public CertificationFile Apply(Appeals.AppealDecided e) => this with { OpenAppeal = null };
+
+    public CertificationFile Apply(Appeals.RefusalOverturned e) => this with { Status = CertificationStatus.Inspected, LastAdverse = null };
+
+    public CertificationFile Apply(Appeals.WithdrawalOverturned e) => this with { Status = CertificationStatus.Certified, LastAdverse = null };
 
     public CertificationFile Apply(LabelsIssued e) => this with { LabelsIssued = LabelsIssued + e.Quantity };
 
     public CertificationFile Apply(CertificateSuspended e) =>
-        this with { Status = CertificationStatus.Suspended, Suspension = new Suspension(e.SuspensionId, e.EffectiveFrom, e.WithdrawOn) };
+        this with
+        {
+            Status = CertificationStatus.Suspended,
+            Suspension = new Suspension(e.SuspensionId, e.EffectiveFrom, e.WithdrawOn),
+            LastAdverse = new(Appeals.AppealableDecision.Suspension, e.DecidedBy, e.EffectiveFrom),
+        };
 
-    public CertificationFile Apply(CertificateReinstated e) => this with { Status = CertificationStatus.Certified, Suspension = null };
+    public CertificationFile Apply(CertificateReinstated e) => this with { Status = CertificationStatus.Certified, Suspension = null, LastAdverse = null };
 
-    public CertificationFile Apply(CertificateWithdrawn e) => this with { Status = CertificationStatus.Withdrawn, Suspension = null };
+    public CertificationFile Apply(CertificateWithdrawn e) =>
+        this with
+        {
+            Status = CertificationStatus.Withdrawn,
+            Suspension = null,
+            LastAdverse = new(Appeals.AppealableDecision.Withdrawal, e.DecidedBy, e.EffectiveFrom),
+        };
 
     public CertificationFile Apply(CertificateSurrendered e) => this with { Status = CertificationStatus.Surrendered, Suspension = null };
 
     public CertificationFile Apply(CertificateExpired e) => this with { Status = CertificationStatus.Expired, Suspension = null };
+
+    public CertificationFile Apply(ScopeChanged e) => this with { Certificate = Certificate! with { CertifiedUnits = e.CertifiedUnits } };
+
+    public CertificationFile Apply(CertificateSuperseded e) => this with { Status = CertificationStatus.Superseded, Suspension = null };
 
     public CertificationFile Apply(SurveillanceFellDue e) => this with { SurveillanceRound = e.Round, SurveillanceDueOn = e.DueOn };
 

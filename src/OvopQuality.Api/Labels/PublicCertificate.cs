@@ -15,13 +15,16 @@ public enum TimelineEvent
     Withdrawn,
     Surrendered,
     Expired,
+    Superseded,
+    ScopeChanged,
 }
 
 /// <summary>
 /// One public fact of a certificate's life, with both of its times: when it took effect and when it
 /// was recorded. No names, no findings, no free-text reasons: only the class of the reason.
 /// </summary>
-public sealed record TimelineEntry(TimelineEvent Event, ReasonClass? ReasonClass, DateTimeOffset EffectiveFrom, DateTimeOffset RecordedAt, long Version);
+public sealed record TimelineEntry(
+    TimelineEvent Event, ReasonClass? ReasonClass, DateTimeOffset EffectiveFrom, DateTimeOffset RecordedAt, long Version, string? LinkedCertificateNumber = null);
 
 /// <summary>
 /// What anyone may know of a certification file: no findings, no evidence, no people. It is the
@@ -90,6 +93,22 @@ public sealed partial class PublicCertificateProjection : SingleStreamProjection
     /// Adds a fact with its two times. The recorded time is the one the service's clock gave the
     /// decision (the same clock as every other time it states), not the database's.
     /// </summary>
+    public static PublicCertificate Apply(IEvent<Certification.Appeals.WithdrawalOverturned> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Certified);
+
+    public static PublicCertificate Apply(Certification.Appeals.RefusalOverturned e, PublicCertificate certificate) =>
+        certificate with { Status = CertificationStatus.Inspected };
+
+    public static PublicCertificate Apply(IEvent<ScopeChanged> e, PublicCertificate certificate) =>
+        Add(certificate, e, TimelineEvent.ScopeChanged, null, e.Data.EffectiveFrom, e.Data.DecidedAt, certificate.Status);
+
+    public static PublicCertificate Apply(IEvent<CertificateSuperseded> e, PublicCertificate certificate) =>
+        certificate with
+        {
+            Status = CertificationStatus.Superseded,
+            Timeline = [.. certificate.Timeline, new TimelineEntry(TimelineEvent.Superseded, null, e.Data.EffectiveFrom, e.Data.At, e.Version, e.Data.ByCertificateNumber)],
+        };
+
     private static PublicCertificate Add(PublicCertificate certificate, IEvent e, TimelineEvent what, ReasonClass? reason, DateTimeOffset effective, DateTimeOffset recorded, CertificationStatus status) =>
         certificate with
         {

@@ -11,10 +11,14 @@ public sealed record SubmitApplication(
     string StandardCode,
     DeclaredVolume DeclaredVolume,
     NationalEvidence NationalEvidence,
-    int? StandardVersion = null);
+    int? StandardVersion = null,
+    Guid? Renews = null);
+
+/// <summary>A file of the same product and standard that is still being evaluated or whose certificate is in force.</summary>
+public sealed record OpenFile(Guid Id, CertificationStatus Status);
 
 /// <summary>What the decision to open a file needs to know beyond the command itself.</summary>
-public sealed record ApplicationContext(Producer? Producer, Standard? Standard, string? OpenFileStatus);
+public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles);
 
 public static class SubmitApplicationEndpoint
 {
@@ -49,14 +53,15 @@ public static class SubmitApplicationEndpoint
         var standard = await session.LoadAsync<Standard>(Standard.StreamIdFor(command.StandardCode), ct);
         if (standard is null)
         {
-            return new ApplicationContext(producer, null, null);
+            return new ApplicationContext(producer, null, []);
         }
 
         var open = await session.Query<CertificationFile>()
-            .Where(f => f.ProductId == command.ProductId && f.Standard.Code == standard.Code && f.Status != CertificationStatus.Refused)
-            .Select(f => f.Status)
+            .Where(f => f.ProductId == command.ProductId && f.Standard.Code == standard.Code
+                        && (f.Status == CertificationStatus.Applied || f.Status == CertificationStatus.InspectionScheduled || f.Status == CertificationStatus.Inspected
+                            || f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
             .ToListAsync(ct);
-        return new ApplicationContext(producer, standard, open.Count > 0 ? open[0].ToString() : null);
+        return new ApplicationContext(producer, standard, [.. open.Select(f => new OpenFile(f.Id, f.Status))]);
     }
 
     /// <summary>The rules for opening a file, as a pure function of what is known.</summary>
@@ -89,10 +94,17 @@ public static class SubmitApplicationEndpoint
                 $"Standard {standard.Code} is for {standard.Latest.Category} products; {product.Name.En} is {product.Category}.");
         }
 
-        if (context.OpenFileStatus is { } status)
+        var renewed = command.Renews is { } renews ? context.OpenFiles.FirstOrDefault(f => f.Id == renews) : null;
+        if (command.Renews is not null && renewed is not { Status: CertificationStatus.Certified or CertificationStatus.Suspended })
+        {
+            return Problems.Conflict("not-renewable", $"renews must name the certificate in force for {product.Name.En} under {standard.Code}.");
+        }
+
+        if (context.OpenFiles.FirstOrDefault(f => f.Id != renewed?.Id) is { } open)
         {
             return Problems.Conflict("application-already-open",
-                $"{product.Name.En} already has a certification file under {standard.Code} ({status}).");
+                $"{product.Name.En} already has a certification file under {standard.Code} ({open.Status})"
+                + (open.Status is CertificationStatus.Certified or CertificationStatus.Suspended ? $"; to renew it, apply with renews = {open.Id}." : "."));
         }
 
         if (command.NationalEvidence.ValidUntil < today || command.NationalEvidence.SanitaryConclusionValidUntil < today)
@@ -117,7 +129,7 @@ public static class SubmitApplicationEndpoint
         var submitted = new ApplicationSubmitted(
             fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
             product.Id, product.Name, product.Category, standard,
-            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow());
+            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.Renews);
         return (new CreationResponse<Guid>($"/api/certifications/{fileId}", fileId), MartenOps.StartStream<CertificationFile>(fileId, submitted));
     }
 }

@@ -68,11 +68,12 @@ public static class DecideStandardMetEndpoint
     [Authorize(Roles = Roles.CertificationOfficer)]
     public static async Task<(CertificateGranted, Events, OutgoingMessages)> Post(
         DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, NpgsqlDataSource database,
-        LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
+        IDocumentSession session, LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
         var met = Grant(command, file, actor.Subject, number, now);
+        await Renewal.SupersedeAsync(session, file, met, ct);
         return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1),
             [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings));
     }

@@ -43,6 +43,9 @@ public sealed record SampleView(
     Guid SampleId, DateTimeOffset TakenAt, string Place, string Conditions, string TakenBy, string? Laboratory, DateTimeOffset? SentAt,
     string? ReportNumber, IReadOnlyList<Sampling.LabResult> Results);
 
+public sealed record AppealView(
+    Guid AppealId, Appeals.AppealableDecision Against, string Grounds, string By, DateTimeOffset At, bool? Upheld, string? Reasoning, string? DecidedBy, DateTimeOffset? DecidedAt);
+
 public sealed record SuspensionView(ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
 /// <summary>Something the producer should read: a reminder before expiry, a change of the certificate's status.</summary>
@@ -80,7 +83,8 @@ public sealed record CertificationFileView(
     DateOnly? SurveillanceDueOn = null,
     IReadOnlyList<Notification>? Notifications = null,
     IReadOnlyList<FindingView>? Findings = null,
-    IReadOnlyList<SampleView>? Samples = null)
+    IReadOnlyList<SampleView>? Samples = null,
+    IReadOnlyList<AppealView>? Appeals = null)
 {
     public long Version { get; set; }
 }
@@ -210,6 +214,42 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateExpired", e.Data.At)],
             Notifications = Notify(view, e.Data.At, "expired", $"Certificate {view.Certificate?.Number} has expired. Apply for renewal to go on using OVOP labels."),
+        };
+
+    public static CertificationFileView Apply(IEvent<Appeals.AppealLodged> e, CertificationFileView view) =>
+        view with
+        {
+            Appeals = [.. view.Appeals ?? [], new AppealView(e.Data.AppealId, e.Data.Against, e.Data.Grounds, e.Data.By, e.Data.At, null, null, null, null)],
+            Steps = [.. view.Steps, FileStep.Of(e, "AppealLodged", e.Data.At)],
+        };
+
+    public static CertificationFileView Apply(IEvent<Appeals.AppealDecided> e, CertificationFileView view) =>
+        view with
+        {
+            Appeals = [.. (view.Appeals ?? []).Select(a => a.AppealId == e.Data.AppealId ? a with { Upheld = e.Data.Upheld, Reasoning = e.Data.Reasoning, DecidedBy = e.Data.By, DecidedAt = e.Data.At } : a)],
+            Steps = [.. view.Steps, FileStep.Of(e, e.Data.Upheld ? "AppealUpheld" : "AppealDismissed", e.Data.At)],
+        };
+
+    public static CertificationFileView Apply(IEvent<Appeals.RefusalOverturned> e, CertificationFileView view) =>
+        view with { Status = CertificationStatus.Inspected, Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "RefusalOverturned", e.Data.At)] };
+
+    public static CertificationFileView Apply(IEvent<Appeals.WithdrawalOverturned> e, CertificationFileView view) =>
+        view with { Status = CertificationStatus.Certified, Steps = [.. view.Steps, FileStep.Of(e, "WithdrawalOverturned", e.Data.At)] };
+
+    public static CertificationFileView Apply(IEvent<ScopeChanged> e, CertificationFileView view) =>
+        view with
+        {
+            Certificate = view.Certificate! with { Scope = e.Data.Scope, CertifiedUnits = e.Data.CertifiedUnits },
+            Steps = [.. view.Steps, FileStep.Of(e, "ScopeChanged", e.Data.DecidedAt)],
+        };
+
+    public static CertificationFileView Apply(IEvent<CertificateSuperseded> e, CertificationFileView view) =>
+        view with
+        {
+            Status = CertificationStatus.Superseded,
+            Suspension = null,
+            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuperseded", e.Data.At)],
+            Notifications = Notify(view, e.Data.At, "superseded", $"Certificate {view.Certificate?.Number} is replaced by the renewed certificate {e.Data.ByCertificateNumber}."),
         };
 
     public static CertificationFileView Apply(IEvent<ExpiryReminderDue> e, CertificationFileView view) =>

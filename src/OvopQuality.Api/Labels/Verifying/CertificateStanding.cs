@@ -4,7 +4,7 @@ using OvopQuality.Api.Certification.Lifecycle;
 namespace OvopQuality.Api.Labels.Verifying;
 
 /// <summary>What a certificate was at an instant, and since when: the answer behind every verification.</summary>
-public sealed record Standing(LabelStatus Status, string Reason, ReasonClass? ReasonClass, DateTimeOffset? Since);
+public sealed record Standing(LabelStatus Status, string Reason, ReasonClass? ReasonClass, DateTimeOffset? Since, string? SupersededBy = null);
 
 /// <summary>
 /// Folds a certificate's public timeline at an instant <c>at</c>, counting only the facts recorded
@@ -41,6 +41,8 @@ public static class CertificateStanding
                 TimelineEvent.Surrendered => new Standing(LabelStatus.Withdrawn,
                     $"Certificate {number} was surrendered by the producer on {Day(fact.EffectiveFrom)}.", fact.ReasonClass, fact.EffectiveFrom),
                 TimelineEvent.Expired => Expired(number, validUntil),
+                TimelineEvent.Superseded => new Standing(LabelStatus.Superseded,
+                    $"Certificate {number} was renewed: certificate {fact.LinkedCertificateNumber} replaces it from {Day(fact.EffectiveFrom)}.", null, fact.EffectiveFrom, fact.LinkedCertificateNumber),
                 _ => standing,
             };
         }

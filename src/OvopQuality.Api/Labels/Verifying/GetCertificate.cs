@@ -10,6 +10,7 @@ public sealed record CertificateAnswer(
     string Reason,
     ReasonClass? ReasonClass,
     DateTimeOffset? Since,
+    string? SupersededBy,
     DateTimeOffset AsOf,
     DateTimeOffset KnownAt,
     string ProducerNumber,
@@ -49,7 +50,7 @@ public static class GetCertificateEndpoint
 
         var standing = CertificateStanding.At(c, asOf.At, asOf.KnownAt);
         return TypedResults.Ok(new CertificateAnswer(
-            c.CertificateNumber!, standing.Status, standing.Reason, standing.ReasonClass, standing.Since, asOf.At, asOf.KnownAt,
+            c.CertificateNumber!, standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy, asOf.At, asOf.KnownAt,
             c.ProducerNumber, c.ProducerName, c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil));
     }
 
@@ -65,7 +66,7 @@ public static class GetCertificateEndpoint
 
 public sealed record PublicTimeline(string CertificateNumber, DateOnly? ValidFrom, DateOnly? ValidUntil, IReadOnlyList<PublicTimelineEntry> Entries);
 
-public sealed record PublicTimelineEntry(TimelineEvent Event, ReasonClass? ReasonClass, string Description, DateTimeOffset EffectiveFrom, DateTimeOffset RecordedAt);
+public sealed record PublicTimelineEntry(TimelineEvent Event, ReasonClass? ReasonClass, string Description, DateTimeOffset EffectiveFrom, DateTimeOffset RecordedAt, string? LinkedCertificateNumber);
 
 public static class GetCertificateTimelineEndpoint
 {
@@ -85,7 +86,7 @@ public static class GetCertificateTimelineEndpoint
             ? GetCertificateEndpoint.NotFound(number)
             : TypedResults.Ok(new PublicTimeline(c.CertificateNumber!, c.ValidFrom, c.ValidUntil, [.. c.Timeline
                 .OrderBy(t => t.EffectiveFrom).ThenBy(t => t.Version)
-                .Select(t => new PublicTimelineEntry(t.Event, t.ReasonClass, Describe(t), t.EffectiveFrom, t.RecordedAt))]));
+                .Select(t => new PublicTimelineEntry(t.Event, t.ReasonClass, Describe(t), t.EffectiveFrom, t.RecordedAt, t.LinkedCertificateNumber))]));
     }
 
     private static string Describe(TimelineEntry entry) => entry.Event switch
@@ -97,6 +98,8 @@ public static class GetCertificateTimelineEndpoint
         TimelineEvent.Withdrawn => "Withdrawn: " + CertificateStanding.Describe(entry.ReasonClass),
         TimelineEvent.Surrendered => "Surrendered by the producer",
         TimelineEvent.Expired => "Expired at the end of its validity",
+        TimelineEvent.Superseded => $"Renewed: replaced by certificate {entry.LinkedCertificateNumber}",
+        TimelineEvent.ScopeChanged => "Scope changed",
         _ => entry.Event.ToString(),
     };
 }

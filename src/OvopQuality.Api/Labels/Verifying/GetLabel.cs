@@ -12,6 +12,7 @@ public sealed record LabelAnswer(
     string Reason,
     Certification.Lifecycle.ReasonClass? ReasonClass,
     DateTimeOffset? Since,
+    string? SupersededBy,
     DateTimeOffset AsOf,
     DateTimeOffset KnownAt,
     DateTimeOffset StateReadAt,
@@ -74,7 +75,7 @@ public static class GetLabelEndpoint
             ? new Standing(LabelStatus.Unknown, $"This label was issued on {issue.IssuedAt:yyyy-MM-dd}, after the time asked about.", null, null)
             : CertificateStanding.At(c, asOf.At, asOf.KnownAt);
         return TypedResults.Ok(new LabelAnswer(
-            canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since,
+            canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy,
             asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
             c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt));
 
