@@ -93,7 +93,12 @@ public sealed record StandardMet(
     string StandardCode,
     int StandardVersion,
     string DecidedBy,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    DateTimeOffset? EffectiveFrom = null)
+{
+    /// <summary>When the certificate took effect: the decision, or the start of an earlier validity recorded late.</summary>
+    public DateTimeOffset TookEffect => EffectiveFrom ?? DecidedAt;
+}
 
 public sealed record CertificationRefused(
     Guid FileId,

@@ -65,7 +65,7 @@ public sealed partial class PublicCertificateProjection : SingleStreamProjection
             Stars = e.Data.Stars,
             ValidFrom = e.Data.ValidFrom,
             ValidUntil = e.Data.ValidUntil,
-            Timeline = [.. certificate.Timeline, new TimelineEntry(TimelineEvent.Granted, null, e.Data.DecidedAt, e.Data.DecidedAt, e.Version)],
+            Timeline = [.. certificate.Timeline, new TimelineEntry(TimelineEvent.Granted, null, e.Data.TookEffect, e.Data.DecidedAt, e.Version)],
         };
 
     public static PublicCertificate Apply(CertificationRefused e, PublicCertificate certificate) =>

@@ -63,7 +63,7 @@ public class DecisionRulesTests
     {
         var file = File(CertificationStatus.Inspected, Recorded("ins-a", score, failedMandatory));
 
-        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "scope"), file, Officer)));
+        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "scope"), file, Officer, new Support.TestClock(Now))));
     }
 
     [Fact]

@@ -274,4 +274,29 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         Assert.Equal(version, await VersionOf(fileId));
         Assert.Equal("certified", (await File(fileId))["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_certificate_decided_on_paper_before_the_registry_is_recorded_with_its_own_validity_and_expires_at_once_if_over()
+    {
+        var fileId = await AnApplication();
+        var inspection = await Schedule(fileId, 1);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(InspectionBody(2), AppFixture.Json))!;
+        body["tookPlaceOn"] = "2022-05-10";
+        (await Post($"/api/certifications/{fileId}/inspections/{inspection}/results", body, InspectorNamed(Inspector))).Is(HttpStatusCode.OK);
+
+        (await Post($"/api/certifications/{fileId}/decisions/standard-met", new { expectedVersion = 3, scope = "Dried apricots", validFrom = "2022-05-01" }, OfficerNamed(Officer)))
+            .IsInvalid("validFrom");
+        var tracked = await App.Host.ExecuteAndWaitAsync(async () =>
+            (await Post($"/api/certifications/{fileId}/decisions/standard-met", new { expectedVersion = 3, scope = "Dried apricots", validFrom = "2022-05-20" }, OfficerNamed(Officer)))
+                .Is(HttpStatusCode.OK));
+
+        var number = (await File(fileId))["certificate"]!["number"]!.GetValue<string>();
+        Assert.Equal("2025-05-19", (await File(fileId))["certificate"]!["validUntil"]!.GetValue<string>());
+        var scheduled = tracked.Scheduled.Envelopes().Concat(tracked.Sent.Envelopes()).Select(e => e.Message).ToList();
+        Assert.DoesNotContain(scheduled, m => m is RemindOfExpiry r && r.FileId == fileId);
+        Assert.Contains(scheduled, m => m is ExpireCertificate x && x.FileId == fileId);
+        Assert.Equal("valid", (await GetAnonymously($"/api/certificates/{number}?at=2024-01-01")).Json["status"]!.GetValue<string>());
+        Assert.Equal("unknown", (await GetAnonymously($"/api/certificates/{number}?at=2024-01-01&knownAt=2024-01-01")).Json["status"]!.GetValue<string>());
+        Assert.Equal("expired", (await GetAnonymously($"/api/certificates/{number}")).Json["status"]!.GetValue<string>());
+    }
 }

@@ -10,7 +10,14 @@ namespace OvopQuality.Api.Certification.Deciding;
 /// last inspection and the thresholds of the file's standard version. The certified volume (labels
 /// over the whole validity) defaults to the declared annual volume times the years of validity.
 /// </summary>
-public sealed record DecideStandardMet(long ExpectedVersion, string Scope, int? CertifiedUnits = null);
+/// <param name="ExpectedVersion">The version of the file the officer read.</param>
+/// <param name="Scope">What the certificate covers: products, pack sizes, lots.</param>
+/// <param name="CertifiedUnits">Labels allowed over the validity; by default the declared annual volume times the years of validity.</param>
+/// <param name="ValidFrom">
+/// Only to record a decision taken earlier, on paper (certificates from before the registry): the
+/// day its validity began, not before the inspection. By default the day of the decision.
+/// </param>
+public sealed record DecideStandardMet(long ExpectedVersion, string Scope, int? CertifiedUnits = null, DateOnly? ValidFrom = null);
 
 public sealed record CertificateGranted(string CertificateNumber, int Stars, int ScorePercent, DateOnly ValidFrom, DateOnly ValidUntil, int CertifiedUnits, long Version);
 
@@ -22,7 +29,7 @@ public static class DecideStandardMetEndpoint
             .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more")
             .ToProblem();
 
-    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor)
+    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
         if (problem.Stops())
@@ -47,6 +54,14 @@ public static class DecideStandardMetEndpoint
         {
             return Problems.Conflict("score-below-one-star",
                 $"The score {outcome.ScorePercent} % is below the one-star threshold of {file.Standard.Stars.OneStar} %.");
+        }
+
+        if (command.ValidFrom is { } from && (from < outcome.TookPlaceOn || from > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]>
+            {
+                ["validFrom"] = [$"must lie between the inspection ({outcome.TookPlaceOn:yyyy-MM-dd}) and today"],
+            });
         }
 
         var maximum = MaximumCertifiedUnits(file);
@@ -75,17 +90,18 @@ public static class DecideStandardMetEndpoint
         var met = Grant(command, file, actor.Subject, number, now);
         await Renewal.SupersedeAsync(session, file, met, ct);
         return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1),
-            [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings));
+            [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings, now));
     }
 
     public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string officer, string certificateNumber, DateTimeOffset now)
     {
         var score = file.LatestRecordedInspection!.Outcome!.ScorePercent;
-        var validFrom = DateOnly.FromDateTime(now.UtcDateTime);
+        var validFrom = command.ValidFrom ?? DateOnly.FromDateTime(now.UtcDateTime);
         var validUntil = validFrom.AddMonths(file.Standard.ValidityMonths).AddDays(-1);
         return new StandardMet(
             file.Id, certificateNumber, file.Standard.Stars.StarsFor(score), score, command.Scope,
             command.CertifiedUnits ?? MaximumCertifiedUnits(file), validFrom, validUntil,
-            file.Standard.Code, file.Standard.Version, officer, now);
+            file.Standard.Code, file.Standard.Version, officer, now,
+            command.ValidFrom is { } from ? LifecycleSettings.StartOf(from) : null);
     }
 }

@@ -17,8 +17,10 @@ public sealed record SurveillanceFallsDue(Guid FileId, int Round, DateOnly DueOn
 /// </summary>
 public static class ScheduledTransitions
 {
-    public static OutgoingMessages AfterGrant(Guid fileId, DateOnly validFrom, DateOnly validUntil, LifecycleSettings settings)
+    public static OutgoingMessages AfterGrant(Guid fileId, DateOnly validFrom, DateOnly validUntil, LifecycleSettings settings, DateTimeOffset now)
     {
+        // A validity recorded late may have passed surveillance rounds and reminders already:
+        // those are not sent; the expiry is, and takes effect at once if its time has come.
         var messages = new OutgoingMessages();
         for (var round = 1; ; round++)
         {
@@ -28,13 +30,16 @@ public static class ScheduledTransitions
                 break;
             }
 
-            messages.Schedule(new SurveillanceFallsDue(fileId, round, due, validUntil), LifecycleSettings.StartOf(due));
+            if (LifecycleSettings.StartOf(due) >= now)
+            {
+                messages.Schedule(new SurveillanceFallsDue(fileId, round, due, validUntil), LifecycleSettings.StartOf(due));
+            }
         }
 
         foreach (var days in settings.ReminderDays)
         {
             var day = validUntil.AddDays(-days);
-            if (day >= validFrom)
+            if (day >= validFrom && LifecycleSettings.StartOf(day) >= now)
             {
                 messages.Schedule(new RemindOfExpiry(fileId, days, validUntil), LifecycleSettings.StartOf(day));
             }
