@@ -15,6 +15,18 @@ public enum Outcome
 
     /// <summary>Certified, with labels issued.</summary>
     Certified,
+
+    /// <summary>Certified, then suspended after a failed surveillance inspection.</summary>
+    Suspended,
+
+    /// <summary>Certified, then withdrawn for misuse of labels.</summary>
+    Withdrawn,
+
+    /// <summary>A certificate granted on paper in 2022, recorded late: its validity is over.</summary>
+    Expired,
+
+    /// <summary>A certificate from 2023 about to end, renewed: the new certificate supersedes it.</summary>
+    Renewed,
 }
 
 public sealed record DemoProduct(Names Name, string Category, string HsCode, string? Standard, int AnnualUnits, string Unit);
@@ -68,5 +80,21 @@ public static class DemoCatalogue
             "510000110", "districtsOfRepublicanSubordination", "Hisor", "Khonaqoh", "Shahlo Davlatova", "+992 91 700 0110",
             new(new("Шираи тут", "Тутовый сироп", "Mulberry syrup"), "syrup", "200989", null, 6_000, "0.5 l bottle"),
             Outcome.Registered, [], 0),
+        new(new("Боғи занбӯрии Кӯлоб", "Пасека Куляба", "Kulob Bee Garden"),
+            "510000111", "khatlon", "Kulob", "Dahana", "Sino Rahmonova", "+992 93 700 0111",
+            new(new("Асали гулҳои кӯҳӣ", "Мёд горных цветов", "Mountain flower honey"), "honey", "040900", "OVOP-HN", 4_000, "450 g jar"),
+            Outcome.Suspended, [], 1),
+        new(new("Зардолупарварони Хоруғ", "Абрикосоводы Хорога", "Khorog Apricot Growers"),
+            "510000112", "gbao", "Khorog", "Shosh", "Navruz Alibekov", "+992 93 700 0112",
+            new(new("Зардолуи хушки Помир", "Памирская курага", "Pamir dried apricots"), "driedFruit", "081310", "OVOP-DF", 6_000, "300 g pack"),
+            Outcome.Withdrawn, [], 1),
+        new(new("Мавизи Ҳисор", "Гиссарский изюм", "Hisor Raisin Farm"),
+            "510000113", "districtsOfRepublicanSubordination", "Hisor", "Shamol", "Anvar Sattorov", "+992 91 700 0113",
+            new(new("Мавизи сиёҳ", "Чёрный изюм", "Black raisins"), "driedFruit", "080620", "OVOP-DF", 9_000, "500 g pack"),
+            Outcome.Expired, [], 0),
+        new(new("Зардолуи Ашт", "Курага Ашта", "Asht Dried Apricots"),
+            "510000114", "sughd", "Asht", "Shaydon", "Mukhabbat Yusupova", "+992 92 700 0114",
+            new(new("Зардолуи хушки Ашт", "Аштская курага", "Asht dried apricots"), "driedFruit", "081310", "OVOP-DF", 15_000, "1 kg pack"),
+            Outcome.Renewed, ["DF-M3"], 1),
     ];
 }

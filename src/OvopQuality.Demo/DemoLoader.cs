@@ -51,7 +51,78 @@ public sealed class DemoLoader(Api api, TextWriter log)
         }
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var fileId = Id(await api.PostAsync("/api/certifications", new
+        var (historicInspection, historicValidFrom) = p.Outcome switch
+        {
+            Outcome.Expired => ((DateOnly?)new DateOnly(2022, 5, 10), (DateOnly?)new DateOnly(2022, 5, 20)),
+            Outcome.Renewed => (today.AddYears(-3).AddDays(-10), today.AddYears(-3).AddDays(7)),
+            _ => (null, null),
+        };
+        var fileId = await ApplyAsync(p, producerId, productId, renews: null);
+        var (version, recorded) = await InspectAsync(p, fileId, 1, historicInspection ?? today);
+        if (p.Outcome == Outcome.UnderEvaluation)
+        {
+            return $"{number}, inspection scheduled";
+        }
+
+        if (p.Outcome == Outcome.Refused)
+        {
+            await api.PostAsync($"/api/certifications/{fileId}/decisions/refusal", new
+            {
+                expectedVersion = version, reasons = p.FailedRequirements.Select(code => $"Mandatory requirement {code} failed"),
+            }, DemoUser.Officer);
+            return $"{number}, refused ({string.Join(", ", p.FailedRequirements)} failed)";
+        }
+
+        var granted = await api.PostAsync($"/api/certifications/{fileId}/decisions/standard-met", new
+        {
+            expectedVersion = version, scope = $"{p.Product.Name.En}, {p.Product.Unit}", validFrom = historicValidFrom is { } from ? Iso(from) : null,
+        }, DemoUser.Officer);
+        version = granted["version"]!.GetValue<long>();
+        var certificate = $"certificate {granted["certificateNumber"]} with {granted["stars"]} stars (score {recorded["scorePercent"]} %)";
+        for (var batch = 1; batch <= p.LabelBatches; batch++)
+        {
+            var issued = await api.PostAsync($"/api/certifications/{fileId}/labels", new
+            {
+                expectedVersion = version, lot = $"LOT-{today:yyyyMM}-{batch}", quantity = 50,
+            });
+            version = issued["value"]!["version"]!.GetValue<long>();
+        }
+
+        var labels = p.LabelBatches > 0 ? $", {p.LabelBatches * 50} labels" : "";
+        switch (p.Outcome)
+        {
+            case Outcome.Suspended:
+                await api.PostAsync($"/api/certifications/{fileId}/suspension", new
+                {
+                    expectedVersion = version, reasonClass = "surveillanceFailed",
+                    reason = "HMF 52 mg/kg in the surveillance sample (limit 40 mg/kg); honey stored in the sun",
+                }, DemoUser.Officer);
+                return $"{number}, {certificate}{labels}, then suspended (surveillance failed)";
+            case Outcome.Withdrawn:
+                await api.PostAsync($"/api/certifications/{fileId}/withdrawal", new
+                {
+                    expectedVersion = version, reasonClass = "misuseOfLabels", reason = "OVOP labels found on apricots bought from uncertified growers",
+                }, DemoUser.Officer);
+                return $"{number}, {certificate}{labels}, then withdrawn (misuse of labels)";
+            case Outcome.Expired:
+                return $"{number}, {certificate}, granted on paper in 2022 and recorded late: expired after {granted["validUntil"]}";
+            case Outcome.Renewed:
+                var renewal = await ApplyAsync(p, producerId, productId, renews: fileId);
+                var (renewalVersion, _) = await InspectAsync(p, renewal, 1, today);
+                var renewed = await api.PostAsync($"/api/certifications/{renewal}/decisions/standard-met", new
+                {
+                    expectedVersion = renewalVersion, scope = $"{p.Product.Name.En}, {p.Product.Unit}",
+                }, DemoUser.Officer);
+                return $"{number}, {certificate}{labels} from {Iso(historicValidFrom!.Value)}, renewed: {renewed["certificateNumber"]} supersedes it";
+            default:
+                return $"{number}, {certificate}{labels}";
+        }
+    }
+
+    private async Task<Guid> ApplyAsync(DemoProducer p, Guid producerId, Guid productId, Guid? renews)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        return Id(await api.PostAsync("/api/certifications", new
         {
             producerId,
             productId,
@@ -65,49 +136,33 @@ public sealed class DemoLoader(Api api, TextWriter log)
                 sanitaryConclusionNumber = "SES-" + p.TaxId[^4..],
                 sanitaryConclusionValidUntil = Iso(today.AddYears(1)),
             },
+            renews,
         }));
+    }
+
+    /// <summary>Schedules an inspection and records it; returns the file's version and the recorded inspection.</summary>
+    private async Task<(long Version, JsonNode Recorded)> InspectAsync(DemoProducer p, Guid fileId, long version, DateOnly tookPlaceOn)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var inspectionId = (await api.PostAsync($"/api/certifications/{fileId}/inspections", new
         {
-            expectedVersion = 1, inspectorId = Inspector, scheduledFor = Iso(today),
+            expectedVersion = version, inspectorId = Inspector, scheduledFor = Iso(today),
         }))["inspectionId"]!.GetValue<Guid>();
         if (p.Outcome == Outcome.UnderEvaluation)
         {
-            return $"{number}, inspection scheduled";
+            return (version + 1, new JsonObject());
         }
 
         var standard = await api.GetAsync($"/api/standards/{p.Product.Standard}");
         var requirements = standard["versions"]!.AsArray()[^1]!["requirements"]!.AsArray().Select(r => r!["code"]!.GetValue<string>());
         var recorded = await api.PostAsync($"/api/certifications/{fileId}/inspections/{inspectionId}/results", new
         {
-            expectedVersion = 2,
-            tookPlaceOn = Iso(today),
+            expectedVersion = version + 1,
+            tookPlaceOn = Iso(tookPlaceOn),
             results = requirements.Select(code => new { requirementCode = code, outcome = p.FailedRequirements.Contains(code) ? "failed" : "passed" }),
-            findings = p.FailedRequirements.Select(code => new { requirementCode = code, severity = "major", description = $"Requirement {code} not met at the visit" }),
+            findings = p.FailedRequirements.Select(code => new { requirementCode = code, severity = p.Outcome == Outcome.Refused ? "major" : "minor", description = $"Requirement {code} not met at the visit" }),
         }, DemoUser.Inspector);
-        if (p.Outcome == Outcome.Refused)
-        {
-            await api.PostAsync($"/api/certifications/{fileId}/decisions/refusal", new
-            {
-                expectedVersion = 3, reasons = p.FailedRequirements.Select(code => $"Mandatory requirement {code} failed"),
-            }, DemoUser.Officer);
-            return $"{number}, refused ({string.Join(", ", p.FailedRequirements)} failed)";
-        }
-
-        var granted = await api.PostAsync($"/api/certifications/{fileId}/decisions/standard-met", new
-        {
-            expectedVersion = 3, scope = $"{p.Product.Name.En}, {p.Product.Unit}",
-        }, DemoUser.Officer);
-        var version = granted["version"]!.GetValue<long>();
-        for (var batch = 1; batch <= p.LabelBatches; batch++)
-        {
-            var issued = await api.PostAsync($"/api/certifications/{fileId}/labels", new
-            {
-                expectedVersion = version, lot = $"LOT-{today:yyyyMM}-{batch}", quantity = 50,
-            });
-            version = issued["value"]!["version"]!.GetValue<long>();
-        }
-
-        return $"{number}, certificate {granted["certificateNumber"]} with {granted["stars"]} stars (score {recorded["scorePercent"]} %), {p.LabelBatches * 50} labels";
+        return (recorded["version"]!.GetValue<long>(), recorded);
     }
 
     private static Guid Id(JsonNode created) => created["value"]!.GetValue<Guid>();
