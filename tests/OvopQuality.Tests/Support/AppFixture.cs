@@ -35,7 +35,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     public const string VerifierOrigin = "https://verify.example.org";
 
-    private static readonly string KeyFile = Path.Combine(Path.GetTempPath(), "ovop-tests-" + Guid.NewGuid().ToString("N"), "issuer.pem");
+    internal static readonly string KeyFile = Path.Combine(Path.GetTempPath(), "ovop-tests-" + Guid.NewGuid().ToString("N"), "issuer.pem");
 
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
