@@ -62,8 +62,13 @@ public sealed record CertificationFile(
     IReadOnlyList<Sample>? Samples = null,
     Guid? Renews = null,
     Appeals.AdverseDecision? LastAdverse = null,
-    Guid? OpenAppeal = null)
+    Guid? OpenAppeal = null,
+    IReadOnlyList<string>? Advisers = null)
 {
+    public IReadOnlyList<string> Advisers { get; init; } = Advisers ?? [];
+
+    public CertificationFile Apply(Deciding.AdviceRecorded e) => this with { Advisers = [.. Advisers, e.By] };
+
     public IReadOnlyList<FindingStatus> Findings { get; init; } = Findings ?? [];
 
     public IReadOnlyList<Sample> Samples { get; init; } = Samples ?? [];
@@ -189,7 +194,9 @@ public sealed record CertificationFile(
     public bool WasInspectedBy(string person) =>
         Inspections.Any(i => string.Equals(i.InspectorId, person, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Whether the person evaluated the file (inspected or sampled it): then they may not decide it (ISO/IEC 17065, 7.6).</summary>
+    /// <summary>Whether the person inspected, sampled or advised on the file: then they may not decide it (ISO/IEC 17065, 7.6).</summary>
     public bool WasEvaluatedBy(string person) =>
-        WasInspectedBy(person) || Samples.Any(s => string.Equals(s.TakenBy, person, StringComparison.OrdinalIgnoreCase));
+        WasInspectedBy(person)
+        || Samples.Any(s => string.Equals(s.TakenBy, person, StringComparison.OrdinalIgnoreCase))
+        || Advisers.Contains(person, StringComparer.OrdinalIgnoreCase);
 }

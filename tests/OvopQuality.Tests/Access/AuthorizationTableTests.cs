@@ -70,6 +70,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/certifications/{fileId}/samples/{sampleId}/dispatch"] = [Inspector, Officer, Admin],
         ["POST /api/certifications/{fileId}/samples/{sampleId}/results"] = [Officer, Admin],
         ["POST /api/certifications/{fileId}/scope"] = [Officer],
+        ["POST /api/certifications/{fileId}/advice"] = [Officer, Admin],
         ["POST /api/certifications/{fileId}/appeals"] = [Producer, Officer, Admin],
         ["POST /api/certifications/{fileId}/appeals/{appealId}/decision"] = [Officer],
         ["GET /api/certificates/{number}"] = [Public],

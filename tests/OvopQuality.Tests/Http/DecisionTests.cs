@@ -97,4 +97,15 @@ public class DecisionTests(AppFixture app) : CertificationTest(app)
         (await DecideMet(fileId, 3, certifiedUnits: 3001)).IsProblem(HttpStatusCode.Conflict, "certified-volume-above-declared");
         Assert.Equal(3000, (await DecideMet(fileId, 3, certifiedUnits: 3000)).Is(HttpStatusCode.OK).Json["certifiedUnits"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task An_officer_who_advised_the_producer_on_the_file_cannot_decide_it()
+    {
+        var fileId = await AnInspectedFile();
+        (await Post($"/api/certifications/{fileId}/advice", new { expectedVersion = 3, topic = "Helped prepare the drying log before the audit", givenOn = Today }, OfficerNamed("officer-adviser")))
+            .Is(HttpStatusCode.OK);
+
+        (await DecideMet(fileId, 4, officer: "officer-adviser")).IsProblem(HttpStatusCode.Conflict, "officer-not-impartial");
+        (await DecideMet(fileId, 4)).Is(HttpStatusCode.OK);
+    }
 }

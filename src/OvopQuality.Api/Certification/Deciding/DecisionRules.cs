@@ -27,7 +27,7 @@ public static class DecisionRules
         }
 
         return file.WasEvaluatedBy(officerId)
-            ? Problems.Conflict("officer-not-impartial", $"{officerId} inspected or sampled this file and so cannot decide it: the decision must be taken by someone who did not evaluate.")
+            ? Problems.Conflict("officer-not-impartial", $"{officerId} inspected, sampled or advised on this file and so cannot decide it: the decision must be taken by someone who did not evaluate.")
             : WolverineContinue.NoProblems;
     }
 }

@@ -243,6 +243,9 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Steps = [.. view.Steps, FileStep.Of(e, "ScopeChanged", e.Data.DecidedAt)],
         };
 
+    public static CertificationFileView Apply(IEvent<Deciding.AdviceRecorded> e, CertificationFileView view) =>
+        view with { Steps = [.. view.Steps, FileStep.Of(e, "AdviceRecorded", e.Data.At)] };
+
     public static CertificationFileView Apply(IEvent<CertificateSuperseded> e, CertificationFileView view) =>
         view with
         {
