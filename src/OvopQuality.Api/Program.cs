@@ -38,6 +38,8 @@ app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapWolverineEndpoints(opts =>
 {
+    // '?overdue=maybe' is a 400 naming the parameter, not a silent default.
+    opts.RejectUnparseableQueryValues = true;
     opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
     opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
 });

@@ -44,6 +44,7 @@ public static class PersistenceConfiguration
         var certificateCache = new CertificateCache(configuration);
         services.AddSingleton(certificateCache);
         services.AddSingleton<LabelLookup>();
+        services.AddSingleton<Labels.Signing.SigningKeys>();
 
         services.AddMarten(opts =>
             {

@@ -35,6 +35,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public const string VerifierOrigin = "https://verify.example.org";
 
+    public const string PublicBaseUrl = "https://verify.ovop.tj";
+
     internal static readonly string KeyFile = Path.Combine(Path.GetTempPath(), "ovop-tests-" + Guid.NewGuid().ToString("N"), "issuer.pem");
 
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
@@ -51,7 +53,10 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("Ovop:Auth:DevelopmentIssuer", "true");
             builder.UseSetting("Ovop:Auth:DevelopmentKeyFile", KeyFile);
+            builder.UseSetting("Ovop:Signing:KeyFolder", Path.Combine(Path.GetDirectoryName(KeyFile)!, "signing"));
+            builder.UseSetting("Ovop:PublicBaseUrl", PublicBaseUrl);
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", "1000");
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Cors;
+using OvopQuality.Api.Labels.Verifying;
+
+namespace OvopQuality.Api.Labels.Signing;
+
+/// <summary>
+/// For offline verifiers: every certificate not currently valid (number, status, since) and every
+/// revoked key, signed, with the time it was made and how long it may be trusted.
+/// </summary>
+public sealed record StatusSnapshotClaims(long Iat, long Exp, int MaxAge, IReadOnlyList<string[]> Certs, IReadOnlyList<string> RevokedKeys);
+
+public sealed record StatusSnapshotResponse(string Snapshot, string KeyId, DateTimeOffset IssuedAt, int MaxAgeSeconds, int Certificates, int Bytes);
+
+public static class GetStatusSnapshotEndpoint
+{
+    public const string TokenType = "ovop-status+jws";
+
+    /// <summary>The signed status snapshot an offline verifier downloads daily (Ovop:Signing:SnapshotMaxAgeHours, 24 by default).</summary>
+    [WolverineGet("/api/status-snapshot", OperationId = "GetStatusSnapshot")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    [EnableCors(AccessConfiguration.VerificationCors)]
+    public static async Task<StatusSnapshotResponse> Get(IQuerySession session, SigningKeys keys, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var maxAge = (int)TimeSpan.FromHours(configuration.GetValue<double?>("Ovop:Signing:SnapshotMaxAgeHours") ?? 24).TotalSeconds;
+        var granted = await session.Query<PublicCertificate>().Where(c => c.CertificateNumber != null).ToListAsync(ct);
+        var notValid = granted
+            .Select(c => (c.CertificateNumber!, Standing: CertificateStanding.At(c, now, now)))
+            .Where(c => c.Standing.Status != LabelStatus.Valid)
+            .Select(c => new[]
+            {
+                c.Item1, c.Standing.Status.ToString().ToLowerInvariant(),
+                c.Standing.Since?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            })
+            .ToList();
+        var revoked = (await keys.AllAsync(ct)).Where(k => k.Status == KeyStatus.Revoked).Select(k => k.Id).ToList();
+        var (key, privateKey) = await keys.ActiveAsync(ct);
+        var snapshot = CompactJws.Sign(new StatusSnapshotClaims(now.ToUnixTimeSeconds(), now.AddSeconds(maxAge).ToUnixTimeSeconds(), maxAge, notValid, revoked), key.Id, TokenType, privateKey);
+        return new StatusSnapshotResponse(snapshot, key.Id, now, maxAge, notValid.Count, snapshot.Length);
+    }
+}

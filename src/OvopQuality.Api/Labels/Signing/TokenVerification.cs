@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Cors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OvopQuality.Api.Labels.Verifying;
+
+namespace OvopQuality.Api.Labels.Signing;
+
+public enum SignatureCheck
+{
+    Valid,
+    Invalid,
+    UnknownKey,
+    RevokedKey,
+    Malformed,
+}
+
+public sealed record VerifyScannedToken(string Token);
+
+/// <summary>What the signature proved, and the label's standing from the registry.</summary>
+public sealed record ScannedLabelAnswer(SignatureCheck Signature, string? KeyId, LabelAnswer? Label, string Verdict);
+
+public static class VerifyScannedTokenEndpoint
+{
+    public static ProblemDetails Validate(VerifyScannedToken command) =>
+        new Validation().Text(command.Token, "token", 4096).ToProblem();
+
+    /// <summary>
+    /// Verifies a scanned statement: its signature against the service's keys (a statement signed by
+    /// a revoked key is answered as revoked), then the label's current standing from the registry.
+    /// </summary>
+    [WolverinePost("/api/labels/verification", OperationId = "VerifyScannedToken")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    [EnableCors(AccessConfiguration.VerificationCors)]
+    public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
+        VerifyScannedToken command, SigningKeys keys, LabelLookup labels, TimeProvider clock, CancellationToken ct)
+    {
+        if (CompactJws.Read(command.Token) is not { } read || !read.Claims.TryGetProperty("lbl", out var code) || code.GetString() is not { } labelCode)
+        {
+            return TypedResults.Ok(new ScannedLabelAnswer(SignatureCheck.Malformed, null, null, "This is not an OVOP label statement."));
+        }
+
+        var key = (await keys.AllAsync(ct)).FirstOrDefault(k => k.Id == read.KeyId);
+        var check = key switch
+        {
+            null => SignatureCheck.UnknownKey,
+            _ when !Verifies(command.Token, key) => SignatureCheck.Invalid,
+            { Status: KeyStatus.Revoked } => SignatureCheck.RevokedKey,
+            _ => SignatureCheck.Valid,
+        };
+        if (check is SignatureCheck.UnknownKey or SignatureCheck.Invalid)
+        {
+            return TypedResults.Ok(new ScannedLabelAnswer(check, read.KeyId, null,
+                "The signature does not hold: this statement was not issued by OVOP Tajikistan, or was altered. Do not trust the product."));
+        }
+
+        var online = await GetLabelEndpoint.Get(labelCode, null, null, labels, clock, ct);
+        var label = online.Result is Ok<LabelAnswer> ok ? ok.Value : null;
+        if (check == SignatureCheck.RevokedKey && label is not null)
+        {
+            label = label with { Status = LabelStatus.Revoked, Reason = $"The key that signed this label ({read.KeyId}) was revoked on {key!.RevokedAt:yyyy-MM-dd}: its statements can no longer be trusted." };
+        }
+
+        return TypedResults.Ok(new ScannedLabelAnswer(check, read.KeyId, label, label?.Reason ?? "The label is not in the registry."));
+    }
+
+    private static bool Verifies(string token, SigningKey key)
+    {
+        using var publicKey = key.PublicKey();
+        return CompactJws.Verify(token, publicKey);
+    }
+}
+
+public static class GetLabelVerificationEndpoint
+{
+    /// <summary>The label's verification answer (the same as GET /api/labels/{code}), with <c>?at=</c> and <c>&amp;knownAt=</c>.</summary>
+    [WolverineGet("/api/labels/{code}/verification", OperationId = "GetLabelVerification")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    [EnableCors(AccessConfiguration.VerificationCors)]
+    public static Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(string code, string? at, string? knownAt, LabelLookup labels, TimeProvider clock, CancellationToken ct) =>
+        GetLabelEndpoint.Get(code, at, knownAt, labels, clock, ct);
+}
+
+public sealed record RevokeSigningKey(string Reason);
+
+public static class SigningKeyEndpoints
+{
+    /// <summary>The label-signing keys and their standing.</summary>
+    [WolverineGet("/api/signing-keys", OperationId = "ListSigningKeys")]
+    [Tags("Keys")]
+    [Authorize(Roles = Roles.Administrator)]
+    public static Task<IReadOnlyList<SigningKey>> Get(SigningKeys keys, CancellationToken ct) => keys.AllAsync(ct);
+
+    /// <summary>Rotates: a new key signs new labels; the old one is retired and stays published for verification.</summary>
+    [WolverinePost("/api/signing-keys/rotation", OperationId = "RotateSigningKey")]
+    [Tags("Keys")]
+    [Authorize(Roles = Roles.Administrator)]
+    public static Task<SigningKey> Post(SigningKeys keys, CancellationToken ct) => keys.RotateAsync(ct);
+}
+
+public static class RevokeSigningKeyEndpoint
+{
+    public static ProblemDetails Validate(RevokeSigningKey command) => new Validation().Text(command.Reason, "reason", 1000).ToProblem();
+
+    /// <summary>Marks a key compromised: statements it signed verify as revoked; an active key is replaced first.</summary>
+    [WolverinePost("/api/signing-keys/{keyId}/revocation", OperationId = "RevokeSigningKey")]
+    [Tags("Keys")]
+    [Authorize(Roles = Roles.Administrator)]
+    public static async Task<Results<Ok<SigningKey>, ProblemHttpResult>> Post(string keyId, RevokeSigningKey command, SigningKeys keys, CancellationToken ct) =>
+        await keys.RevokeAsync(keyId, command.Reason, ct) is { } revoked
+            ? TypedResults.Ok(revoked)
+            : TypedResults.Problem(Problems.NotFound("signing-key", $"There is no signing key {keyId}."));
+}

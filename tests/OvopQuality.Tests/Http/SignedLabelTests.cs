@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using OvopQuality.Tests.Support;
+using SkiaSharp;
+using ZXing;
+using ZXing.Common;
+
+namespace OvopQuality.Tests.Http;
+
+public class SignedLabelTests(AppFixture app) : CertificationTest(app)
+{
+    private async Task<(Guid File, string Code)> ALabel()
+    {
+        var fileId = await ACertifiedFile();
+        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>());
+    }
+
+    private async Task<string> TokenOf(string code) => (await GetAnonymously($"/api/labels/{code}/token")).Is(HttpStatusCode.OK).Json["token"]!.GetValue<string>();
+
+    private Task<Reply> VerifyScanned(string token) => Send(HttpMethod.Post, "/api/labels/verification", System.Net.Http.Json.JsonContent.Create(new { token }), null);
+
+    /// <summary>Checks a token with Microsoft's JOSE library against the published JWKS, as any verifier would.</summary>
+    private async Task<TokenValidationResult> ValidateWithJoseLibrary(string token)
+    {
+        var jwks = new JsonWebKeySet((await GetAnonymously("/.well-known/jwks.json")).Is(HttpStatusCode.OK).Body);
+        return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+        });
+    }
+
+    [Fact]
+    public async Task A_labels_signed_statement_verifies_with_a_standard_jose_library_against_the_published_keys()
+    {
+        var (fileId, code) = await ALabel();
+        var token = await TokenOf(code);
+
+        var result = await ValidateWithJoseLibrary(token);
+
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var claims = result.Claims;
+        Assert.Equal(code, claims["lbl"]);
+        Assert.Equal((await File(fileId))["certificate"]!["number"]!.GetValue<string>(), claims["cert"]);
+        Assert.Equal("Dried apricots", claims["prod"]);
+        Assert.Equal("OVOP-DF", claims["std"]);
+        Assert.Equal("2029-03-01", claims["vu"]);
+    }
+
+    [Fact]
+    public async Task The_qr_png_decodes_back_to_the_verification_address_with_the_statement_and_stays_small()
+    {
+        var (_, code) = await ALabel();
+        var png = await App.Client.GetByteArrayAsync($"/api/labels/{code}/qr", TestContext.Current.CancellationToken);
+
+        using var bitmap = SKBitmap.Decode(png);
+        var pixels = bitmap.Pixels.SelectMany(p => new[] { p.Red, p.Green, p.Blue }).ToArray();
+        var reader = new BarcodeReaderGeneric { Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true } };
+        var decoded = reader.Decode(new RGBLuminanceSource(pixels, bitmap.Width, bitmap.Height, RGBLuminanceSource.BitmapFormat.RGB24));
+
+        Assert.NotNull(decoded);
+        Assert.StartsWith($"{AppFixture.PublicBaseUrl}/l/{code}#", decoded.Text, StringComparison.Ordinal);
+        var token = decoded.Text[(decoded.Text.IndexOf('#', StringComparison.Ordinal) + 1)..];
+        Assert.True((await ValidateWithJoseLibrary(token)).IsValid);
+        using var data = Api.Labels.Signing.QrCodes.Encode(decoded.Text);
+        Assert.InRange(data.Version, 1, 20);
+        Assert.Equal("valid", (await VerifyScanned(token)).Is(HttpStatusCode.OK).Json["label"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_qr_comes_as_svg_too_and_an_unknown_format_is_a_400()
+    {
+        var (_, code) = await ALabel();
+
+        var svg = await GetAnonymously($"/api/labels/{code}/qr?format=svg");
+
+        Assert.Equal("image/svg+xml", svg.Is(HttpStatusCode.OK).MediaType);
+        Assert.StartsWith("<svg", svg.Body.TrimStart(), StringComparison.Ordinal);
+        (await GetAnonymously($"/api/labels/{code}/qr?format=gif")).IsInvalid("format");
+    }
+
+    [Fact]
+    public async Task A_tampered_or_foreign_statement_is_refused_and_says_so()
+    {
+        var (_, code) = await ALabel();
+        var token = await TokenOf(code);
+        var parts = token.Split('.');
+        var forged = Base64UrlEncoder.Encode(Base64UrlEncoder.Decode(parts[1]).Replace("\"st\":5", "\"st\":1", StringComparison.Ordinal).Replace("Dried apricots", "Dried apricotz", StringComparison.Ordinal));
+
+        Assert.Equal("invalid", (await VerifyScanned($"{parts[0]}.{forged}.{parts[2]}")).Json["signature"]!.GetValue<string>());
+        var foreignHeader = Base64UrlEncoder.Encode("{\"alg\":\"ES256\",\"kid\":\"someone-else\",\"typ\":\"ovop-label+jws\"}");
+        Assert.Equal("unknownKey", (await VerifyScanned($"{foreignHeader}.{parts[1]}.{parts[2]}")).Json["signature"]!.GetValue<string>());
+        Assert.Equal("malformed", (await VerifyScanned("not.a-token")).Json["signature"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task After_rotation_old_labels_still_verify_and_after_revocation_labels_signed_by_the_key_verify_as_revoked()
+    {
+        var (_, code) = await ALabel();
+        var oldToken = await TokenOf(code);
+        var oldKey = JsonWebTokenKid(oldToken);
+
+        var rotated = (await Post("/api/signing-keys/rotation", new { })).Is(HttpStatusCode.OK).Json["id"]!.GetValue<string>();
+        Assert.NotEqual(oldKey, rotated);
+        Assert.Equal(rotated, JsonWebTokenKid(await TokenOf(code)));
+        Assert.Equal("valid", (await VerifyScanned(oldToken)).Json["signature"]!.GetValue<string>());
+        Assert.True((await ValidateWithJoseLibrary(oldToken)).IsValid);
+
+        (await Post($"/api/signing-keys/{oldKey}/revocation", new { reason = "Laptop with the key folder stolen" })).Is(HttpStatusCode.OK);
+
+        var answer = (await VerifyScanned(oldToken)).Json;
+        Assert.Equal("revokedKey", answer["signature"]!.GetValue<string>());
+        Assert.Equal("revoked", answer["label"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(oldKey, (await GetAnonymously("/.well-known/jwks.json")).Body, StringComparison.Ordinal);
+        var snapshot = (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>();
+        Assert.Contains(oldKey, Base64UrlEncoder.Decode(snapshot.Split('.')[1]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_status_snapshot_is_signed_lists_certificates_not_valid_and_says_how_long_to_trust_it()
+    {
+        var fileId = await ACertifiedFile();
+        (await Suspend(fileId, 4)).Is(HttpStatusCode.OK);
+        var number = (await File(fileId))["certificate"]!["number"]!.GetValue<string>();
+
+        var response = (await GetAnonymously("/api/status-snapshot")).Is(HttpStatusCode.OK).Json;
+        var snapshot = response["snapshot"]!.GetValue<string>();
+
+        Assert.True((await ValidateWithJoseLibrary(snapshot)).IsValid);
+        var claims = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(snapshot.Split('.')[1]))!;
+        Assert.Equal(86400, claims["maxAge"]!.GetValue<int>());
+        Assert.Contains(claims["certs"]!.AsArray(), c => c![0]!.GetValue<string>() == number && c[1]!.GetValue<string>() == "suspended");
+    }
+
+    private static string JsonWebTokenKid(string token) => new JsonWebToken(token).Kid;
+}
