@@ -45,6 +45,8 @@ public static class PersistenceConfiguration
         services.AddSingleton(certificateCache);
         services.AddSingleton<LabelLookup>();
         services.AddSingleton<Labels.Signing.SigningKeys>();
+        services.AddSingleton(new Labels.Scans.CloneWatch());
+        services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<Labels.Scans.CloneSettings>() ?? new Labels.Scans.CloneSettings());
 
         services.AddMarten(opts =>
             {
@@ -75,6 +77,7 @@ public static class PersistenceConfiguration
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
                 opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
+                opts.Storage.ExtendedSchemaObjects.Add(Labels.Scans.CloneWatch.Table());
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()

@@ -46,8 +46,11 @@ public sealed record PublicCertificate(
     int? Stars,
     DateOnly? ValidFrom,
     DateOnly? ValidUntil,
-    IReadOnlyList<TimelineEntry> Timeline)
+    IReadOnlyList<TimelineEntry>? Timeline)
 {
+    /// <summary>Never null, also for documents projected before the timeline existed.</summary>
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; } = Timeline ?? [];
+
     public long Version { get; set; }
 }
 

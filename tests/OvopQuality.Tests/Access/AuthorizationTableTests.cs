@@ -80,6 +80,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /.well-known/jwks.json"] = [Public],
         ["GET /api/status-snapshot"] = [Public],
         ["GET /api/signing-keys"] = [Admin],
+        ["GET /api/clone-alerts"] = [Officer, Admin],
         ["POST /api/signing-keys/rotation"] = [Admin],
         ["POST /api/signing-keys/{keyId}/revocation"] = [Admin],
         ["GET /api/certificates/{number}"] = [Public],

@@ -13,7 +13,7 @@ public enum SignatureCheck
     Malformed,
 }
 
-public sealed record VerifyScannedToken(string Token);
+public sealed record VerifyScannedToken(string Token, double? Latitude = null, double? Longitude = null);
 
 /// <summary>What the signature proved, and the label's standing from the registry.</summary>
 public sealed record ScannedLabelAnswer(SignatureCheck Signature, string? KeyId, LabelAnswer? Label, string Verdict);
@@ -32,7 +32,7 @@ public static class VerifyScannedTokenEndpoint
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
-        VerifyScannedToken command, SigningKeys keys, LabelLookup labels, TimeProvider clock, CancellationToken ct)
+        VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         if (CompactJws.Read(command.Token) is not { } read || !read.Claims.TryGetProperty("lbl", out var code) || code.GetString() is not { } labelCode)
         {
@@ -53,7 +53,7 @@ public static class VerifyScannedTokenEndpoint
                 "The signature does not hold: this statement was not issued by OVOP Tajikistan, or was altered. Do not trust the product."));
         }
 
-        var online = await GetLabelEndpoint.Get(labelCode, null, null, labels, clock, ct);
+        var online = await GetLabelEndpoint.Get(labelCode, null, null, command.Latitude, command.Longitude, labels, clones, bus, clock, ct);
         var label = online.Result is Ok<LabelAnswer> ok ? ok.Value : null;
         if (check == SignatureCheck.RevokedKey && label is not null)
         {
@@ -77,8 +77,9 @@ public static class GetLabelVerificationEndpoint
     [Tags("Labels")]
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
-    public static Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(string code, string? at, string? knownAt, LabelLookup labels, TimeProvider clock, CancellationToken ct) =>
-        GetLabelEndpoint.Get(code, at, knownAt, labels, clock, ct);
+    public static Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
+        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct) =>
+        GetLabelEndpoint.Get(code, at, knownAt, lat, lon, labels, clones, bus, clock, ct);
 }
 
 public sealed record RevokeSigningKey(string Reason);

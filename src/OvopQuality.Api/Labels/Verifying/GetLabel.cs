@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Cors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OvopQuality.Api.Certification;
@@ -27,7 +28,8 @@ public sealed record LabelAnswer(
     DateOnly? ValidFrom,
     DateOnly? ValidUntil,
     string Lot,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    string? Warning = null);
 
 public static class GetLabelEndpoint
 {
@@ -35,15 +37,17 @@ public static class GetLabelEndpoint
     /// Verifies a label for anyone, without signing in: its status (valid, suspended, withdrawn,
     /// expired, unknown) with the reason and since when, the certificate, product, producer,
     /// standard and stars. <c>?at=</c> answers for a past instant or day (a shipment's date);
-    /// <c>&amp;knownAt=</c> for what was on record then (default: what is known now). An unknown
-    /// code is a 404 problem.
+    /// <c>&amp;knownAt=</c> for what was on record then (default: what is known now). A verifier may
+    /// add a coarse position (<c>lat</c>, <c>lon</c>, rounded to a tenth of a degree) to help find
+    /// copied labels. An unknown code is a 404 problem.
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]
     [AllowAnonymous]
     [EnableCors(Access.AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
-        string code, string? at, string? knownAt, LabelLookup labels, TimeProvider clock, CancellationToken ct)
+        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, IMessageBus bus,
+        TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (asOf, invalid) = AsOf.Parse(at, knownAt, now);
@@ -70,6 +74,12 @@ public static class GetLabelEndpoint
         }
 
         var (issue, snapshot) = label;
+        if (at is null && knownAt is null)
+        {
+            var (latitude, longitude) = Scans.CloneWatch.Coarse(lat, lon);
+            await bus.PublishAsync(new Scans.LabelScanned(canonical, now, latitude, longitude));
+        }
+
         var c = snapshot.Certificate;
         var standing = issue.IssuedAt > asOf.At || issue.IssuedAt > asOf.KnownAt
             ? new Standing(LabelStatus.Unknown, $"This label was issued on {issue.IssuedAt:yyyy-MM-dd}, after the time asked about.", null, null)
@@ -77,7 +87,10 @@ public static class GetLabelEndpoint
         return TypedResults.Ok(new LabelAnswer(
             canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy,
             asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
-            c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt));
+            c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt,
+            clones.AlertFor(canonical) is { } alert
+                ? $"Warning: this code was {alert.Detail}. Copies of this label may be in circulation; check the seller."
+                : null));
 
         ProblemHttpResult Unknown(string why) =>
             TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));

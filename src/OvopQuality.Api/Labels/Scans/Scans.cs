@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace OvopQuality.Api.Labels.Scans;
+
+/// <summary>
+/// One online verification of a label: when, and where only if the verifier chose to say, to a
+/// tenth of a degree (about 11 km). No address, no device, nothing personal.
+/// </summary>
+public sealed record LabelScanned(string Code, DateTimeOffset At, double? Latitude, double? Longitude);
+
+public enum CloneSignal
+{
+    /// <summary>Scanned in places too far apart for one unit to travel between the scans.</summary>
+    FarApart,
+
+    /// <summary>Scanned far more often than one unit plausibly is.</summary>
+    TooOften,
+}
+
+/// <summary>A label whose scans suggest copies of it are in circulation.</summary>
+public sealed record CloneAlert(string Id, CloneSignal Signal, string Detail, int Scans, DateTimeOffset RaisedAt, DateTimeOffset LastScanAt);
+
+public sealed class CloneSettings
+{
+    /// <summary>Distance (km) between two scans within <see cref="WindowHours"/> that one unit could not have covered.</summary>
+    public double FarApartKilometres { get; init; } = 500;
+
+    public int WindowHours { get; init; } = 24;
+
+    /// <summary>Scans of one unit within the window beyond which copies are suspected.</summary>
+    public int MaximumScans { get; init; } = 25;
+}
+
+/// <summary>
+/// Scans are recorded off the request path: verification publishes a message, a handler writes the
+/// scan and weighs the clone signals. Codes under alert are known in memory, so a verification can
+/// carry a warning without another round trip.
+/// </summary>
+public sealed class CloneWatch
+{
+    public static readonly DbObjectName TableName = new PostgresqlObjectName(Infrastructure.Identifiers.Schema, "label_scans", SchemaUtils.IdentifierUsage.General);
+
+    private readonly ConcurrentDictionary<string, CloneAlert> _alerts = new(StringComparer.Ordinal);
+
+    public static Table Table()
+    {
+        var table = new Table(TableName);
+        table.AddColumn("id", "bigserial").AsPrimaryKey();
+        table.AddColumn<string>("code").NotNull();
+        table.AddColumn<DateTimeOffset>("scanned_at").NotNull();
+        table.AddColumn<double>("latitude");
+        table.AddColumn<double>("longitude");
+        table.Indexes.Add(new IndexDefinition("idx_label_scans_code_time") { Columns = ["code", "scanned_at"] });
+        return table;
+    }
+
+    public CloneAlert? AlertFor(string code) => _alerts.GetValueOrDefault(code);
+
+    public void Remember(CloneAlert alert) => _alerts[alert.Id] = alert;
+
+    public static (double? Latitude, double? Longitude) Coarse(double? latitude, double? longitude) =>
+        latitude is >= -90 and <= 90 && longitude is >= -180 and <= 180
+            ? (Math.Round(latitude.Value, 1), Math.Round(longitude.Value, 1))
+            : (null, null);
+
+    /// <summary>Great-circle distance in kilometres.</summary>
+    public static double Kilometres(double lat1, double lon1, double lat2, double lon2)
+    {
+        static double Radians(double degrees) => degrees * Math.PI / 180;
+        var a = Math.Pow(Math.Sin(Radians(lat2 - lat1) / 2), 2) + (Math.Cos(Radians(lat1)) * Math.Cos(Radians(lat2)) * Math.Pow(Math.Sin(Radians(lon2 - lon1) / 2), 2));
+        return 6371 * 2 * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+    }
+
+    /// <summary>The clone signal the recent scans of one code give, if any: a pure function of the scans.</summary>
+    public static (CloneSignal Signal, string Detail)? Weigh(IReadOnlyList<(DateTimeOffset At, double? Latitude, double? Longitude)> recent, CloneSettings settings)
+    {
+        if (recent.Count > settings.MaximumScans)
+        {
+            return (CloneSignal.TooOften, $"{recent.Count} scans within {settings.WindowHours} hours");
+        }
+
+        var located = recent.Where(s => s.Latitude is not null).ToList();
+        for (var i = 0; i < located.Count; i++)
+        {
+            for (var j = i + 1; j < located.Count; j++)
+            {
+                var km = Kilometres(located[i].Latitude!.Value, located[i].Longitude!.Value, located[j].Latitude!.Value, located[j].Longitude!.Value);
+                if (km >= settings.FarApartKilometres)
+                {
+                    return (CloneSignal.FarApart, $"scanned {km:F0} km apart within {settings.WindowHours} hours");
+                }
+            }
+        }
+
+        return null;
+    }
+}
+
+public static class LabelScannedHandler
+{
+    public static async Task Handle(LabelScanned scan, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, CancellationToken ct)
+    {
+        await using var batch = database.CreateBatch();
+        var insert = new NpgsqlBatchCommand($"insert into {CloneWatch.TableName.QualifiedName} (code, scanned_at, latitude, longitude) values ($1, $2, $3, $4)");
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scan.Code });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scan.At });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)scan.Latitude ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)scan.Longitude ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+        var recent = new NpgsqlBatchCommand($"select scanned_at, latitude, longitude from {CloneWatch.TableName.QualifiedName} where code = $1 and scanned_at > $2 order by scanned_at");
+        recent.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scan.Code });
+        recent.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scan.At.AddHours(-settings.WindowHours) });
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(recent);
+        var scans = new List<(DateTimeOffset, double?, double?)>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            // The insert returns no rows; the scans are whichever result set has them.
+            do
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    scans.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+                }
+            }
+            while (await reader.NextResultAsync(ct));
+        }
+
+        if (CloneWatch.Weigh(scans, settings) is { } signal)
+        {
+            var existing = watch.AlertFor(scan.Code) ?? await session.LoadAsync<CloneAlert>(scan.Code, ct);
+            var alert = new CloneAlert(scan.Code, signal.Signal, signal.Detail, scans.Count, existing?.RaisedAt ?? scan.At, scan.At);
+            session.Store(alert);
+            watch.Remember(alert);
+        }
+    }
+}
+
+public static class GetCloneAlertsEndpoint
+{
+    /// <summary>Labels whose scans suggest copies, the latest first: for certification staff to follow up.</summary>
+    [WolverineGet("/api/clone-alerts", OperationId = "GetCloneAlerts")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.Staff)]
+    public static async Task<IReadOnlyList<CloneAlert>> Get(IQuerySession session, CancellationToken ct) =>
+        await session.Query<CloneAlert>().OrderByDescending(a => a.LastScanAt).Take(500).ToListAsync(ct);
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using OvopQuality.Api.Labels.Scans;
+using OvopQuality.Tests.Support;
+using Wolverine.Tracking;
+
+namespace OvopQuality.Tests.Http;
+
+public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
+{
+    private static readonly CloneSettings Settings = new();
+
+    private static readonly DateTimeOffset Noon = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Scans_far_apart_within_a_day_are_a_clone_signal_and_nearby_ones_are_not()
+    {
+        (DateTimeOffset, double?, double?) dushanbe = (Noon, 38.6, 68.8), khujand = (Noon.AddHours(3), 40.3, 69.6), moscow = (Noon.AddHours(5), 55.8, 37.6);
+
+        Assert.Null(CloneWatch.Weigh([dushanbe, khujand], Settings));
+        Assert.Equal(CloneSignal.FarApart, CloneWatch.Weigh([dushanbe, khujand, moscow], Settings)!.Value.Signal);
+        Assert.Null(CloneWatch.Weigh([dushanbe, (Noon.AddHours(1), null, null)], Settings));
+    }
+
+    [Fact]
+    public void Far_more_scans_than_one_unit_gets_is_a_clone_signal() =>
+        Assert.Equal(CloneSignal.TooOften, CloneWatch.Weigh([.. Enumerable.Range(0, 26).Select(i => (Noon.AddMinutes(i), (double?)null, (double?)null))], Settings)!.Value.Signal);
+
+    [Fact]
+    public void A_position_is_kept_only_to_a_tenth_of_a_degree() =>
+        Assert.Equal((38.6, 68.8), CloneWatch.Coarse(38.5598, 68.7864));
+
+    [Fact]
+    public async Task A_label_scanned_in_dushanbe_and_in_moscow_the_same_day_raises_an_alert_and_then_verifies_with_a_warning()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+
+        await App.Host.ExecuteAndWaitAsync(async () => (await GetAnonymously($"/api/labels/{code}?lat=38.56&lon=68.79")).Is(HttpStatusCode.OK));
+        App.Clock.Advance(TimeSpan.FromHours(4));
+        await App.Host.ExecuteAndWaitAsync(async () => (await GetAnonymously($"/api/labels/{code}?lat=55.75&lon=37.62")).Is(HttpStatusCode.OK));
+
+        var label = (await GetAnonymously($"/api/labels/{code}")).Json;
+        Assert.Contains("km apart", label["warning"]!.GetValue<string>(), StringComparison.Ordinal);
+        var alerts = (await Get("/api/clone-alerts")).Is(HttpStatusCode.OK).Json.AsArray();
+        Assert.Contains(alerts, a => a!["id"]!.GetValue<string>() == code && a["signal"]!.GetValue<string>() == "farApart");
+    }
+}
