@@ -9,7 +9,9 @@ namespace OvopQuality.Api.Labels;
 /// <summary>
 /// Every label ever issued, one row per code in a plain table keyed by the code. A batch of
 /// 100,000 labels is one event and one INSERT ... SELECT unnest(...), in the same transaction as
-/// the command that issued it, so a label verifies the moment its batch is issued.
+/// the command that issued it, so a label verifies the moment its batch is issued. Replaying the
+/// events (a projection rebuild) leaves the table as it was; with 80 random bits a code, two
+/// batches drawing the same code is not a case to plan for.
 /// </summary>
 public sealed partial class LabelRegistry : EventProjection
 {
@@ -29,6 +31,6 @@ public sealed partial class LabelRegistry : EventProjection
 
     public void Project(Certification.LabelsIssued e, IDocumentOperations operations) =>
         operations.QueueSqlCommand(
-            $"insert into {TableName.QualifiedName} (code, file_id, batch_id, lot, issued_at) select unnest(?), ?, ?, ?, ?",
+            $"insert into {TableName.QualifiedName} (code, file_id, batch_id, lot, issued_at) select unnest(?), ?, ?, ?, ? on conflict (code) do nothing",
             e.Codes.ToArray(), e.FileId, e.BatchId, e.Lot, e.IssuedAt);
 }
