@@ -26,9 +26,14 @@ builder.Host.UseWolverine(opts =>
     // Scheduled transitions (expiry, withdrawal at the suspension cap, reminders, surveillance)
     // are kept in PostgreSQL until due, so they survive restarts.
     opts.Policies.UseDurableLocalQueues();
-    // Scans are recorded off the verification path, in memory: losing a few in a crash is better
-    // than a database write on every verification.
-    opts.PublishMessage<OvopQuality.Api.Labels.Scans.LabelScanned>().ToLocalQueue("scans").BufferedInMemory();
+    // Scans are recorded off the verification path, in memory and in batches: losing a few in a
+    // crash is better than a database write on every verification.
+    opts.BatchMessagesOf<OvopQuality.Api.Labels.Scans.LabelScanned>(batching =>
+    {
+        batching.BatchSize = 500;
+        batching.TriggerTime = TimeSpan.FromMilliseconds(250);
+        batching.LocalExecutionQueueName = "scans";
+    }).BufferedInMemory();
 });
 
 var app = builder.Build();

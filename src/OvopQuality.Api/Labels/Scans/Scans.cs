@@ -102,22 +102,27 @@ public sealed class CloneWatch
     }
 }
 
+/// <summary>
+/// Records scans in batches (one insert and one read per batch, not per verification) and weighs the
+/// clone signals of the codes in the batch.
+/// </summary>
 public static class LabelScannedHandler
 {
-    public static async Task Handle(LabelScanned scan, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, CancellationToken ct)
+    public static async Task Handle(LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, CancellationToken ct)
     {
+        var table = CloneWatch.TableName.QualifiedName;
         await using var batch = database.CreateBatch();
-        var insert = new NpgsqlBatchCommand($"insert into {CloneWatch.TableName.QualifiedName} (code, scanned_at, latitude, longitude) values ($1, $2, $3, $4)");
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scan.Code });
-        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scan.At });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)scan.Latitude ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)scan.Longitude ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
-        var recent = new NpgsqlBatchCommand($"select scanned_at, latitude, longitude from {CloneWatch.TableName.QualifiedName} where code = $1 and scanned_at > $2 order by scanned_at");
-        recent.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scan.Code });
-        recent.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scan.At.AddHours(-settings.WindowHours) });
+        var insert = new NpgsqlBatchCommand($"insert into {table} (code, scanned_at, latitude, longitude) select * from unnest($1, $2, $3, $4)");
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. scans.Select(s => s.Code)] });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. scans.Select(s => s.At)] });
+        insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Latitude)] });
+        insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Longitude)] });
+        var recent = new NpgsqlBatchCommand($"select code, scanned_at, latitude, longitude from {table} where code = any($1) and scanned_at > $2 order by scanned_at");
+        recent.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. scans.Select(s => s.Code).Distinct()] });
+        recent.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scans.Min(s => s.At).AddHours(-settings.WindowHours) });
         batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(recent);
-        var scans = new List<(DateTimeOffset, double?, double?)>();
+        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?)>>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             // The insert returns no rows; the scans are whichever result set has them.
@@ -125,18 +130,29 @@ public static class LabelScannedHandler
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    scans.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+                    var code = reader.GetString(0);
+                    if (!byCode.TryGetValue(code, out var list))
+                    {
+                        byCode[code] = list = [];
+                    }
+
+                    list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
                 }
             }
             while (await reader.NextResultAsync(ct));
         }
 
-        if (CloneWatch.Weigh(scans, settings) is { } signal)
+        foreach (var (code, recentScans) in byCode)
         {
-            var existing = watch.AlertFor(scan.Code) ?? await session.LoadAsync<CloneAlert>(scan.Code, ct);
-            var alert = new CloneAlert(scan.Code, signal.Signal, signal.Detail, scans.Count, existing?.RaisedAt ?? scan.At, scan.At);
-            session.Store(alert);
-            watch.Remember(alert);
+            var last = scans.Where(s => s.Code == code).Max(s => s.At);
+            var window = recentScans.Where(s => s.Item1 > last.AddHours(-settings.WindowHours)).ToList();
+            if (CloneWatch.Weigh(window, settings) is { } signal)
+            {
+                var existing = watch.AlertFor(code) ?? await session.LoadAsync<CloneAlert>(code, ct);
+                var alert = new CloneAlert(code, signal.Signal, signal.Detail, window.Count, existing?.RaisedAt ?? last, last);
+                session.Store(alert);
+                watch.Remember(alert);
+            }
         }
     }
 }
