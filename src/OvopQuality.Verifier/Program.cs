@@ -1,0 +1,61 @@
+using OvopQuality.Verifier;
+
+// ovop-verify: checks an OVOP label with no network, from a cached key set and status snapshot.
+//   ovop-verify refresh --url https://verify.ovop.tj     download the keys and the status snapshot (when online)
+//   ovop-verify <statement | address | qr-image.png>    verify offline
+// The cache lives in ~/.ovop-verifier (or --cache <folder>).
+var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
+var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
+var jwksFile = Path.Combine(cache, "jwks.json");
+var snapshotFile = Path.Combine(cache, "status-snapshot.jws");
+
+if (positional is ["refresh"])
+{
+    var url = args.SkipWhile(a => a != "--url").Skip(1).FirstOrDefault() ?? "http://127.0.0.1:5080";
+    using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    Directory.CreateDirectory(cache);
+    await File.WriteAllTextAsync(jwksFile, await http.GetStringAsync("/.well-known/jwks.json"));
+    using var snapshot = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/status-snapshot"));
+    await File.WriteAllTextAsync(snapshotFile, snapshot.RootElement.GetProperty("snapshot").GetString());
+    Console.WriteLine($"keys and status snapshot saved in {cache}");
+    return 0;
+}
+
+if (positional.Count != 1)
+{
+    Console.Error.WriteLine("usage: ovop-verify <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify refresh --url <service>");
+    return 2;
+}
+
+if (!File.Exists(jwksFile))
+{
+    Console.Error.WriteLine($"no cached keys in {cache}: run 'ovop-verify refresh --url <service>' once while online");
+    return 2;
+}
+
+var input = positional[0];
+if (File.Exists(input))
+{
+    input = QrImages.Read(input) ?? "";
+    if (input.Length == 0)
+    {
+        Console.Error.WriteLine("no QR code found in the image");
+        return 1;
+    }
+}
+
+var verifier = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), File.Exists(snapshotFile) ? await File.ReadAllTextAsync(snapshotFile) : null);
+var verdict = verifier.Verify(input, DateTimeOffset.UtcNow);
+Console.WriteLine($"{verdict.Verdict.ToUpperInvariant()}  {verdict.LabelCode}  {verdict.Product} — {verdict.Producer}  certificate {verdict.CertificateNumber}, {verdict.Stars} stars, valid until {verdict.ValidUntil}");
+foreach (var line in verdict.Established)
+{
+    Console.WriteLine("  established: " + line);
+}
+
+foreach (var line in verdict.NotEstablished)
+{
+    Console.WriteLine("  not established: " + line);
+}
+
+return verdict.Verdict is "valid" or "valid-status-stale" or "valid-signature-only" ? 0 : 1;

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+using OvopQuality.Tests.Support;
+using OvopQuality.Verifier;
+
+namespace OvopQuality.Tests.Http;
+
+/// <summary>The offline verifier, fed with what a phone would have cached: the key set and a status snapshot.</summary>
+public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
+{
+    private async Task<(Guid File, string Code, string Token)> ALabel()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var token = (await GetAnonymously($"/api/labels/{code}/token")).Json["token"]!.GetValue<string>();
+        return (fileId, code, token);
+    }
+
+    private async Task<OfflineVerifier> CachedVerifier(bool withSnapshot = true) =>
+        new((await GetAnonymously("/.well-known/jwks.json")).Body,
+            withSnapshot ? (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>() : null);
+
+    private DateTimeOffset Now => App.Clock.GetUtcNow();
+
+    [Fact]
+    public async Task A_genuine_label_verifies_offline_and_says_its_status_is_known_only_as_of_the_snapshot()
+    {
+        var (_, code, token) = await ALabel();
+
+        var verdict = (await CachedVerifier()).Verify(token, Now.AddHours(3));
+
+        Assert.Equal("valid", verdict.Verdict);
+        Assert.Equal(code, verdict.LabelCode);
+        Assert.Contains(verdict.Established, e => e.StartsWith("signature valid", StringComparison.Ordinal));
+        Assert.Contains(verdict.Established, e => e.Contains("status known only as of", StringComparison.Ordinal) && e.Contains("3 hours ago", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_tampered_statement_or_one_signed_by_another_key_is_invalid_and_an_unknown_key_is_said_plainly()
+    {
+        var (_, _, token) = await ALabel();
+        var verifier = await CachedVerifier();
+        var parts = token.Split('.');
+
+        var tampered = Base64UrlEncoder.Encode(Base64UrlEncoder.Decode(parts[1]).Replace("OVOP-DF", "OVOP-HN", StringComparison.Ordinal));
+        Assert.Equal("invalid", verifier.Verify($"{parts[0]}.{tampered}.{parts[2]}", Now).Verdict);
+
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = Base64UrlEncoder.Encode(forger.SignData(System.Text.Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.Equal("invalid", verifier.Verify($"{parts[0]}.{parts[1]}.{forged}", Now).Verdict);
+
+        var unknownKey = Base64UrlEncoder.Encode("{\"alg\":\"ES256\",\"kid\":\"not-ours\"}");
+        var unknown = verifier.Verify($"{unknownKey}.{parts[1]}.{parts[2]}", Now);
+        Assert.Equal("unknown", unknown.Verdict);
+        Assert.Contains("refresh the keys", unknown.NotEstablished.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_statement_signed_by_a_revoked_key_is_revoked_once_the_snapshot_says_so()
+    {
+        var (_, _, token) = await ALabel();
+        var keyId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+        var jwksBefore = (await GetAnonymously("/.well-known/jwks.json")).Body;
+
+        (await Post($"/api/signing-keys/{keyId}/revocation", new { reason = "Key folder copied by a former employee" })).Is(HttpStatusCode.OK);
+        var snapshot = (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>();
+        var jwksAfter = (await GetAnonymously("/.well-known/jwks.json")).Body;
+
+        var verdict = new OfflineVerifier(jwksBefore, null).Verify(token, Now);
+        Assert.Equal("valid-signature-only", verdict.Verdict);
+        Assert.Equal("revoked", new OfflineVerifier(MergeKeys(jwksBefore, jwksAfter), snapshot).Verify(token, Now).Verdict);
+    }
+
+    [Fact]
+    public async Task A_snapshot_older_than_its_max_age_is_said_to_be_stale_and_a_suspension_in_it_is_reported()
+    {
+        var (fileId, _, token) = await ALabel();
+        var stale = (await CachedVerifier()).Verify(token, Now.AddHours(30));
+        Assert.Equal("valid-status-stale", stale.Verdict);
+        Assert.Contains(stale.NotEstablished, n => n.Contains("older than its 24 hours", StringComparison.Ordinal));
+
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+        var suspended = (await CachedVerifier()).Verify(token, Now);
+        Assert.Equal("suspended", suspended.Verdict);
+    }
+
+    [Fact]
+    public async Task A_photo_of_the_qr_code_is_read_and_verified()
+    {
+        var (_, code, _) = await ALabel();
+        var png = await App.Client.GetByteArrayAsync($"/api/labels/{code}/qr", TestContext.Current.CancellationToken);
+        var file = Path.Combine(Path.GetTempPath(), $"ovop-label-{code}.png");
+        await System.IO.File.WriteAllBytesAsync(file, png, TestContext.Current.CancellationToken);
+        try
+        {
+            var scanned = QrImages.Read(file);
+
+            Assert.StartsWith($"{AppFixture.PublicBaseUrl}/l/{code}#", scanned, StringComparison.Ordinal);
+            Assert.Equal("valid", (await CachedVerifier()).Verify(scanned!, Now).Verdict);
+        }
+        finally
+        {
+            System.IO.File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_snapshot_only_the_signature_is_established()
+    {
+        var (_, _, token) = await ALabel();
+
+        var verdict = (await CachedVerifier(withSnapshot: false)).Verify(token, Now);
+
+        Assert.Equal("valid-signature-only", verdict.Verdict);
+        Assert.Contains(verdict.NotEstablished, n => n.Contains("no status snapshot", StringComparison.Ordinal));
+    }
+
+    /// <summary>A verifier that cached the keys before the revocation still holds the revoked key.</summary>
+    private static string MergeKeys(string before, string after)
+    {
+        var keys = System.Text.Json.Nodes.JsonNode.Parse(before)!["keys"]!.AsArray().Select(k => k!.ToJsonString())
+            .Concat(System.Text.Json.Nodes.JsonNode.Parse(after)!["keys"]!.AsArray().Select(k => k!.ToJsonString()))
+            .Distinct();
+        return "{\"keys\":[" + string.Join(",", keys) + "]}";
+    }
+}
