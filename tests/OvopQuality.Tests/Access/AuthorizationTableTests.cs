@@ -74,6 +74,8 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/certifications/{fileId}/appeals"] = [Producer, Officer, Admin],
         ["POST /api/certifications/{fileId}/appeals/{appealId}/decision"] = [Officer],
         ["GET /api/labels/{code}/token"] = [Public],
+        ["GET /l/{code}"] = [Public],
+        ["GET /l/verify.js"] = [Public],
         ["GET /api/labels/{code}/qr"] = [Public],
         ["GET /api/labels/{code}/verification"] = [Public],
         ["POST /api/labels/verification"] = [Public],

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using OvopQuality.Api.Labels.Verifying;
+using Wolverine;
+
+namespace OvopQuality.Api.Labels.Page;
+
+/// <summary>
+/// The page a phone opens from a label's QR code: the verdict in large words and colour, the
+/// product, producer, stars and validity, and why and since when for a label not valid; in Tajik,
+/// Russian or English (the browser's language unless <c>?lang=</c>), names also in Latin letters.
+/// When the address carries the signed statement (after #), the page checks its signature in the
+/// browser against the service's public keys.
+/// </summary>
+public static class VerificationPageEndpoint
+{
+    [WolverineGet("/l/{code}", OperationId = "LabelPage")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    [Produces("text/html")]
+    public static async Task<IResult> Get(
+        string code, string? lang, HttpContext context, LabelLookup labels, Scans.CloneWatch clones, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
+        var texts = PageTexts.For(PageTexts.Choose(lang, context.Request.Headers.AcceptLanguage));
+        var answer = await GetLabelEndpoint.Get(code, null, null, null, null, labels, clones, bus, clock, ct);
+        var label = answer.Result is Microsoft.AspNetCore.Http.HttpResults.Ok<LabelAnswer> ok ? ok.Value : null;
+        var html = Render(texts, code, label, clock.GetUtcNow());
+        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, label is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
+    }
+
+    public static string Render(PageTexts t, string code, LabelAnswer? label, DateTimeOffset now)
+    {
+        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+        var status = label?.Status ?? LabelStatus.Unknown;
+        var tone = status switch
+        {
+            LabelStatus.Valid => "valid",
+            LabelStatus.Suspended => "suspended",
+            LabelStatus.Expired or LabelStatus.Superseded => "ended",
+            _ => "bad",
+        };
+        var page = new StringBuilder();
+        page.Append(CultureInfo.InvariantCulture, $$"""
+            <!doctype html>
+            <html lang="{{t.Language}}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{E(t.Title)}}</title>
+            <style>
+            body { font-family: system-ui, sans-serif; margin: 0; background: #fff; color: #111; font-size: 18px; line-height: 1.4; }
+            header { padding: 24px 16px; color: #fff; }
+            header.valid { background: #0a6b2d; } header.suspended { background: #9a5b00; } header.ended { background: #3d4a5c; } header.bad { background: #a3140f; }
+            h1 { margin: 0; font-size: 34px; letter-spacing: 0.02em; }
+            .why { margin-top: 8px; font-size: 20px; }
+            main { padding: 16px; }
+            dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 12px; margin: 0; }
+            dt { font-weight: 600; } dd { margin: 0; }
+            .latin { color: #444; font-size: 16px; }
+            .sig { margin-top: 16px; padding: 10px; border: 2px solid #999; } .sig.ok { border-color: #0a6b2d; } .sig.bad { border-color: #a3140f; font-weight: 700; }
+            .warning { margin-top: 16px; padding: 10px; background: #fff3cd; border: 2px solid #9a5b00; }
+            nav { padding: 16px; } nav a { margin-right: 16px; font-size: 20px; }
+            footer { padding: 0 16px 24px; color: #444; font-size: 15px; }
+            </style>
+            </head>
+            <body>
+            <header class="{{tone}}" data-status="{{status.ToString().ToLowerInvariant()}}">
+            <h1 id="verdict">{{E(t.Verdict(status))}}</h1>
+            """);
+        if (label is null)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<div class=\"why\">{E(t.UnknownExplained)}</div></header><main><p>{E(code)}</p></main>");
+        }
+        else
+        {
+            var why = status switch
+            {
+                LabelStatus.Suspended or LabelStatus.Withdrawn => $"{t.Reason(label.ReasonClass)} ({t.Since} {label.Since:yyyy-MM-dd})",
+                LabelStatus.Superseded => $"{t.ReplacedBy} {label.SupersededBy}",
+                LabelStatus.Expired => $"{t.Since} {label.Since:yyyy-MM-dd}",
+                _ => "",
+            };
+            page.Append(CultureInfo.InvariantCulture, $"<div class=\"why\" id=\"why\">{E(why)}</div></header><main><dl>");
+            Row(t.Product, Pick(t, label.ProductName));
+            Row(t.Producer, Pick(t, label.ProducerName) + " · " + label.ProducerNumber);
+            Row(t.Stars, new string('★', label.Stars ?? 0));
+            Row(t.Certificate, label.CertificateNumber);
+            Row(t.Standard, $"{label.StandardCode} v{label.StandardVersion} — {Pick(t, label.StandardTitle)}");
+            Row(t.ValidFromTo, $"{label.ValidFrom:yyyy-MM-dd} – {label.ValidUntil:yyyy-MM-dd}");
+            Row(t.Lot, label.Lot);
+            page.Append("</dl>");
+            if (label.Warning is not null)
+            {
+                page.Append(CultureInfo.InvariantCulture, $"<div class=\"warning\">{E(t.Warning)}: {E(label.Warning)}</div>");
+            }
+
+            page.Append(CultureInfo.InvariantCulture,
+                $"<div id=\"signature\" class=\"sig\" data-code=\"{E(label.Code)}\" data-valid=\"{E(t.SignatureValid)}\" data-invalid=\"{E(t.SignatureInvalid)}\" data-absent=\"{E(t.SignatureAbsent)}\">{E(t.SignatureChecking)}</div></main>");
+        }
+
+        page.Append("<nav>");
+        foreach (var language in PageTexts.Languages)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<a href=\"?lang={language}\" hreflang=\"{language}\" lang=\"{language}\">{language switch { "tg" => "Тоҷикӣ", "ru" => "Русский", _ => "English" }}</a>");
+        }
+
+        page.Append(CultureInfo.InvariantCulture, $"</nav><footer>{E(t.CheckedAt)}: {now:yyyy-MM-dd HH:mm} UTC · {E(label?.DisplayCode ?? code)}</footer>");
+        page.Append("<script src=\"/l/verify.js\"></script></body></html>");
+        return page.ToString();
+
+        void Row(string name, string? value) => page.Append(CultureInfo.InvariantCulture, $"<dt>{E(name)}</dt><dd>{value}</dd>");
+
+        static string Pick(PageTexts t, LocalizedText text)
+        {
+            var shown = t.Language switch { "tg" => text.Tg, "ru" => text.Ru, _ => text.En };
+            var latin = t.Language == "en" ? null : Transliteration.ToLatin(shown);
+            return E(shown) + (latin is null ? "" : $" <span class=\"latin\">({E(latin)})</span>");
+        }
+    }
+}
+
+public static class VerificationScriptEndpoint
+{
+    /// <summary>Checks the signed statement in the page's address (after #) with WebCrypto against the published keys.</summary>
+    [WolverineGet("/l/verify.js", OperationId = "LabelPageScript")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    public static IResult Get() => Results.Content(Script, "text/javascript; charset=utf-8");
+
+    private const string Script = """
+        (async () => {
+          const box = document.getElementById('signature');
+          if (!box) return;
+          const token = decodeURIComponent(location.hash.slice(1));
+          if (!token) { box.textContent = box.dataset.absent; return; }
+          const bytes = (part) => Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4)), c => c.charCodeAt(0));
+          try {
+            const [h, p, s] = token.split('.');
+            const header = JSON.parse(new TextDecoder().decode(bytes(h)));
+            const claims = JSON.parse(new TextDecoder().decode(bytes(p)));
+            const jwks = await (await fetch('/.well-known/jwks.json')).json();
+            const jwk = jwks.keys.find(k => k.kid === header.kid);
+            if (!jwk || header.alg !== 'ES256') throw new Error('key');
+            const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+            const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, bytes(s), new TextEncoder().encode(h + '.' + p));
+            const genuine = ok && claims.lbl === box.dataset.code;
+            box.textContent = genuine ? box.dataset.valid : box.dataset.invalid;
+            box.className = genuine ? 'sig ok' : 'sig bad';
+            box.dataset.result = genuine ? 'valid' : 'invalid';
+          } catch (e) {
+            box.textContent = box.dataset.invalid;
+            box.className = 'sig bad';
+            box.dataset.result = 'invalid';
+          }
+        })();
+        """;
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using OvopQuality.Api.Labels.Page;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Http;
+
+public class VerificationPageTests(AppFixture app) : CertificationTest(app)
+{
+    private async Task<Reply> Page(string url, string? acceptLanguage = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (acceptLanguage is not null)
+        {
+            request.Headers.Add("Accept-Language", acceptLanguage);
+        }
+
+        using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, null,
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers);
+    }
+
+    private async Task<(Guid File, string Code)> ALabel()
+    {
+        var fileId = await ACertifiedFile();
+        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("tg", "АСЛӢ ВА ЭЪТИБОРНОК", "Зардолуи хушк", "(Zardolui khushk)")]
+    [InlineData("ru", "ПОДЛИННЫЙ И ДЕЙСТВУЮЩИЙ", "Курага", "(Kuraga)")]
+    [InlineData("en", "GENUINE AND VALID", "Dried apricots", "Isfara Apricot Cooperative")]
+    public async Task A_valid_labels_page_speaks_each_language_with_names_also_in_latin_letters(string language, string verdict, string product, string alsoShown)
+    {
+        var (_, code) = await ALabel();
+
+        var page = (await Page($"/l/{code}?lang={language}")).Is(HttpStatusCode.OK);
+
+        Assert.Equal("text/html", page.MediaType);
+        Assert.Contains($"<html lang=\"{language}\">", page.Body, StringComparison.Ordinal);
+        Assert.Contains(verdict, page.Body, StringComparison.Ordinal);
+        Assert.Contains(product, page.Body, StringComparison.Ordinal);
+        Assert.Contains(alsoShown, page.Body, StringComparison.Ordinal);
+        Assert.Contains("★★★★★", page.Body, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_defaults_to_the_browsers_language()
+    {
+        var (_, code) = await ALabel();
+
+        Assert.Contains("ПОДЛИННЫЙ", (await Page($"/l/{code}", "ru-RU,ru;q=0.9,en;q=0.8")).Body, StringComparison.Ordinal);
+        Assert.Contains("АСЛӢ", (await Page($"/l/{code}", "tg")).Body, StringComparison.Ordinal);
+        Assert.Contains("GENUINE", (await Page($"/l/{code}", "de-DE,fr;q=0.8")).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_suspended_labels_page_says_why_and_since_when_in_the_language()
+    {
+        var (fileId, code) = await ALabel();
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+
+        var page = (await Page($"/l/{code}?lang=ru")).Is(HttpStatusCode.OK).Body;
+
+        Assert.Contains("ПРИОСТАНОВЛЕН", page, StringComparison.Ordinal);
+        Assert.Contains("инспекционный контроль выявил несоответствие стандарту (с 2026-03-02)", page, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"suspended\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_codes_page_is_a_404_that_warns_the_product_may_not_be_genuine()
+    {
+        var page = (await Page("/l/0000-0000-0000-0000-1?lang=tg")).Is(HttpStatusCode.NotFound);
+
+        Assert.Contains("ЁФТ НАШУД", page.Body, StringComparison.Ordinal);
+        Assert.Contains("қалбакӣ", page.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_signature_check_script_is_served_from_the_service()
+    {
+        var script = (await Page("/l/verify.js")).Is(HttpStatusCode.OK);
+
+        Assert.Equal("text/javascript", script.MediaType);
+        Assert.Contains("crypto.subtle.verify", script.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Ҳисор", "Hisor")]
+    [InlineData("Асали кӯҳӣ", "Asali kuhi")]
+    [InlineData("Кооператив «Исфаринский урюк»", "Kooperativ \"Isfarinskiy uryuk\"")]
+    [InlineData("Ҷӯроби пашмин", "Jurobi pashmin")]
+    public void Tajik_and_russian_names_are_transliterated_to_latin(string cyrillic, string latin) =>
+        Assert.Equal(latin, Transliteration.ToLatin(cyrillic));
+}
