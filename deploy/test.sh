@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds OvopQuality and runs every test against a throw-away PostgreSQL cluster, then prints
+# Builds OvopQuality and runs every test against a throw-away PostgreSQL cluster (and the
+# verification page's tests in Debian's Chromium, installed when missing), then prints
 # "N passed, N failed, N skipped" on a line of its own. Exits non-zero on any failure or when no
 # test ran. Extra arguments go to the test runner (e.g. --filter-method "*Label*").
 set -euo pipefail
@@ -21,6 +22,21 @@ free_port() {
   done
   return 1
 }
+
+# The verification page is tested in a real browser: Debian's Chromium, driven by Playwright.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's chromium for the browser tests" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null || { echo "test.sh: apt-get install chromium failed" >&2; exit 1; }
+  else
+    echo "test.sh: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2
+    exit 1
+  fi
+fi
+export OVOP_CHROMIUM=${OVOP_CHROMIUM:-$(command -v chromium)}
+# Screenshots of the verification page land here.
+export OVOP_ARTIFACTS=${OVOP_ARTIFACTS:-$root/artifacts}
 
 scratch=$(mktemp -d /tmp/ovop-test.XXXXXX)
 chmod 755 "$scratch"

@@ -1,0 +1,132 @@
+using System.Net;
+using Microsoft.Playwright;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Browser;
+
+/// <summary>
+/// The verification page in a real browser (Debian's Chromium, driven by Playwright): every request
+/// the page makes is answered by the service in process, at the public address a QR code holds, so
+/// the page runs in a secure context and checks the signature with WebCrypto. Screenshots go to
+/// the artifacts folder (OVOP_ARTIFACTS, which deploy/test.sh sets).
+/// </summary>
+public sealed class VerificationPageBrowserTests(AppFixture app) : CertificationTest(app), IAsyncDisposable
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private static string Chromium => Environment.GetEnvironmentVariable("OVOP_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private static string Screenshots => Path.Combine(Environment.GetEnvironmentVariable("OVOP_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
+
+    private async Task<IPage> OpenAsync(string url, string locale)
+    {
+        _playwright ??= await Playwright.CreateAsync();
+        _browser ??= await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        await context.RouteAsync("**/*", ServeFromTheServiceAsync);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(url);
+        return page;
+    }
+
+    private async Task ServeFromTheServiceAsync(IRoute route)
+    {
+        var uri = new Uri(route.Request.Url);
+        if (!route.Request.Url.StartsWith(AppFixture.PublicBaseUrl, StringComparison.Ordinal))
+        {
+            await route.AbortAsync();
+            return;
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(route.Request.Method), uri.PathAndQuery);
+        if (route.Request.Headers.TryGetValue("accept-language", out var language))
+        {
+            request.Headers.Add("Accept-Language", language);
+        }
+
+        using var response = await App.Client.SendAsync(request);
+        await route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = (int)response.StatusCode,
+            BodyBytes = await response.Content.ReadAsByteArrayAsync(),
+            ContentType = response.Content.Headers.ContentType?.ToString(),
+            Headers = response.Headers.Where(h => h.Key == "Content-Security-Policy").ToDictionary(h => h.Key, h => string.Join(", ", h.Value)),
+        });
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    }
+
+    private async Task<(Guid File, string Code, string Address)> ALabel()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var address = (await GetAnonymously($"/api/labels/{code}/token")).Json["url"]!.GetValue<string>();
+        return (fileId, code, address);
+    }
+
+    [Theory]
+    [InlineData("tg-TJ", "АСЛӢ ВА ЭЪТИБОРНОК", "Имзо санҷида шуд")]
+    [InlineData("ru-RU", "ПОДЛИННЫЙ И ДЕЙСТВУЮЩИЙ", "Подпись проверена")]
+    [InlineData("en-GB", "GENUINE AND VALID", "Signature checked")]
+    public async Task A_valid_label_scanned_from_its_qr_shows_the_verdict_and_a_checked_signature_in_the_phones_language(string locale, string verdict, string signature)
+    {
+        var (_, _, address) = await ALabel();
+
+        var page = await OpenAsync(address, locale);
+        await page.WaitForSelectorAsync("#signature[data-result]");
+        await ScreenshotAsync(page, "valid-" + locale);
+
+        Assert.Equal(verdict, await page.InnerTextAsync("#verdict"));
+        Assert.Equal("valid", await page.GetAttributeAsync("#signature", "data-result"));
+        Assert.StartsWith(signature, await page.InnerTextAsync("#signature"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_suspended_label_shows_suspended_with_the_reason_and_since_when()
+    {
+        var (fileId, _, address) = await ALabel();
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+
+        var page = await OpenAsync(address, "en-US");
+        await page.WaitForSelectorAsync("#signature[data-result]");
+        await ScreenshotAsync(page, "suspended-en");
+
+        Assert.Equal("SUSPENDED", await page.InnerTextAsync("#verdict"));
+        Assert.Contains("since 2026-03-02", await page.InnerTextAsync("#why"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_label_warns_and_a_tampered_statement_is_caught_in_the_browser()
+    {
+        var unknown = await OpenAsync($"{AppFixture.PublicBaseUrl}/l/0000-0000-0000-0000-1", "tg");
+        await ScreenshotAsync(unknown, "unknown-tg");
+        Assert.Equal("ЁФТ НАШУД", await unknown.InnerTextAsync("#verdict"));
+
+        var (_, _, address) = await ALabel();
+        var tampered = address[..^6] + (address[^6] == 'A' ? 'B' : 'A') + address[^5..];
+        var page = await OpenAsync(tampered, "en");
+        await page.WaitForSelectorAsync("#signature[data-result]");
+        await ScreenshotAsync(page, "tampered-en");
+        Assert.Equal("invalid", await page.GetAttributeAsync("#signature", "data-result"));
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
