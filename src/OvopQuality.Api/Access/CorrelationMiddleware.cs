@@ -44,6 +44,9 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
                 // The API reference is a script page served from this service's own files.
                 ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+            : context.Request.Path.Value?.EndsWith("/sheet", StringComparison.Ordinal) == true
+                // A print sheet: inline styles and inline SVG only.
+                ? "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
             : context.Request.Path.StartsWithSegments("/l", StringComparison.OrdinalIgnoreCase)
                 // The verification page: its own script (which fetches the public keys) and inline styles only.
                 ? "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

@@ -56,6 +56,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/certifications/{fileId}/decisions/refusal"] = [Officer],
         ["POST /api/certifications/{fileId}/labels"] = [Producer, Officer, Admin],
         ["GET /api/certifications/{fileId}/labels/{batchId}"] = [Producer, Officer, Admin],
+        ["GET /api/certifications/{fileId}/labels/{batchId}/sheet"] = [Producer, Officer, Admin],
         ["GET /api/inspectors/{inspectorId}/inspections"] = [Inspector, Officer, Admin],
 
         ["POST /api/certifications/{fileId}/suspension"] = [Officer],

@@ -135,5 +135,22 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
         Assert.Contains(claims["certs"]!.AsArray(), c => c![0]!.GetValue<string>() == number && c[1]!.GetValue<string>() == "suspended");
     }
 
+    [Fact]
+    public async Task A_batch_prints_as_a_sheet_of_qr_codes_with_each_code_in_text_in_pages()
+    {
+        var fileId = await ACertifiedFile();
+        var issued = (await IssueLabels(fileId, 4, 12)).Json["value"]!;
+        var batch = issued["batchId"]!.GetValue<Guid>();
+        var codes = issued["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+
+        var sheet = (await Get($"/api/certifications/{fileId}/labels/{batch}/sheet?perPage=10&page=2")).Is(HttpStatusCode.OK);
+
+        Assert.Equal("text/html", sheet.MediaType);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(sheet.Body, "<svg"));
+        Assert.Contains(Api.Certification.Labelling.LabelCode.Display(codes[11]), sheet.Body, StringComparison.Ordinal);
+        Assert.Contains("labels 11–12 of 12", sheet.Body, StringComparison.Ordinal);
+        (await Get($"/api/certifications/{fileId}/labels/{batch}/sheet?perPage=501")).IsInvalid("perPage");
+    }
+
     private static string JsonWebTokenKid(string token) => new JsonWebToken(token).Kid;
 }
