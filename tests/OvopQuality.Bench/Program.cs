@@ -39,6 +39,19 @@ var lookups = await Load.LookupsAsync(api, codes, options.LookupConnections, Tim
 report.Lookups = lookups;
 Console.WriteLine($"  label lookup connections={options.LookupConnections} {lookups}");
 
+var offline = await Offline.MeasureAsync(api, codes[0], TimeSpan.FromSeconds(5));
+report.Offline = offline;
+Console.WriteLine($"  offline verification on one thread: {offline.PerSecond:F0}/s; statement {offline.TokenLength} characters, QR address {offline.UrlLength}, status snapshot {offline.SnapshotBytes} bytes");
+
+if (options.LargeLabels > options.Labels)
+{
+    Console.WriteLine($"bench: issuing labels up to {options.LargeLabels:N0} in batches of 100,000");
+    var many = await Setup.ManyLabelsAsync(api, options.LargeLabels);
+    var large = await Load.LookupsAsync(api, many, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds));
+    report.LargeLookups = (options.LargeLabels, large);
+    Console.WriteLine($"  label lookup with {options.LargeLabels:N0} labels issued, connections={options.LookupConnections} {large}");
+}
+
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown(options));
 return 0;
@@ -47,7 +60,7 @@ namespace OvopQuality.Bench
 {
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
-        int Labels, int LookupConnections, int LookupSeconds)
+        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -61,7 +74,8 @@ namespace OvopQuality.Bench
                 Int("--commands", 3000),
                 Int("--labels", 100_000),
                 Int("--connections", 32),
-                Int("--lookup-seconds", 10));
+                Int("--lookup-seconds", 10),
+                Int("--large-labels", 1_000_000));
         }
     }
 

@@ -58,4 +58,24 @@ public static class Setup
 
         return (codes, issueTime, clock.Elapsed);
     }
+
+    /// <summary>One certificate with labels issued up to the total, in batches of 100,000; returns every code.</summary>
+    public static async Task<IReadOnlyList<string>> ManyLabelsAsync(BenchApi api, int total)
+    {
+        var file = await api.ApplicationAsync(annualUnits: (total / 3) + 1);
+        var inspection = await api.ScheduleAsync(file, 1);
+        await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2), api.Tokens.Inspector);
+        await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, scope = "Benchmark" }, api.Tokens.Officer);
+        var codes = new List<string>(total);
+        var version = 4L;
+        while (codes.Count < total)
+        {
+            var quantity = Math.Min(100_000, total - codes.Count);
+            var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = version, lot = $"LOT-{codes.Count}", quantity });
+            codes.AddRange(issued["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()));
+            version = issued["value"]!["version"]!.GetValue<long>();
+        }
+
+        return codes;
+    }
 }
