@@ -47,6 +47,10 @@ public static class Problems
             Detail = detail,
         };
 
+    /// <summary>Unknown, or not the caller's to see: the same answer, so that nothing leaks.</summary>
+    public static ProblemDetails CertificationFileNotFound(Guid fileId) =>
+        NotFound("certification-file", $"There is no certification file {fileId}.");
+
     public static ProblemDetails StaleVersion(string detail) =>
         Conflict("stale-version", detail);
 

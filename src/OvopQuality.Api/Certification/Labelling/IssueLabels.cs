@@ -21,7 +21,7 @@ public static class IssueLabelsEndpoint
     {
         if (!actor.MayActFor(file.ProducerNumber))
         {
-            return Problems.NotFound("certification-file", $"There is no certification file {file.Id}.");
+            return Problems.CertificationFileNotFound(file.Id);
         }
 
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())

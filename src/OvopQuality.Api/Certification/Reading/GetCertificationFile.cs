@@ -24,7 +24,7 @@ public static class GetCertificationFileEndpoint
     }
 
     internal static ProblemHttpResult FileNotFound(Guid fileId) =>
-        TypedResults.Problem(Problems.NotFound("certification-file", $"There is no certification file {fileId}."));
+        TypedResults.Problem(Problems.CertificationFileNotFound(fileId));
 }
 
 public static class GetCertificationHistoryEndpoint

@@ -37,7 +37,7 @@ public static class PrintSheetEndpoint
         var view = await session.LoadAsync<CertificationFileView>(fileId, ct);
         if (view is null || !actor.MaySeeFile(view.ProducerNumber, []))
         {
-            return TypedResults.Problem(Problems.NotFound("certification-file", $"There is no certification file {fileId}."));
+            return TypedResults.Problem(Problems.CertificationFileNotFound(fileId));
         }
 
         var batches = await session.Events.QueryRawEventDataOnly<LabelsIssued>().Where(e => e.FileId == fileId && e.BatchId == batchId).ToListAsync(ct);
