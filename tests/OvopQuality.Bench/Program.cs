@@ -43,6 +43,14 @@ var offline = await Offline.MeasureAsync(api, codes[0], TimeSpan.FromSeconds(5))
 report.Offline = offline;
 Console.WriteLine($"  offline verification on one thread: {offline.PerSecond:F0}/s; statement {offline.TokenLength} characters, QR address {offline.UrlLength}, status snapshot {offline.SnapshotBytes} bytes");
 
+if (options.SnapshotCertificates > 0)
+{
+    Console.WriteLine($"bench: recording {options.SnapshotCertificates:N0} certificates decided on paper in 2022 (expired: all in the status snapshot)");
+    var bytes = await Setup.SnapshotOfExpiredCertificatesAsync(api, options.SnapshotCertificates);
+    report.Snapshot = (options.SnapshotCertificates, bytes);
+    Console.WriteLine($"  status snapshot with {options.SnapshotCertificates:N0} certificates not valid: {bytes:N0} bytes");
+}
+
 if (options.LargeLabels > options.Labels)
 {
     Console.WriteLine($"bench: issuing labels up to {options.LargeLabels:N0} in batches of 100,000");
@@ -60,7 +68,7 @@ namespace OvopQuality.Bench
 {
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
-        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels)
+        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -75,7 +83,8 @@ namespace OvopQuality.Bench
                 Int("--labels", 100_000),
                 Int("--connections", 32),
                 Int("--lookup-seconds", 10),
-                Int("--large-labels", 1_000_000));
+                Int("--large-labels", 1_000_000),
+                Int("--snapshot-certificates", 0));
         }
     }
 

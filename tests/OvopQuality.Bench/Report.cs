@@ -18,6 +18,8 @@ public sealed class Report
 
     public (int Labels, LoadResult Result)? LargeLookups { get; set; }
 
+    public (int Certificates, int Bytes)? Snapshot { get; set; }
+
     public string ToMarkdown(BenchOptions options)
     {
         var md = new StringBuilder();
@@ -42,6 +44,11 @@ public sealed class Report
         }
 
         md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | ≤ 10 s |");
+        if (Snapshot is { } snapshot)
+        {
+            md.AppendLine(inv, $"| signed status snapshot, {snapshot.Certificates:N0} certificates all not valid | | {snapshot.Bytes / 1024.0:F0} KiB | | | a daily download |");
+        }
+
         if (Offline is { } offline)
         {
             md.AppendLine(inv, $"| offline verification (signature, keys, snapshot), one thread | 1 | {offline.PerSecond:F0}/s | | | ≥ 5,000/s a core |");

@@ -78,4 +78,23 @@ public static class Setup
 
         return codes;
     }
+
+    /// <summary>Certificates recorded from paper with a validity over (so each is listed in the snapshot); returns the snapshot's size.</summary>
+    public static async Task<int> SnapshotOfExpiredCertificatesAsync(BenchApi api, int certificates)
+    {
+        await Parallel.ForAsync(0, certificates, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
+        {
+            var file = await api.ApplicationAsync();
+            var inspection = await api.ScheduleAsync(file, 1);
+            await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", new
+            {
+                expectedVersion = 2, tookPlaceOn = new DateOnly(2022, 5, 10), results = BenchApi.AllPassed,
+            }, api.Tokens.Inspector);
+            await api.PostAsync($"/api/certifications/{file}/decisions/standard-met",
+                new { expectedVersion = 3, scope = "Benchmark", validFrom = new DateOnly(2022, 5, 20) }, api.Tokens.Officer);
+        });
+        using var response = await api.Http.GetAsync("/api/status-snapshot");
+        var snapshot = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return snapshot["bytes"]!.GetValue<int>();
+    }
 }
