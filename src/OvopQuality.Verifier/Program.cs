@@ -2,11 +2,15 @@ using OvopQuality.Verifier;
 
 // ovop-verify: checks an OVOP label with no network, from a cached key set and status snapshot.
 //   ovop-verify refresh --url https://verify.ovop.tj     download the keys and the status snapshot (when online)
-//   ovop-verify <statement | address | qr-image.png>    verify offline
+//   ovop-verify [verify] <statement | address | qr-image.png>    verify offline
 // The cache lives in ~/.ovop-verifier (or --cache <folder>).
 var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
 var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
+if (positional is ["verify", ..])
+{
+    positional.RemoveAt(0);
+}
 var jwksFile = Path.Combine(cache, "jwks.json");
 var snapshotFile = Path.Combine(cache, "status-snapshot.jws");
 
@@ -24,7 +28,7 @@ if (positional is ["refresh"])
 
 if (positional.Count != 1)
 {
-    Console.Error.WriteLine("usage: ovop-verify <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify refresh --url <service>");
+    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify refresh --url <service>");
     return 2;
 }
 
