@@ -66,6 +66,8 @@ fi
 token() { dotnet "$bin/OvopQuality.Api.dll" token "$@"; }
 
 url="http://127.0.0.1:$port"
+# Label QR codes point at this service unless a public address is configured.
+export Ovop__PublicBaseUrl=${Ovop__PublicBaseUrl:-$url}
 ready() {
   # Plain bash, so a machine without curl can run the service.
   local status
@@ -129,6 +131,7 @@ OvopQuality is running (process $api):
   API             $url/api/standards
   OpenAPI         $url/openapi/v1.json
   API reference   $url/docs/
+  Label page      $url/l/<label code>   (public; any label code printed above or in a batch)
   Health          $url/health/ready
 Ctrl-C stops the service; the database keeps running until: deploy/postgres.sh stop
 
