@@ -131,7 +131,7 @@ OvopQuality is running (process $api):
   API             $url/api/standards
   OpenAPI         $url/openapi/v1.json
   API reference   $url/docs/
-  Label page      $url/l/<label code>   (public; any label code printed above or in a batch)
+  Label page      $url/l/<label code>   (public: what a label's QR code opens)
   Health          $url/health/ready
 Ctrl-C stops the service; the database keeps running until: deploy/postgres.sh stop
 
