@@ -75,17 +75,7 @@ public sealed record PageTexts(
         "Checked", "Checking the signature in the code…", "Signature checked: issued by OVOP Tajikistan, not altered.",
         "The signature does not match: this label was altered or forged.", "No signed data in this link: status checked online only.",
         "Warning",
-        reason => reason switch
-        {
-            ReasonClass.SurveillanceFailed => "a surveillance inspection found the standard no longer met",
-            ReasonClass.NonConformity => "non-conformities were not corrected",
-            ReasonClass.LabResultOutOfLimits => "laboratory results were outside the limits",
-            ReasonClass.ComplaintUpheld => "a complaint against the product was upheld",
-            ReasonClass.MisuseOfLabels => "labels were misused",
-            ReasonClass.ProducerRequest => "at the producer's request",
-            ReasonClass.SuspensionCapReached => "suspended for the longest time allowed",
-            _ => "decision of the certification body",
-        });
+        CertificateStanding.Describe);
 
     private static readonly PageTexts Russian = new(
         "ru", "Проверка знака OVOP", "ПОДЛИННЫЙ И ДЕЙСТВУЮЩИЙ", "ПРИОСТАНОВЛЕН", "ОТОЗВАН", "ИСТЁК", "ЗАМЕНЁН", "АННУЛИРОВАН", "НЕ НАЙДЕН",

@@ -32,15 +32,20 @@ public static class LabelStatements
         }
 
         var (issue, snapshot) = found;
-        var c = snapshot.Certificate;
+        var (key, privateKey) = await keys.ActiveAsync(ct);
+        return Sign(canonical, snapshot.Certificate, issue.IssuedAt, key, privateKey, PublicBaseUrl(configuration));
+    }
+
+    /// <summary>Signs the statement of one label of a certificate, with a key already in hand (a whole batch shares both).</summary>
+    public static LabelToken Sign(string canonicalCode, PublicCertificate c, DateTimeOffset issuedAt, SigningKey key, System.Security.Cryptography.ECDsa privateKey, string publicBaseUrl)
+    {
         var statement = new LabelStatement(
-            canonical, c.CertificateNumber ?? "", c.ProducerNumber, c.ProducerName.En, c.ProductName.En, c.StandardCode, c.StandardVersion, c.Stars,
+            canonicalCode, c.CertificateNumber ?? "", c.ProducerNumber, c.ProducerName.En, c.ProductName.En, c.StandardCode, c.StandardVersion, c.Stars,
             c.ValidFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             c.ValidUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            issue.IssuedAt.ToUnixTimeSeconds());
-        var (key, privateKey) = await keys.ActiveAsync(ct);
+            issuedAt.ToUnixTimeSeconds());
         var token = CompactJws.Sign(statement, key.Id, TokenType, privateKey);
-        return new LabelToken(canonical, token, key.Id, $"{PublicBaseUrl(configuration)}/l/{canonical}#{token}");
+        return new LabelToken(canonicalCode, token, key.Id, $"{publicBaseUrl}/l/{canonicalCode}#{token}");
     }
 }
 

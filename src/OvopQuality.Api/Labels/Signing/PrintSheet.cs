@@ -4,7 +4,6 @@ using System.Text;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Labelling;
 using OvopQuality.Api.Certification.Reading;
-using OvopQuality.Api.Labels.Verifying;
 using QRCoder;
 
 namespace OvopQuality.Api.Labels.Signing;
@@ -22,7 +21,7 @@ public static class PrintSheetEndpoint
     [Authorize(Roles = Roles.ProducerOrStaff)]
     [Produces("text/html")]
     public static async Task<IResult> Get(
-        Guid fileId, Guid batchId, int? page, int? perPage, IQuerySession session, Actor actor, LabelLookup labels, SigningKeys keys, IConfiguration configuration, CancellationToken ct)
+        Guid fileId, Guid batchId, int? page, int? perPage, IQuerySession session, Actor actor, SigningKeys keys, IConfiguration configuration, CancellationToken ct)
     {
         var size = perPage ?? 200;
         var number = page ?? 1;
@@ -47,6 +46,9 @@ public static class PrintSheetEndpoint
         }
 
         var codes = batch.Codes.Skip((number - 1) * size).Take(size).ToList();
+        var certificate = await session.LoadAsync<PublicCertificate>(fileId, ct);
+        var (key, privateKey) = await keys.ActiveAsync(ct);
+        var baseUrl = LabelStatements.PublicBaseUrl(configuration);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!doctype html>
@@ -65,8 +67,7 @@ public static class PrintSheetEndpoint
             """);
         foreach (var code in codes)
         {
-            var token = await LabelStatements.IssueAsync(code, labels, keys, configuration, ct);
-            using var data = QrCodes.Encode(token!.Url);
+            using var data = QrCodes.Encode(LabelStatements.Sign(code, certificate!, batch.IssuedAt, key, privateKey, baseUrl).Url);
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"label\">{new SvgQRCode(data).GetGraphic(2)}<div class=\"code\">{LabelCode.Display(code)}</div></div>");
         }
 
