@@ -68,6 +68,14 @@ set -e
 sum() { grep -oP "^\s*$1:\s*\K[0-9]+" "$results" | awk '{s+=$1} END {print s+0}'; }
 total=$(sum total); failed=$(sum failed); passed=$(sum succeeded); skipped=$(sum skipped)
 echo
+if [ "$failed" -ne 0 ]; then
+  # Logs of the whole run come after the failures: say again, last, which tests failed and why.
+  echo "Failed tests:"
+  awk '/^failed / {block = 1; lines = 0; print; next}
+       block && /^  / && lines < 25 {print; lines++; next}
+       {block = 0}' "$results"
+  echo
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then

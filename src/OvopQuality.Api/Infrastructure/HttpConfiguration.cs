@@ -61,6 +61,13 @@ public static class HttpConfiguration
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
+            if (JsonBodyProblems.IsWolverineJsonProblem(c.ProblemDetails))
+            {
+                c.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JsonBodyProblems))
+                    .LogInformation("Refused an unreadable body on {Path}: {Reason}", c.HttpContext.Request.Path, c.ProblemDetails.Detail);
+                JsonBodyProblems.Rewrite(c.ProblemDetails, c.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Wolverine.Http.HttpChain>()?.RequestType);
+            }
+
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             if (Access.CorrelationMiddleware.Of(c.HttpContext) is { } correlation)
