@@ -11,7 +11,11 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Logging.AddFilter((category, level) => !JsonBodyProblems.IsBodyReaderError(category, level));
+foreach (var body in JsonBodyProblems.BodyTypesIn(typeof(Program).Assembly))
+{
+    builder.Logging.AddFilter(body.FullName, LogLevel.None);
+}
+
 builder.Services.AddSingleton(builder.Configuration.GetSection("Ovop:Lifecycle").Get<OvopQuality.Api.Certification.Lifecycle.LifecycleSettings>() ?? new());
 builder.Services.AddOvopPersistence(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
@@ -49,13 +53,6 @@ app.MapWolverineEndpoints(opts =>
 {
     // '?overdue=maybe' is a 400 naming the parameter, not a silent default.
     opts.RejectUnparseableQueryValues = true;
-    opts.ConfigureEndpoints(chain =>
-    {
-        if (chain.HasRequestType)
-        {
-            JsonBodyProblems.RegisterBodyType(chain.RequestType!);
-        }
-    });
     opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
     opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
 });

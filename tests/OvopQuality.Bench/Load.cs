@@ -5,12 +5,12 @@ using System.Net.Http.Json;
 
 namespace OvopQuality.Bench;
 
-public sealed record LoadResult(int Requests, int Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+public sealed record LoadResult(int Requests, int Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, string Client = ".NET HttpClient")
 {
     public double PerSecond => Requests / Elapsed.TotalSeconds;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{PerSecond:F0}/s over {Requests} requests ({Failures} failed), p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms");
+        $"{PerSecond:F0}/s over {Requests} requests ({Failures} failed), p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms, client {Client}");
 }
 
 public static class Load

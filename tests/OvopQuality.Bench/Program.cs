@@ -30,14 +30,35 @@ foreach (var clients in options.CommandClients)
     Console.WriteLine($"  record inspection  clients={clients,-3} {result}");
 }
 
+var wrk = options.LoadGenerator == "dotnet" ? null : Wrk.Find();
+Console.WriteLine(wrk is null
+    ? "bench: label lookups from the .NET client (install wrk for a lean C client, as pgbench is for the baseline)"
+    : $"bench: label lookups from {wrk}");
+
+async Task<LoadResult> LookupsAsync(IReadOnlyList<string> codes) => wrk is null
+    ? await Load.LookupsAsync(api, codes, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds))
+    : await Wrk.LookupsAsync(wrk, options.Url, codes, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds));
+
+var issued = new List<string>();
+if (options.SmallLabels > 0)
+{
+    Console.WriteLine($"bench: issuing {options.SmallLabels:N0} labels in one batch");
+    var (few, _, _) = await Setup.LabelsAsync(api, options.SmallLabels);
+    issued.AddRange(few);
+    var small = await LookupsAsync(issued);
+    report.Lookups.Add((issued.Count, small));
+    Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {small}");
+}
+
 Console.WriteLine($"bench: issuing {options.Labels:N0} labels in one batch");
 var (codes, issueTime, verifiableAfter) = await Setup.LabelsAsync(api, options.Labels);
 report.LabelIssue = (issueTime, verifiableAfter);
+issued.AddRange(codes);
 Console.WriteLine($"  one command of {options.Labels:N0} labels: {issueTime.TotalSeconds:F2} s, last label verifiable {verifiableAfter.TotalSeconds:F2} s after the command started");
 
-var lookups = await Load.LookupsAsync(api, codes, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds));
-report.Lookups = lookups;
-Console.WriteLine($"  label lookup connections={options.LookupConnections} {lookups}");
+var lookups = await LookupsAsync(issued);
+report.Lookups.Add((issued.Count, lookups));
+Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {lookups}");
 
 var offline = await Offline.MeasureAsync(api, codes[0], TimeSpan.FromSeconds(5));
 report.Offline = offline;
@@ -51,13 +72,13 @@ if (options.SnapshotCertificates > 0)
     Console.WriteLine($"  status snapshot with {options.SnapshotCertificates:N0} certificates not valid: {bytes:N0} bytes");
 }
 
-if (options.LargeLabels > options.Labels)
+if (options.LargeLabels > issued.Count)
 {
     Console.WriteLine($"bench: issuing labels up to {options.LargeLabels:N0} in batches of 100,000");
-    var many = await Setup.ManyLabelsAsync(api, options.LargeLabels);
-    var large = await Load.LookupsAsync(api, many, options.LookupConnections, TimeSpan.FromSeconds(options.LookupSeconds));
-    report.LargeLookups = (options.LargeLabels, large);
-    Console.WriteLine($"  label lookup with {options.LargeLabels:N0} labels issued, connections={options.LookupConnections} {large}");
+    issued.AddRange(await Setup.ManyLabelsAsync(api, options.LargeLabels - issued.Count));
+    var large = await LookupsAsync(issued);
+    report.Lookups.Add((issued.Count, large));
+    Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {large}");
 }
 
 Console.WriteLine();
@@ -68,7 +89,7 @@ namespace OvopQuality.Bench
 {
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
-        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates)
+        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -84,7 +105,9 @@ namespace OvopQuality.Bench
                 Int("--connections", 32),
                 Int("--lookup-seconds", 10),
                 Int("--large-labels", 1_000_000),
-                Int("--snapshot-certificates", 0));
+                Int("--snapshot-certificates", 0),
+                Int("--small-labels", 10_000),
+                Arg("--load-generator") ?? "wrk");
         }
     }
 

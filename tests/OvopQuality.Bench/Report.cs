@@ -10,13 +10,12 @@ public sealed class Report
 
     public Dictionary<int, LoadResult> Commands { get; } = [];
 
-    public LoadResult? Lookups { get; set; }
+    /// <summary>Label lookups, by the number of labels issued when they ran.</summary>
+    public List<(int Labels, LoadResult Result)> Lookups { get; } = [];
 
     public (TimeSpan Issue, TimeSpan Verifiable) LabelIssue { get; set; }
 
     public OfflineResult? Offline { get; set; }
-
-    public (int Labels, LoadResult Result)? LargeLookups { get; set; }
 
     public (int Certificates, int Bytes)? Snapshot { get; set; }
 
@@ -33,14 +32,11 @@ public sealed class Report
             md.AppendLine(inv, $"| record an inspection (HTTP command) | {clients} | {result.PerSecond:F0}/s, p99 {result.P99Ms:F0} ms | {Limit("command", clients)} | {Ratio(result.PerSecond, "command", clients)} | ≥ 25 % |");
         }
 
-        if (Lookups is { } lookups)
+        var fewest = Lookups.Count > 0 ? Lookups.Min(l => l.Labels) : 0;
+        foreach (var (labels, result) in Lookups)
         {
-            md.AppendLine(inv, $"| label lookup, {options.Labels:N0} labels issued | {options.LookupConnections} | {lookups.PerSecond:F0}/s, p50 {lookups.P50Ms:F1} ms, p99 {lookups.P99Ms:F1} ms | {Limit("verify", options.LookupConnections)} | {Ratio(lookups.PerSecond, "verify", options.LookupConnections)} | ≥ 50 % |");
-        }
-
-        if (LargeLookups is { } large)
-        {
-            md.AppendLine(inv, $"| label lookup, {large.Labels:N0} labels issued | {options.LookupConnections} | {large.Result.PerSecond:F0}/s, p50 {large.Result.P50Ms:F1} ms, p99 {large.Result.P99Ms:F1} ms | {Limit("verify", options.LookupConnections)} | {Ratio(large.Result.PerSecond, "verify", options.LookupConnections)} | ≥ 50 %, no slower than with fewer labels |");
+            var target = labels == fewest ? "≥ 50 %" : $"≥ 50 %, no slower than with {fewest:N0}";
+            md.AppendLine(inv, $"| label lookup, {labels:N0} labels issued ({result.Client}) | {options.LookupConnections} | {result.PerSecond:F0}/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms | {Limit("verify", options.LookupConnections)} | {Ratio(result.PerSecond, "verify", options.LookupConnections)} | {target} |");
         }
 
         md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | ≤ 10 s |");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -20,18 +19,21 @@ public static partial class JsonBodyProblems
 
     private static readonly string[] Required = ["Required."];
 
-    private static readonly ConcurrentDictionary<string, byte> BodyTypes = new(StringComparer.Ordinal);
-
-    /// <summary>Remembers a command type that Wolverine reads from a request body.</summary>
-    public static void RegisterBodyType(Type type) => BodyTypes.TryAdd(type.FullName ?? type.Name, 0);
-
     /// <summary>
-    /// Wolverine logs every unreadable body as an error, with a stack trace, under the command's
-    /// type name. A client's mistake is not the service's error: those entries are dropped, and the
-    /// refusal is logged at Information instead (see <see cref="Rewrite"/>'s caller).
+    /// The commands endpoints read from a request body: by the convention of this code base, the
+    /// first record of the assembly among a Wolverine HTTP method's parameters, unless it carries
+    /// an attribute (an aggregate does) or comes from middleware (the actor). Wolverine logs every unreadable body as an error,
+    /// with a stack trace, under the command's type name; a client's mistake is not the service's
+    /// error, so those categories are silenced and the refusal is logged at Information instead.
     /// </summary>
-    public static bool IsBodyReaderError(string? category, LogLevel level) =>
-        level >= LogLevel.Error && category is not null && BodyTypes.ContainsKey(category);
+    public static IEnumerable<Type> BodyTypesIn(Assembly assembly) =>
+        assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttributes<Wolverine.Http.WolverineHttpMethodAttribute>().Any())
+            .Select(m => m.GetParameters().FirstOrDefault(p => p.ParameterType.Assembly == assembly && p.ParameterType.GetMethod("<Clone>$") is not null))
+            .Where(p => p is not null && !p.GetCustomAttributes().Any() && p.ParameterType != typeof(Access.Actor))
+            .Select(p => p!.ParameterType)
+            .Distinct();
 
     /// <summary>Whether this problem is Wolverine's answer to a body it could not read.</summary>
     public static bool IsWolverineJsonProblem(ProblemDetails problem) =>

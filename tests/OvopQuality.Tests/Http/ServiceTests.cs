@@ -37,6 +37,25 @@ public class ServiceTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public void Every_command_read_from_a_body_is_known_so_a_clients_unreadable_body_is_not_logged_as_a_service_error()
+    {
+        var bodies = App.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints)
+            .Select(e => e.Metadata.GetMetadata<Wolverine.Http.HttpChain>())
+            .OfType<Wolverine.Http.HttpChain>()
+            .Where(c => c.HasRequestType)
+            .Select(c => c.RequestType!.FullName!)
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.True(bodies.Count >= 20, $"only {bodies.Count} commands found");
+        var found = OvopQuality.Api.Infrastructure.JsonBodyProblems.BodyTypesIn(typeof(Program).Assembly).Select(t => t.FullName!).ToList();
+        Assert.False(bodies.Except(found).Concat(found.Except(bodies)).Any(), "missing " + string.Join(", ", bodies.Except(found)) + "; extra " + string.Join(", ", found.Except(bodies)));
+        Assert.Equal(bodies, found.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_enums_as_strings_and_errors_as_problem_details()
     {
         var document = (await GetAnonymously("/openapi/v1.json")).Json;

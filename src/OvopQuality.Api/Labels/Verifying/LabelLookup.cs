@@ -73,18 +73,26 @@ public sealed class LabelLookup : IDisposable
         _labels = new MemoryCache(new MemoryCacheOptions { SizeLimit = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000 });
         _serializer = store.Options.Serializer();
         var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
-        _labelSql = $"select l.file_id, l.lot, l.issued_at, c.data from {LabelRegistry.TableName.QualifiedName} l join {table} c on c.id = l.file_id where l.code = $1";
+        _labelSql = $"select file_id, lot, issued_at from {LabelRegistry.TableName.QualifiedName} where code = $1";
         _certificateSql = $"select data from {table} where id = $1";
     }
 
     public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
     {
-        if (_labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null)
+        var label = _labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null ? known : await ReadLabelAsync(canonicalCode, ct);
+        if (label is null)
         {
-            return (known, _certificates.Find(known.FileId, _clock.GetUtcNow()) ?? await ReadCertificateAsync(known.FileId, ct));
+            return null;
         }
 
-        var readAt = _clock.GetUtcNow();
+        // Thousands of labels share a certificate: its state is read once for all of them, and
+        // again after any change to the file (or after the time to live for another process's).
+        var certificate = _certificates.Find(label.FileId, _clock.GetUtcNow()) ?? await ReadCertificateAsync(label.FileId, ct);
+        return certificate is null ? null : (label, certificate);
+    }
+
+    private async Task<LabelIssue?> ReadLabelAsync(string canonicalCode, CancellationToken ct)
+    {
         await using var command = _database.CreateCommand(_labelSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -94,19 +102,21 @@ public sealed class LabelLookup : IDisposable
         }
 
         var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-        var certificate = new CertificateSnapshot(await DeserializeAsync(reader, 3, ct), readAt);
         _labels.Set(canonicalCode, label, new MemoryCacheEntryOptions { Size = 1 });
-        _certificates.Remember(label.FileId, certificate);
-        return (label, certificate);
+        return label;
     }
 
-    private async Task<CertificateSnapshot> ReadCertificateAsync(Guid fileId, CancellationToken ct)
+    private async Task<CertificateSnapshot?> ReadCertificateAsync(Guid fileId, CancellationToken ct)
     {
         var readAt = _clock.GetUtcNow();
         await using var command = _database.CreateCommand(_certificateSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = fileId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
         var snapshot = new CertificateSnapshot(await DeserializeAsync(reader, 0, ct), readAt);
         _certificates.Remember(fileId, snapshot);
         return snapshot;
