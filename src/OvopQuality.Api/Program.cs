@@ -46,6 +46,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit(app.Configuration);
+app.UseSnapshotCompression();
 app.UseOvopAccess();
 app.MapOvopOpenApi();
 app.MapOvopHealth();

@@ -17,7 +17,7 @@ public sealed class Report
 
     public OfflineResult? Offline { get; set; }
 
-    public (int Certificates, int Bytes)? Snapshot { get; set; }
+    public (int Certificates, int Bytes, int OnTheWire)? Snapshot { get; set; }
 
     public string ToMarkdown(BenchOptions options)
     {
@@ -42,7 +42,7 @@ public sealed class Report
         md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | ≤ 10 s |");
         if (Snapshot is { } snapshot)
         {
-            md.AppendLine(inv, $"| signed status snapshot, {snapshot.Certificates:N0} certificates all not valid | | {snapshot.Bytes / 1024.0:F0} KiB | | | a daily download |");
+            md.AppendLine(inv, $"| signed status snapshot, {snapshot.Certificates:N0} certificates all not valid | | {snapshot.Bytes / 1024.0:F0} KiB, {snapshot.OnTheWire / 1024.0:F0} KiB on the wire (Brotli) | | | a daily download |");
         }
 
         if (Offline is { } offline)

@@ -80,7 +80,7 @@ public static class Setup
     }
 
     /// <summary>Certificates recorded from paper with a validity over (so each is listed in the snapshot); returns the snapshot's size.</summary>
-    public static async Task<int> SnapshotOfExpiredCertificatesAsync(BenchApi api, int certificates)
+    public static async Task<(int Bytes, int OnTheWire)> SnapshotOfExpiredCertificatesAsync(BenchApi api, int certificates)
     {
         await Parallel.ForAsync(0, certificates, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
         {
@@ -95,6 +95,11 @@ public static class Setup
         });
         using var response = await api.Http.GetAsync("/api/status-snapshot");
         var snapshot = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        return snapshot["bytes"]!.GetValue<int>();
+
+        // What a phone downloads: the same answer, compressed as a browser or HTTP library asks for.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status-snapshot");
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        using var compressed = await api.Http.SendAsync(request);
+        return (snapshot["bytes"]!.GetValue<int>(), (await compressed.Content.ReadAsByteArrayAsync()).Length);
     }
 }

@@ -56,8 +56,21 @@ public static class HttpConfiguration
         });
     }
 
+    /// <summary>
+    /// The status snapshot, the one large public download, goes out compressed (Brotli or gzip, as
+    /// the client accepts). Other answers are small, and the label lookups many: not worth the CPU.
+    /// </summary>
+    public static IApplicationBuilder UseSnapshotCompression(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/status-snapshot", StringComparison.Ordinal), b => b.UseResponseCompression());
+
     public static IServiceCollection AddOvopHttp(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+        });
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {

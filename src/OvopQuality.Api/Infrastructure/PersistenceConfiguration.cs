@@ -45,6 +45,7 @@ public static class PersistenceConfiguration
         services.AddSingleton(certificateCache);
         services.AddSingleton<LabelLookup>();
         services.AddSingleton<Labels.Signing.SigningKeys>();
+        services.AddSingleton<Labels.Signing.StatusSnapshotCache>();
         services.AddSingleton(new Labels.Scans.CloneWatch());
         services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<Labels.Scans.CloneSettings>() ?? new Labels.Scans.CloneSettings());
 

@@ -136,6 +136,63 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task The_status_snapshot_is_made_once_for_many_downloads_and_again_as_soon_as_a_certificate_changes()
+    {
+        var fileId = await ACertifiedFile();
+        // A signature is new each time it is made (ES256 is randomised): the same one twice in a row
+        // means it was not made again. (Three downloads, in case a scheduled transition of another
+        // test's file lands between two of them.)
+        var downloads = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            downloads.Add((await GetAnonymously("/api/status-snapshot")).Is(HttpStatusCode.OK).Json["snapshot"]!.GetValue<string>());
+        }
+
+        Assert.True(downloads[0] == downloads[1] || downloads[1] == downloads[2], "the snapshot was made again for every download");
+
+        (await Suspend(fileId, 4)).Is(HttpStatusCode.OK);
+        var number = (await File(fileId))["certificate"]!["number"]!.GetValue<string>();
+
+        var after = (await GetAnonymously("/api/status-snapshot")).Is(HttpStatusCode.OK).Json["snapshot"]!.GetValue<string>();
+        Assert.Contains(number, Base64UrlEncoder.Decode(after.Split('.')[1]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task The_status_snapshot_downloads_compressed_when_the_client_accepts_it(string encoding)
+    {
+        await ACertifiedFile();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status-snapshot");
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+
+        using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
+        await using var compressed = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+        await using Stream plain = encoding == "br"
+            ? new System.IO.Compression.BrotliStream(compressed, System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
+        var json = await System.Text.Json.Nodes.JsonNode.ParseAsync(plain, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True((await ValidateWithJoseLibrary(json!["snapshot"]!.GetValue<string>())).IsValid);
+    }
+
+    [Fact]
+    public async Task A_label_answer_is_not_compressed()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/labels/{code}");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task A_batch_prints_as_a_sheet_of_qr_codes_with_each_code_in_text_in_pages()
     {
         var fileId = await ACertifiedFile();

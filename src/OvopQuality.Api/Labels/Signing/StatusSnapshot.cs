@@ -11,18 +11,52 @@ public sealed record StatusSnapshotClaims(long Iat, long Exp, int MaxAge, IReadO
 
 public sealed record StatusSnapshotResponse(string Snapshot, string KeyId, DateTimeOffset IssuedAt, int MaxAgeSeconds, int Certificates, int Bytes);
 
+/// <summary>
+/// The last snapshot made: thousands of phones download it, and making it reads every certificate.
+/// It is made again once a file or a key changed, or after Ovop:Signing:SnapshotCacheSeconds (60).
+/// </summary>
+public sealed class StatusSnapshotCache
+{
+    private (long Generation, StatusSnapshotResponse Response)? _last;
+
+    public StatusSnapshotResponse? Find(long generation, DateTimeOffset now, TimeSpan timeToLive) =>
+        _last is { } last && last.Generation == generation && now >= last.Response.IssuedAt && now - last.Response.IssuedAt < timeToLive
+            ? last.Response
+            : null;
+
+    public void Remember(long generation, StatusSnapshotResponse response) => _last = (generation, response);
+}
+
 public static class GetStatusSnapshotEndpoint
 {
     public const string TokenType = "ovop-status+jws";
 
-    /// <summary>The signed status snapshot an offline verifier downloads daily (Ovop:Signing:SnapshotMaxAgeHours, 24 by default).</summary>
+    /// <summary>
+    /// The signed status snapshot an offline verifier downloads daily (Ovop:Signing:SnapshotMaxAgeHours,
+    /// 24 by default). Compressed on the wire when the client accepts gzip or Brotli.
+    /// </summary>
     [WolverineGet("/api/status-snapshot", OperationId = "GetStatusSnapshot")]
     [Tags("Labels")]
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
-    public static async Task<StatusSnapshotResponse> Get(IQuerySession session, SigningKeys keys, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    public static async Task<StatusSnapshotResponse> Get(
+        IQuerySession session, SigningKeys keys, CertificateCache certificates, StatusSnapshotCache cache, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var generation = certificates.Generation;
+        var timeToLive = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Signing:SnapshotCacheSeconds") ?? 60);
+        if (cache.Find(generation, now, timeToLive) is { } cached)
+        {
+            return cached;
+        }
+
+        var response = await MakeAsync(session, keys, now, configuration, ct);
+        cache.Remember(generation, response);
+        return response;
+    }
+
+    private static async Task<StatusSnapshotResponse> MakeAsync(IQuerySession session, SigningKeys keys, DateTimeOffset now, IConfiguration configuration, CancellationToken ct)
+    {
         var maxAge = (int)TimeSpan.FromHours(configuration.GetValue<double?>("Ovop:Signing:SnapshotMaxAgeHours") ?? 24).TotalSeconds;
         var granted = await session.Query<PublicCertificate>().Where(c => c.CertificateNumber != null).ToListAsync(ct);
         var notValid = granted

@@ -27,6 +27,14 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
     public TimeSpan TimeToLive { get; }
 
+    /// <summary>
+    /// Counts commits that changed a certification file or a signing key: whatever is derived from
+    /// all certificates at once (the status snapshot) is stale once it moves.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    private long _generation;
+
     public CertificateSnapshot? Find(Guid fileId, DateTimeOffset now) =>
         _entries.TryGetValue(fileId, out var cached) && now >= cached.ReadAt && now - cached.ReadAt < TimeToLive ? cached : null;
 
@@ -40,9 +48,16 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
+        var changed = false;
         foreach (var stream in commit.GetStreams())
         {
             _entries.TryRemove(stream.Id, out _);
+            changed = true;
+        }
+
+        if (changed || commit.Inserted.Concat(commit.Updated).Any(d => d is Signing.SigningKey))
+        {
+            Interlocked.Increment(ref _generation);
         }
 
         return Task.CompletedTask;
