@@ -24,10 +24,15 @@ public sealed class Api(HttpClient http, IReadOnlyDictionary<DemoUser, string> t
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public async Task<JsonNode> PostAsync(string url, object body, DemoUser user = DemoUser.Administrator)
+    /// <summary>Posts as the demo user, or without signing in (<paramref name="user"/> null), as the public does.</summary>
+    public async Task<JsonNode> PostAsync(string url, object body, DemoUser? user = DemoUser.Administrator)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: Json) };
-        request.Headers.Authorization = new("Bearer", tokens[user]);
+        if (user is { } signedIn)
+        {
+            request.Headers.Authorization = new("Bearer", tokens[signedIn]);
+        }
+
         using var response = await http.SendAsync(request);
         return await ReadAsync(response, $"POST {url}");
     }

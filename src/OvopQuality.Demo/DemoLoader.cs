@@ -99,11 +99,22 @@ public sealed class DemoLoader(Api api, TextWriter log)
                 }, DemoUser.Officer);
                 return $"{number}, {certificate}{labels}, then suspended (surveillance failed)";
             case Outcome.Withdrawn:
+                // A buyer's complaint, submitted without signing in, handed to an officer not involved in the file.
+                var complaint = await api.PostAsync("/api/complaints", new
+                {
+                    category = "misuseOfMark", labelCode = (string?)null, certificateNumber = granted["certificateNumber"]!.GetValue<string>(),
+                    description = "OVOP labels of this certificate on apricots sold by a trader who buys from growers all over the valley.",
+                    complainant = new { name = "Farrukh Nazarov", organisation = "Dushanbe wholesale market", contact = "+992 90 000 00 00" },
+                }, user: null);
+                var reference = complaint["value"]!["reference"]!.GetValue<string>();
+                var complaints = await api.GetAsync("/api/complaints?status=received");
+                var complaintId = complaints.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+                await api.PostAsync($"/api/complaints/{complaintId}/assignment", new { expectedVersion = 1, handler = "officer-sharipova" });
                 await api.PostAsync($"/api/certifications/{fileId}/withdrawal", new
                 {
                     expectedVersion = version, reasonClass = "misuseOfLabels", reason = "OVOP labels found on apricots bought from uncertified growers",
                 }, DemoUser.Officer);
-                return $"{number}, {certificate}{labels}, then withdrawn (misuse of labels)";
+                return $"{number}, {certificate}{labels}, complaint {reference} under investigation, then withdrawn (misuse of labels)";
             case Outcome.Expired:
                 return $"{number}, {certificate}, granted on paper in 2022 and recorded late: expired after {granted["validUntil"]}";
             case Outcome.Renewed:

@@ -4,8 +4,9 @@ namespace OvopQuality.Api.Access;
 /// <summary>
 /// Stamps every event a command appends with the authenticated actor (subject, name, role) and the
 /// request's correlation id, in Marten's event metadata: who did each step is provable from the
-/// store itself. Wolverine runs it before every command endpoint; work without a request (seeding
-/// the catalogue) is attributed to the system.
+/// store itself. Wolverine runs it before every command endpoint; a command from someone not
+/// signed in (a public complaint) is attributed to the public, work without a request (seeding the
+/// catalogue, scheduled transitions) to the system.
 /// </summary>
 public static class EventAttribution
 {
@@ -17,7 +18,7 @@ public static class EventAttribution
 
     public static void Before(HttpContext context, IDocumentSession session)
     {
-        Stamp(session, context.User.Identity?.IsAuthenticated == true ? context.User.Actor() : Actor.System);
+        Stamp(session, context.User.Identity?.IsAuthenticated == true ? context.User.Actor() : Actor.Public);
         if (CorrelationMiddleware.Of(context) is { } correlation)
         {
             session.CorrelationId = correlation;

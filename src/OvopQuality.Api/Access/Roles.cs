@@ -38,6 +38,9 @@ public sealed record Actor(string Subject, string Name, string Role, string? Pro
 {
     public static readonly Actor System = new("system", "OvopQuality", "system", null);
 
+    /// <summary>Someone who did not sign in: a buyer, customs, anyone with a label in hand.</summary>
+    public static readonly Actor Public = new("public", "Member of the public", "public", null);
+
     public bool Is(string role) => string.Equals(Role, role, StringComparison.Ordinal);
 
     public bool IsStaff => Is(Roles.CertificationOfficer) || Is(Roles.Administrator);

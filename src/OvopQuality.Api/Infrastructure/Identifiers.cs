@@ -15,7 +15,15 @@ public static class Identifiers
     private static readonly DbObjectName ProducerNumbers = new PostgresqlObjectName(Schema, "producer_numbers", SchemaUtils.IdentifierUsage.General);
     private static readonly DbObjectName CertificateNumbers = new PostgresqlObjectName(Schema, "certificate_numbers", SchemaUtils.IdentifierUsage.General);
 
-    public static IEnumerable<Sequence> Sequences() => [new Sequence(ProducerNumbers), new Sequence(CertificateNumbers)];
+    private static readonly DbObjectName ComplaintNumbers = new PostgresqlObjectName(Schema, "complaint_numbers", SchemaUtils.IdentifierUsage.General);
+
+    public static IEnumerable<Sequence> Sequences() => [new Sequence(ProducerNumbers), new Sequence(CertificateNumbers), new Sequence(ComplaintNumbers)];
+
+    public static async Task<string> NextComplaintReferenceAsync(NpgsqlDataSource database, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var sequence = await NextAsync(database, ComplaintNumbers, ct);
+        return string.Create(CultureInfo.InvariantCulture, $"TJ-C-{receivedAt.Year}-{sequence:000000}");
+    }
 
     public static async Task<string> NextProducerNumberAsync(NpgsqlDataSource database, CancellationToken ct) =>
         FormatProducerNumber(await NextAsync(database, ProducerNumbers, ct));

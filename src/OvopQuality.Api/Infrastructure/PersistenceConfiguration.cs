@@ -62,6 +62,7 @@ public static class PersistenceConfiguration
                 opts.Projections.Snapshot<Producer>(SnapshotLifecycle.Inline);
                 opts.Projections.Snapshot<Standard>(SnapshotLifecycle.Inline);
                 opts.Projections.Snapshot<CertificationFile>(SnapshotLifecycle.Inline);
+                opts.Projections.Snapshot<Complaints.Complaint>(SnapshotLifecycle.Inline);
                 opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add(new LabelRegistry(), ProjectionLifecycle.Inline);
@@ -75,6 +76,7 @@ public static class PersistenceConfiguration
                 opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
                 opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
                 opts.Schema.For<CertificationFileView>().Index(f => f.SurveillanceDueOn!);
+                opts.Schema.For<Complaints.Complaint>().UniqueIndex(c => c.Reference).Index(c => c.ReceivedAt);
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
                 opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());

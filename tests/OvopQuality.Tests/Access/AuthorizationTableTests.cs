@@ -88,6 +88,13 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/signing-keys/{keyId}/revocation"] = [Admin],
         ["GET /api/certificates/{number}"] = [Public],
         ["GET /api/certificates/{number}/timeline"] = [Public],
+
+        ["POST /api/complaints"] = [Public],
+        ["GET /api/complaints/{reference}/status"] = [Public],
+        ["GET /api/complaints"] = [Officer, Admin],
+        ["GET /api/complaints/{complaintId}"] = [Officer, Admin],
+        ["POST /api/complaints/{complaintId}/assignment"] = [Officer, Admin],
+        ["POST /api/complaints/{complaintId}/resolution"] = [Officer],
     };
 
     private IReadOnlyList<(string Key, RouteEndpoint Endpoint)> Endpoints() =>

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using OvopQuality.Api.Certification.Labelling;
+using OvopQuality.Api.Labels.Verifying;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Complaints;
+
+public sealed record SubmitComplaint(
+    ComplaintCategory Category, string Description, string? LabelCode = null, string? CertificateNumber = null, Complainant? Complainant = null);
+
+/// <summary>What the complainant keeps: the reference, and the key that shows them (and only them) how it stands.</summary>
+public sealed record ComplaintReceipt(string Reference, string TrackingKey, string StatusUrl);
+
+public static class SubmitComplaintEndpoint
+{
+    public static ProblemDetails Validate(SubmitComplaint command) =>
+        new Validation()
+            .Defined(command.Category, "category")
+            .Text(command.Description, "description", 4000)
+            .Require(command.Description is null || command.Description.Trim().Length >= 10, "description", "must say what happened, in 10 characters or more")
+            .OptionalText(command.LabelCode, "labelCode", 64)
+            .OptionalText(command.CertificateNumber, "certificateNumber", 40)
+            .OptionalText(command.Complainant?.Name, "complainant.name")
+            .OptionalText(command.Complainant?.Organisation, "complainant.organisation")
+            .OptionalText(command.Complainant?.Contact, "complainant.contact")
+            .Require(command.Category is not (ComplaintCategory.CounterfeitLabel or ComplaintCategory.MisuseOfMark)
+                     || !string.IsNullOrWhiteSpace(command.LabelCode) || !string.IsNullOrWhiteSpace(command.CertificateNumber),
+                "labelCode", "a complaint about a label or the mark gives the label's code or the certificate number it shows")
+            .ToProblem();
+
+    /// <summary>
+    /// Anyone may complain, without signing in: a buyer with a doubtful jar, customs with a label
+    /// the registry does not know, a producer about the body. The complaint is linked to the
+    /// certification file when its label or certificate is known (a forged code is recorded as
+    /// given). The answer holds a reference and a tracking key to follow it; the complainant's
+    /// name and contact, if given, are seen only by certification staff.
+    /// </summary>
+    [WolverinePost("/api/complaints", OperationId = "SubmitComplaint")]
+    [Tags("Complaints")]
+    [AllowAnonymous]
+    public static async Task<(CreationResponse<ComplaintReceipt>, IStartStream)> Post(
+        SubmitComplaint command, HttpContext context, LabelLookup labels, IQuerySession session, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var code = LabelCode.Normalize(command.LabelCode) is { } canonical && LabelCode.HasValidCheck(canonical) ? canonical : null;
+        var certificateNumber = string.IsNullOrWhiteSpace(command.CertificateNumber) ? null : command.CertificateNumber.Trim().ToUpperInvariant();
+        Guid? fileId = null;
+        string? producerNumber = null;
+        if (code is not null && await labels.FindAsync(code, ct) is { } label)
+        {
+            var certificate = label.Certificate.Certificate;
+            (fileId, producerNumber, certificateNumber) = (certificate.Id, certificate.ProducerNumber, certificateNumber ?? certificate.CertificateNumber);
+        }
+        else if (certificateNumber is not null && await GetCertificateEndpoint.FindAsync(certificateNumber, session, ct) is { } certificate)
+        {
+            (fileId, producerNumber) = (certificate.Id, certificate.ProducerNumber);
+        }
+
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var reference = await Identifiers.NextComplaintReferenceAsync(database, now, ct);
+        var id = Guid.CreateVersion7();
+        var by = context.User.Identity?.IsAuthenticated == true ? context.User.Actor().Subject : Actor.Public.Subject;
+        var received = new ComplaintReceived(
+            id, reference, command.Category, command.Description.Trim(), code ?? command.LabelCode?.Trim(), certificateNumber, fileId, producerNumber,
+            command.Complainant, TrackingKeys.Hash(key), by, now);
+        var statusUrl = $"/api/complaints/{reference}/status?key={key}";
+        return (new CreationResponse<ComplaintReceipt>(statusUrl, new ComplaintReceipt(reference, key, statusUrl)), MartenOps.StartStream<Complaint>(id, received));
+    }
+}
+
+/// <summary>Tracking keys are stored hashed and compared in constant time.</summary>
+public static class TrackingKeys
+{
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static bool Matches(string? key, string hash) =>
+        key is { Length: > 0 and <= 64 } && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key)), Encoding.ASCII.GetBytes(hash));
+}
+
+/// <summary>How a complaint stands, for the complainant: no names, no internal notes.</summary>
+public sealed record ComplaintStatusAnswer(
+    string Reference, ComplaintCategory Category, ComplaintStatus Status, DateTimeOffset ReceivedAt, ComplaintOutcome? Outcome, string? Answer, DateTimeOffset? ResolvedAt);
+
+public static class GetComplaintStatusEndpoint
+{
+    /// <summary>How a complaint stands, for whoever holds its reference and tracking key; otherwise 404, whether or not the reference exists.</summary>
+    [WolverineGet("/api/complaints/{reference}/status", OperationId = "GetComplaintStatus")]
+    [Tags("Complaints")]
+    [AllowAnonymous]
+    public static async Task<Results<Ok<ComplaintStatusAnswer>, ProblemHttpResult>> Get(string reference, string? key, IQuerySession session, CancellationToken ct)
+    {
+        var normalized = reference.Trim().ToUpperInvariant();
+        var complaint = await session.Query<Complaint>().Where(c => c.Reference == normalized).FirstOrDefaultAsync(ct);
+        return complaint is not null && TrackingKeys.Matches(key, complaint.TrackingKeyHash)
+            ? TypedResults.Ok(new ComplaintStatusAnswer(complaint.Reference, complaint.Category, complaint.Status, complaint.ReceivedAt, complaint.Outcome, complaint.Answer, complaint.ResolvedAt))
+            : TypedResults.Problem(Problems.NotFound("complaint", $"No complaint {reference} with that tracking key: check both against the receipt."));
+    }
+}

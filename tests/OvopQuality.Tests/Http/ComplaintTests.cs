@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Http;
+
+/// <summary>
+/// Complaints from anyone (ISO/IEC 17065, 7.13): submitted without signing in, followed with a
+/// reference and key, handled by someone not involved in the certification, answered.
+/// </summary>
+public class ComplaintTests(AppFixture app) : CertificationTest(app)
+{
+    private Task<Reply> SubmitAnonymously(object body) =>
+        Send(HttpMethod.Post, "/api/complaints", JsonContent.Create(body), null);
+
+    private async Task<(string Code, Guid FileId)> ALabel()
+    {
+        var fileId = await ACertifiedFile();
+        return ((await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>(), fileId);
+    }
+
+    private async Task<(Guid Id, string Reference, string Key)> AComplaintAbout(string code)
+    {
+        var receipt = (await SubmitAnonymously(new
+        {
+            category = "productQuality",
+            description = "The apricots in this pack were mouldy, two weeks before the date on it.",
+            labelCode = code,
+            complainant = new { name = "Aziza Yusupova", organisation = "Bazaar Trade LLC", contact = "+992 93 000 0000" },
+        })).Is(HttpStatusCode.Created).Json["value"]!;
+        var reference = receipt["reference"]!.GetValue<string>();
+        var id = (await Get("/api/complaints")).Json.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+        return (id, reference, receipt["trackingKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Anyone_may_complain_about_a_label_and_follow_the_complaint_with_its_reference_and_key()
+    {
+        var (code, _) = await ALabel();
+
+        var reply = (await SubmitAnonymously(new
+        {
+            category = "counterfeitLabel", description = "Same code on forty jars at the Korvon bazaar, all with different lot numbers.", labelCode = code,
+        })).Is(HttpStatusCode.Created);
+        var receipt = reply.Json["value"]!;
+
+        Assert.Matches(@"^TJ-C-2026-\d{6}$", receipt["reference"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{32}$", receipt["trackingKey"]!.GetValue<string>());
+        var status = (await GetAnonymously(reply.Location!)).Is(HttpStatusCode.OK).Json;
+        Assert.Equal("received", status["status"]!.GetValue<string>());
+        Assert.Equal("counterfeitLabel", status["category"]!.GetValue<string>());
+        Assert.Null(status["answer"]);
+    }
+
+    [Fact]
+    public async Task Without_the_right_key_a_complaint_is_not_found_whether_or_not_it_exists()
+    {
+        var (code, _) = await ALabel();
+        var (_, reference, key) = await AComplaintAbout(code);
+
+        (await GetAnonymously($"/api/complaints/{reference}/status?key={new string('0', 32)}")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");
+        (await GetAnonymously($"/api/complaints/{reference}/status")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");
+        (await GetAnonymously($"/api/complaints/TJ-C-2026-999999/status?key={key}")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");
+    }
+
+    [Fact]
+    public async Task A_complaint_is_linked_to_the_certificate_of_its_label_and_staff_see_the_complainant_anonymous_submitters_are_the_public()
+    {
+        var (code, fileId) = await ALabel();
+        var (id, _, _) = await AComplaintAbout(code);
+
+        var complaint = (await Get($"/api/complaints/{id}")).Is(HttpStatusCode.OK).Json;
+
+        Assert.Equal(fileId, complaint["fileId"]!.GetValue<Guid>());
+        Assert.Equal((await File(fileId))["certificate"]!["number"]!.GetValue<string>(), complaint["certificateNumber"]!.GetValue<string>());
+        Assert.Equal("Aziza Yusupova", complaint["complainant"]!["name"]!.GetValue<string>());
+        Assert.Null(complaint["trackingKeyHash"]);
+        Assert.Equal("public", complaint["steps"]![0]!["by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_forged_code_the_registry_does_not_know_is_recorded_as_given()
+    {
+        var reply = (await SubmitAnonymously(new
+        {
+            category = "counterfeitLabel", description = "A label with this code on honey at the Khujand border post.", labelCode = "FAKE-CODE-123",
+        })).Is(HttpStatusCode.Created);
+        var reference = reply.Json["value"]!["reference"]!.GetValue<string>();
+
+        var complaint = (await Get("/api/complaints?status=received")).Json.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!;
+        Assert.Equal("FAKE-CODE-123", complaint["labelCode"]!.GetValue<string>());
+        Assert.Null(complaint["fileId"]);
+    }
+
+    [Theory]
+    [InlineData("""{"category":"productQuality","description":"short"}""", "description")]
+    [InlineData("""{"category":"counterfeitLabel","description":"A label that looks copied, no code given."}""", "labelCode")]
+    [InlineData("""{"category":"rumours","description":"Something is wrong with these apricots."}""", "category")]
+    public async Task An_incomplete_complaint_is_a_400_naming_the_field(string body, string field) =>
+        (await Send(HttpMethod.Post, "/api/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), null)).IsInvalid(field);
+
+    [Fact]
+    public async Task The_inspector_or_officer_of_the_certification_cannot_handle_a_complaint_about_it()
+    {
+        var (code, _) = await ALabel();
+        var (id, _, _) = await AComplaintAbout(code);
+
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = Inspector })).IsProblem(HttpStatusCode.Conflict, "handler-not-impartial");
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = Officer })).IsProblem(HttpStatusCode.Conflict, "handler-not-impartial");
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Only_the_handler_resolves_once_and_the_complainant_reads_the_answer()
+    {
+        var (code, _) = await ALabel();
+        var (id, reference, key) = await AComplaintAbout(code);
+        var resolution = new { expectedVersion = 2, outcome = "upheld", answer = "The lot was stored wet; the producer recalled it.", actionTaken = "Special inspection on 12 March" };
+
+        (await Post($"/api/complaints/{id}/resolution", resolution with { expectedVersion = 1 }, OfficerNamed("officer-sharipov"))).IsProblem(HttpStatusCode.Conflict, "complaint-not-assigned");
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+        (await Post($"/api/complaints/{id}/resolution", resolution, OfficerNamed("officer-other"))).IsProblem(HttpStatusCode.Forbidden, "not-the-handler");
+        (await Post($"/api/complaints/{id}/resolution", resolution with { expectedVersion = 1 }, OfficerNamed("officer-sharipov"))).IsProblem(HttpStatusCode.Conflict, "stale-version");
+
+        (await Post($"/api/complaints/{id}/resolution", resolution, OfficerNamed("officer-sharipov"))).Is(HttpStatusCode.OK);
+
+        (await Post($"/api/complaints/{id}/resolution", resolution with { expectedVersion = 3 }, OfficerNamed("officer-sharipov"))).IsProblem(HttpStatusCode.Conflict, "complaint-resolved");
+        var status = (await GetAnonymously($"/api/complaints/{reference}/status?key={key}")).Json;
+        Assert.Equal(("resolved", "upheld"), (status["status"]!.GetValue<string>(), status["outcome"]!.GetValue<string>()));
+        Assert.Equal(resolution.answer, status["answer"]!.GetValue<string>());
+        Assert.DoesNotContain("Aziza", status.ToJsonString(), StringComparison.Ordinal);
+        var steps = (await Get($"/api/complaints/{id}")).Json["steps"]!.AsArray().Select(s => s!["by"]!.GetValue<string>());
+        Assert.Equal(["public", Administrator.Subject, "officer-sharipov"], steps);
+    }
+}
