@@ -89,6 +89,8 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/certificates/{number}"] = [Public],
         ["GET /api/certificates/{number}/timeline"] = [Public],
 
+        ["GET /api/statistics"] = [Ministry, Officer, Admin],
+
         ["POST /api/complaints"] = [Public],
         ["GET /api/complaints/{reference}/status"] = [Public],
         ["GET /api/complaints"] = [Officer, Admin],
