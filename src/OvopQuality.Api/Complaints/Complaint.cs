@@ -55,9 +55,9 @@ public sealed record ComplaintResolved(Guid ComplaintId, ComplaintOutcome Outcom
 public sealed record ComplaintStep(string Step, string By, DateTimeOffset At);
 
 /// <summary>
-/// A complaint's record, built from its stream (kept inline): what was said, about which label or
-/// certificate (linked to the certification file when the registry knows it), who handles it, and
-/// how it ended.
+/// A complaint's record, built from its stream (kept inline), as certification staff read it: what
+/// was said, about which label or certificate (linked to the certification file when the registry
+/// knows it), who handles it, and how it ended. The tracking key's hash stays in the first event.
 /// </summary>
 public sealed record Complaint(
     Guid Id,
@@ -76,14 +76,13 @@ public sealed record Complaint(
     string? Answer,
     string? ActionTaken,
     DateTimeOffset? ResolvedAt,
-    IReadOnlyList<ComplaintStep> Steps,
-    string TrackingKeyHash)
+    IReadOnlyList<ComplaintStep> Steps)
 {
     public long Version { get; set; }
 
     public static Complaint Create(ComplaintReceived e) =>
         new(e.ComplaintId, e.Reference, e.Category, e.Description, e.LabelCode, e.CertificateNumber, e.FileId, e.ProducerNumber, e.Complainant,
-            ComplaintStatus.Received, e.At, null, null, null, null, null, [new("received", e.By, e.At)], e.TrackingKeyHash);
+            ComplaintStatus.Received, e.At, null, null, null, null, null, [new("received", e.By, e.At)]);
 
     public Complaint Apply(ComplaintAssigned e) =>
         this with { Status = ComplaintStatus.UnderInvestigation, Handler = e.Handler, Steps = [.. Steps, new($"assigned to {e.Handler}", e.By, e.At)] };
@@ -96,28 +95,3 @@ public sealed record Complaint(
         };
 }
 
-/// <summary>A complaint as certification staff read it: everything but the complainant's tracking key.</summary>
-public sealed record ComplaintRecord(
-    Guid Id,
-    string Reference,
-    ComplaintCategory Category,
-    string Description,
-    string? LabelCode,
-    string? CertificateNumber,
-    Guid? FileId,
-    string? ProducerNumber,
-    Complainant? Complainant,
-    ComplaintStatus Status,
-    DateTimeOffset ReceivedAt,
-    string? Handler,
-    ComplaintOutcome? Outcome,
-    string? Answer,
-    string? ActionTaken,
-    DateTimeOffset? ResolvedAt,
-    IReadOnlyList<ComplaintStep> Steps,
-    long Version)
-{
-    public static ComplaintRecord Of(Complaint c) =>
-        new(c.Id, c.Reference, c.Category, c.Description, c.LabelCode, c.CertificateNumber, c.FileId, c.ProducerNumber, c.Complainant,
-            c.Status, c.ReceivedAt, c.Handler, c.Outcome, c.Answer, c.ActionTaken, c.ResolvedAt, c.Steps, c.Version);
-}

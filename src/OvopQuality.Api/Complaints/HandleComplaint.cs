@@ -95,7 +95,7 @@ public static class GetComplaintsEndpoint
     [WolverineGet("/api/complaints", OperationId = "GetComplaints")]
     [Tags("Complaints")]
     [Authorize(Roles = Roles.Staff)]
-    public static async Task<IReadOnlyList<ComplaintRecord>> Get(ComplaintStatus? status, IQuerySession session, CancellationToken ct)
+    public static async Task<IReadOnlyList<Complaint>> Get(ComplaintStatus? status, IQuerySession session, CancellationToken ct)
     {
         var query = session.Query<Complaint>().AsQueryable();
         if (status is { } wanted)
@@ -103,15 +103,15 @@ public static class GetComplaintsEndpoint
             query = query.Where(c => c.Status == wanted);
         }
 
-        return [.. (await query.OrderByDescending(c => c.ReceivedAt).Take(500).ToListAsync(ct)).Select(ComplaintRecord.Of)];
+        return await query.OrderByDescending(c => c.ReceivedAt).Take(500).ToListAsync(ct);
     }
 
     /// <summary>One complaint, with the complainant's details if given and every step: who did what, when.</summary>
     [WolverineGet("/api/complaints/{complaintId}", OperationId = "GetComplaint")]
     [Tags("Complaints")]
     [Authorize(Roles = Roles.Staff)]
-    public static async Task<Results<Ok<ComplaintRecord>, ProblemHttpResult>> GetOne(Guid complaintId, IQuerySession session, CancellationToken ct) =>
+    public static async Task<Results<Ok<Complaint>, ProblemHttpResult>> GetOne(Guid complaintId, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<Complaint>(complaintId, ct) is { } complaint
-            ? TypedResults.Ok(ComplaintRecord.Of(complaint))
+            ? TypedResults.Ok(complaint)
             : TypedResults.Problem(Problems.NotFound("complaint", $"There is no complaint {complaintId}."));
 }

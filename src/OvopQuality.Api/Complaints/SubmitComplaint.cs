@@ -94,7 +94,9 @@ public static class GetComplaintStatusEndpoint
     {
         var normalized = reference.Trim().ToUpperInvariant();
         var complaint = await session.Query<Complaint>().Where(c => c.Reference == normalized).FirstOrDefaultAsync(ct);
-        return complaint is not null && TrackingKeys.Matches(key, complaint.TrackingKeyHash)
+        var first = complaint is null ? [] : await session.Events.FetchStreamAsync(complaint.Id, version: 1, token: ct);
+        var received = first.Count > 0 ? first[0].Data as ComplaintReceived : null;
+        return complaint is not null && received is not null && TrackingKeys.Matches(key, received.TrackingKeyHash)
             ? TypedResults.Ok(new ComplaintStatusAnswer(complaint.Reference, complaint.Category, complaint.Status, complaint.ReceivedAt, complaint.Outcome, complaint.Answer, complaint.ResolvedAt))
             : TypedResults.Problem(Problems.NotFound("complaint", $"No complaint {reference} with that tracking key: check both against the receipt."));
     }
