@@ -118,23 +118,10 @@ namespace OvopQuality.Bench
         /// <summary>Runs the shared pgbench workloads; PG* environment variables name the scratch database.</summary>
         public static async Task<IReadOnlyList<Line>> RunAsync(string script, int seconds, IEnumerable<int> clients)
         {
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            foreach (var c in clients.Distinct())
-            {
-                start.ArgumentList.Add(c.ToString(CultureInfo.InvariantCulture));
-            }
-
-            start.Environment["BASELINE_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture);
-            using var process = Process.Start(start)!;
-            var output = await process.StandardOutput.ReadToEndAsync();
-            var errors = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"baseline failed ({process.ExitCode}): {errors}");
-            }
-
+            var output = await Processes.RunAsync(
+                "bash",
+                [script, .. clients.Distinct().Select(c => c.ToString(CultureInfo.InvariantCulture))],
+                new Dictionary<string, string> { ["BASELINE_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture) });
             return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).OfType<Line>()];
         }
 
