@@ -29,7 +29,7 @@ public enum FindingSeverity
 public sealed record RequirementResult(string RequirementCode, RequirementOutcome Outcome, string? Note = null);
 
 /// <summary>A non-conformity as the inspector reports it; the deadline defaults by severity.</summary>
-public sealed record NewFinding(string? RequirementCode, FindingSeverity Severity, string Description, DateOnly? Deadline = null);
+public sealed record NewFinding(FindingSeverity Severity, string Description, string? RequirementCode = null, DateOnly? Deadline = null);
 
 /// <summary>A non-conformity on record: graded, tied to a requirement, with the date it must be corrected by.</summary>
 public sealed record Finding(Guid Id, string? RequirementCode, FindingSeverity Severity, string Description, DateOnly Deadline)

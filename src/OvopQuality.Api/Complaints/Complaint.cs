@@ -32,7 +32,7 @@ public enum ComplaintOutcome
 }
 
 /// <summary>Who complained, if they chose to say: kept for the handler, never shown publicly.</summary>
-public sealed record Complainant(string? Name, string? Organisation, string? Contact);
+public sealed record Complainant(string? Name = null, string? Organisation = null, string? Contact = null);
 
 public sealed record ComplaintReceived(
     Guid ComplaintId,

@@ -72,8 +72,11 @@ public static partial class JsonBodyProblems
     {
         if (MissingRequired().Match(message) is { Success: true } missing)
         {
+            // The serializer names the object that lacks them, not where that object sits.
+            var container = typeof(JsonBodyProblems).Assembly.GetType(missing.Groups["type"].Value);
+            var parent = bodyType is not null && container is not null ? PathTo(bodyType, container) : null;
             return Quoted().Matches(missing.Groups["names"].Value)
-                .Select(m => m.Groups[1].Value)
+                .Select(m => string.IsNullOrEmpty(parent) ? m.Groups[1].Value : parent + "." + m.Groups[1].Value)
                 .ToDictionary(name => name, _ => Required, StringComparer.Ordinal);
         }
 
@@ -197,7 +200,7 @@ public static partial class JsonBodyProblems
         _ => null,
     };
 
-    [GeneratedRegex(@"was missing required properties including: (?<names>.*?)\.?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"for type '(?<type>[^']+)' was missing required properties including: (?<names>.*?)\.?$", RegexOptions.Singleline)]
     private static partial Regex MissingRequired();
 
     [GeneratedRegex(@"'([^']+)'")]

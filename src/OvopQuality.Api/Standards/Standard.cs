@@ -26,7 +26,7 @@ public sealed record StarThresholds(int OneStar, int TwoStars, int ThreeStars, i
 /// A limit a laboratory result is held to (ISO/IEC 17025 test reports): a value outside it is a
 /// major finding against the requirement it belongs to.
 /// </summary>
-public sealed record LabLimit(string Parameter, LocalizedText Name, string Unit, decimal? Minimum, decimal? Maximum, string RequirementCode)
+public sealed record LabLimit(string Parameter, LocalizedText Name, string Unit, string RequirementCode, decimal? Minimum = null, decimal? Maximum = null)
 {
     public bool Allows(decimal value) => (Minimum is null || value >= Minimum) && (Maximum is null || value <= Maximum);
 

@@ -50,6 +50,12 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
             request.Headers.Add("Accept-Language", language);
         }
 
+        if (route.Request.PostDataBuffer is { } body)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(route.Request.Headers["content-type"]);
+        }
+
         using var response = await App.Client.SendAsync(request);
         await route.FulfillAsync(new RouteFulfillOptions
         {
@@ -118,6 +124,41 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
         await page.WaitForSelectorAsync("#signature[data-result]");
         await ScreenshotAsync(page, "tampered-en");
         Assert.Equal("invalid", await page.GetAttributeAsync("#signature", "data-result"));
+    }
+
+    [Fact]
+    public async Task A_buyer_reports_a_problem_from_the_page_and_gets_a_complaint_number_staff_see_linked_to_the_certificate()
+    {
+        var (fileId, _, address) = await ALabel();
+        var page = await OpenAsync(address, "ru-RU");
+
+        await page.SelectOptionAsync("#complaint select[name=category]", "productQuality");
+        await page.FillAsync("#complaint textarea[name=description]", "Курага в пачке заплесневела, Корвон, 14 марта.");
+        await page.FillAsync("#complaint input[name=contact]", "+992 93 111 2233");
+        await page.ClickAsync("#complaint button[type=submit]");
+        await page.WaitForSelectorAsync("#complaint-result[data-result]");
+        await ScreenshotAsync(page, "complaint-sent-ru");
+
+        Assert.True("sent" == await page.GetAttributeAsync("#complaint-result", "data-result"), await page.InnerTextAsync("#complaint-result"));
+        Assert.StartsWith("Отправлено. Номер вашей жалобы: TJ-C-", await page.InnerTextAsync("#complaint-result"), StringComparison.Ordinal);
+        var reference = await page.GetAttributeAsync("#complaint-result", "data-reference");
+        var complaint = (await Get("/api/complaints?status=received")).Json.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!;
+        Assert.Equal(fileId, complaint["fileId"]!.GetValue<Guid>());
+        Assert.Equal("+992 93 111 2233", complaint["complainant"]!["contact"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_code_the_registry_does_not_know_can_be_reported_as_counterfeit_from_its_page()
+    {
+        var page = await OpenAsync($"{AppFixture.PublicBaseUrl}/l/0000-0000-0000-0000-1", "en");
+
+        Assert.Equal("counterfeitLabel", await page.InputValueAsync("#complaint select[name=category]"));
+        await page.FillAsync("#complaint textarea[name=description]", "Honey jars with this code at the Khujand border post.");
+        await page.ClickAsync("#complaint button[type=submit]");
+        await page.WaitForSelectorAsync("#complaint-result[data-result]");
+
+        Assert.Equal("sent", await page.GetAttributeAsync("#complaint-result", "data-result"));
+        Assert.True(await page.IsHiddenAsync("#complaint"));
     }
 
     public new async ValueTask DisposeAsync()

@@ -50,6 +50,46 @@ public class JsonBodyProblemsTests
     }
 
     [Fact]
+    public void Every_optional_field_of_every_command_may_be_left_out_not_only_sent_as_null()
+    {
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        var seen = new HashSet<Type>();
+        var queue = new Queue<Type>(JsonBodyProblems.BodyTypesIn(typeof(Program).Assembly));
+        var mustBeSent = new List<string>();
+        while (queue.TryDequeue(out var type))
+        {
+            if (!seen.Add(type) || type.Assembly != typeof(Program).Assembly || type.IsEnum)
+            {
+                continue;
+            }
+
+            foreach (var parameter in type.GetConstructors().SelectMany(c => c.GetParameters()))
+            {
+                if (nullability.Create(parameter).WriteState == System.Reflection.NullabilityState.Nullable && !parameter.HasDefaultValue)
+                {
+                    mustBeSent.Add($"{type.Name}.{parameter.Name}");
+                }
+
+                var inner = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+                queue.Enqueue(inner.IsGenericType ? inner.GetGenericArguments()[^1] : inner.IsArray ? inner.GetElementType()! : inner);
+            }
+        }
+
+        Assert.Empty(mustBeSent);
+    }
+
+    [Fact]
+    public void Missing_fields_of_a_nested_object_are_named_with_its_path()
+    {
+        var errors = Errors(ProblemFor<RegisterProducer>("""
+            {"legalName":{"tg":"a","ru":"b","en":"c"},"taxId":"123456789",
+             "address":{"region":"sughd","village":"y"},"contact":{"person":"p","phone":"1"}}
+            """));
+
+        Assert.Equal(["address.district"], errors.Keys);
+    }
+
+    [Fact]
     public void A_value_of_the_wrong_kind_names_the_field_and_the_kind_expected()
     {
         var errors = Errors(ProblemFor<IssueLabels>("""{"expectedVersion": "four", "lot": "L1", "quantity": 1}"""));

@@ -162,8 +162,8 @@ public static class RecordLabResultsEndpoint
         var raised = new List<Guid>();
         foreach (var (result, limit) in results.Where(r => !r.Result.WithinLimit))
         {
-            var finding = Finding.From(new NewFinding(limit.RequirementCode, FindingSeverity.Major,
-                $"{limit.Name.En} {result.Value} {result.Unit} in sample {sampleId} (report {command.ReportNumber}), limit {limit.Describe()}"),
+            var finding = Finding.From(new NewFinding(FindingSeverity.Major,
+                $"{limit.Name.En} {result.Value} {result.Unit} in sample {sampleId} (report {command.ReportNumber}), limit {limit.Describe()}", limit.RequirementCode),
                 DateOnly.FromDateTime(now.UtcDateTime));
             raised.Add(finding.Id);
             events.Add(new FindingRaised(file.Id, finding, "laboratory", now));

@@ -30,7 +30,8 @@ public sealed record PageTexts(
     string SignatureInvalid,
     string SignatureAbsent,
     string Warning,
-    Func<ReasonClass?, string> Reason)
+    Func<ReasonClass?, string> Reason,
+    ReportTexts Report)
 {
     public static readonly IReadOnlyList<string> Languages = ["tg", "ru", "en"];
 
@@ -75,7 +76,12 @@ public sealed record PageTexts(
         "Checked", "Checking the signature in the code…", "Signature checked: issued by OVOP Tajikistan, not altered.",
         "The signature does not match: this label was altered or forged.", "No signed data in this link: status checked online only.",
         "Warning",
-        CertificateStanding.Describe);
+        CertificateStanding.Describe,
+        new ReportTexts(
+            "Report a problem with this product", "What is wrong?", "The label looks copied or forged", "The product is not what the label promises",
+            "The OVOP mark is used where it should not be", "Something else", "What did you see? Where and when?",
+            "Your name and phone or e-mail, if you want an answer (optional)", "Send",
+            "Sent. Your complaint number is {0}. Keep this key to follow it: {1}", "Could not send:"));
 
     private static readonly PageTexts Russian = new(
         "ru", "Проверка знака OVOP", "ПОДЛИННЫЙ И ДЕЙСТВУЮЩИЙ", "ПРИОСТАНОВЛЕН", "ОТОЗВАН", "ИСТЁК", "ЗАМЕНЁН", "АННУЛИРОВАН", "НЕ НАЙДЕН",
@@ -94,7 +100,12 @@ public sealed record PageTexts(
             ReasonClass.ProducerRequest => "по просьбе производителя",
             ReasonClass.SuspensionCapReached => "приостановлен на максимальный срок",
             _ => "решение органа по сертификации",
-        });
+        },
+        new ReportTexts(
+            "Сообщить о проблеме с этим товаром", "Что не так?", "Знак выглядит скопированным или поддельным", "Товар не соответствует тому, что обещает знак",
+            "Знак OVOP используется не по назначению", "Другое", "Что вы увидели? Где и когда?",
+            "Ваше имя и телефон или e-mail, если хотите получить ответ (необязательно)", "Отправить",
+            "Отправлено. Номер вашей жалобы: {0}. Сохраните ключ, чтобы следить за ней: {1}", "Не удалось отправить:"));
 
     private static readonly PageTexts Tajik = new(
         "tg", "Санҷиши тамғаи OVOP", "АСЛӢ ВА ЭЪТИБОРНОК", "БОЗДОШТА ШУД", "БЕКОР КАРДА ШУД", "МӮҲЛАТАШ ГУЗАШТ", "ИВАЗ КАРДА ШУД", "ЛАҒВ ШУД", "ЁФТ НАШУД",
@@ -113,5 +124,24 @@ public sealed record PageTexts(
             ReasonClass.ProducerRequest => "бо дархости истеҳсолкунанда",
             ReasonClass.SuspensionCapReached => "ба муҳлати ниҳоӣ боздошта шуда буд",
             _ => "қарори мақоми сертификатсия",
-        });
+        },
+        new ReportTexts(
+            "Дар бораи мушкилии ин маҳсулот хабар диҳед", "Чӣ нодуруст аст?", "Тамға нусхабардорӣ ё қалбакӣ менамояд", "Маҳсулот ба ваъдаи тамға мувофиқ нест",
+            "Нишони OVOP бе ҳуқуқ истифода мешавад", "Чизи дигар", "Шумо чӣ дидед? Дар куҷо ва кай?",
+            "Ном ва телефон ё почтаи электронии шумо, агар ҷавоб хоҳед (ихтиёрӣ)", "Фиристодан",
+            "Фиристода шуд. Рақами шикояти шумо: {0}. Ин калидро барои пайгирӣ нигоҳ доред: {1}", "Фиристода нашуд:"));
 }
+
+/// <summary>The page's form for reporting a problem (a complaint), in one language.</summary>
+public sealed record ReportTexts(
+    string Title,
+    string What,
+    string Counterfeit,
+    string Quality,
+    string Misuse,
+    string Other,
+    string Description,
+    string Contact,
+    string Send,
+    string Sent,
+    string Failed);

@@ -62,6 +62,9 @@ public static class VerificationPageEndpoint
             .warning { margin-top: 16px; padding: 10px; background: #fff3cd; border: 2px solid #9a5b00; }
             nav { padding: 16px; } nav a { margin-right: 16px; font-size: 20px; }
             footer { padding: 0 16px 24px; color: #444; font-size: 15px; }
+            #report { padding: 0 16px 16px; } #report h2 { font-size: 20px; } #report label { display: block; margin: 8px 0; }
+            #report select, #report textarea, #report input { display: block; width: 100%; box-sizing: border-box; font-size: 18px; margin-top: 4px; }
+            #report button { font-size: 20px; padding: 10px 20px; margin-top: 8px; } #complaint-result { font-weight: 600; overflow-wrap: anywhere; }
             </style>
             </head>
             <body>
@@ -99,6 +102,20 @@ public static class VerificationPageEndpoint
                 $"<div id=\"signature\" class=\"sig\" data-code=\"{E(label.Code)}\" data-valid=\"{E(t.SignatureValid)}\" data-invalid=\"{E(t.SignatureInvalid)}\" data-absent=\"{E(t.SignatureAbsent)}\">{E(t.SignatureChecking)}</div></main>");
         }
 
+        var r = t.Report;
+        var reported = label?.Code ?? (code.Length > 64 ? code[..64] : code);
+        page.Append(CultureInfo.InvariantCulture, $"""
+            <section id="report"><h2>{E(r.Title)}</h2>
+            <form id="complaint" data-code="{E(reported)}" data-sent="{E(r.Sent)}" data-failed="{E(r.Failed)}">
+            <label>{E(r.What)}<select name="category">
+            <option value="{(label is null ? "counterfeitLabel" : "productQuality")}">{E(label is null ? r.Counterfeit : r.Quality)}</option>
+            <option value="{(label is null ? "productQuality" : "counterfeitLabel")}">{E(label is null ? r.Quality : r.Counterfeit)}</option>
+            <option value="misuseOfMark">{E(r.Misuse)}</option><option value="other">{E(r.Other)}</option></select></label>
+            <label>{E(r.Description)}<textarea name="description" required minlength="10" maxlength="4000" rows="4"></textarea></label>
+            <label>{E(r.Contact)}<input name="contact" maxlength="200" autocomplete="tel"></label>
+            <button type="submit">{E(r.Send)}</button>
+            </form><p id="complaint-result" role="status"></p></section>
+            """);
         page.Append("<nav>");
         foreach (var language in PageTexts.Languages)
         {
@@ -122,7 +139,10 @@ public static class VerificationPageEndpoint
 
 public static class VerificationScriptEndpoint
 {
-    /// <summary>Checks the signed statement in the page's address (after #) with WebCrypto against the published keys.</summary>
+    /// <summary>
+    /// Checks the signed statement in the page's address (after #) with WebCrypto against the
+    /// published keys, and sends the page's problem report as a complaint about the label.
+    /// </summary>
     [WolverineGet("/l/verify.js", OperationId = "LabelPageScript")]
     [Tags("Labels")]
     [AllowAnonymous]
@@ -153,6 +173,30 @@ public static class VerificationScriptEndpoint
             box.className = 'sig bad';
             box.dataset.result = 'invalid';
           }
+        })();
+        (() => {
+          const form = document.getElementById('complaint');
+          if (!form) return;
+          const result = document.getElementById('complaint-result');
+          form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            const data = new FormData(form);
+            const contact = (data.get('contact') || '').trim();
+            const body = { category: data.get('category'), description: (data.get('description') || '').trim(), labelCode: form.dataset.code };
+            if (contact) body.complainant = { contact };
+            try {
+              const response = await fetch('/api/complaints', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' }, body: JSON.stringify(body) });
+              const answer = await response.json();
+              if (!response.ok) throw new Error(answer.detail || String(response.status));
+              result.textContent = form.dataset.sent.replace('{0}', answer.value.reference).replace('{1}', answer.value.trackingKey);
+              result.dataset.result = 'sent';
+              result.dataset.reference = answer.value.reference;
+              form.hidden = true;
+            } catch (e) {
+              result.textContent = form.dataset.failed + ' ' + e.message;
+              result.dataset.result = 'failed';
+            }
+          });
         })();
         """;
 }

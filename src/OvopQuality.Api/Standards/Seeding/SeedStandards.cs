@@ -66,8 +66,8 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
             OcopThresholds,
             LabLimits:
             [
-                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", null, 18m, "DF-Q1"),
-                new("sulphur-dioxide", new LocalizedText("Диоксиди сулфур", "Диоксид серы", "Sulphur dioxide"), "mg/kg", null, 2000m, "DF-Q2"),
+                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", "DF-Q1", Maximum: 18m),
+                new("sulphur-dioxide", new LocalizedText("Диоксиди сулфур", "Диоксид серы", "Sulphur dioxide"), "mg/kg", "DF-Q2", Maximum: 2000m),
             ])),
         ("OVOP-HN", new PublishStandardVersion(
             new LocalizedText("Асали кӯҳӣ", "Горный мёд", "Mountain honey"),
@@ -95,8 +95,8 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
             OcopThresholds,
             LabLimits:
             [
-                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", null, 20m, "HN-Q1"),
-                new("hmf", new LocalizedText("Гидроксиметилфурфурол", "Гидроксиметилфурфурол", "Hydroxymethylfurfural (HMF)"), "mg/kg", null, 40m, "HN-Q2"),
+                new("moisture", new LocalizedText("Намӣ", "Влажность", "Moisture"), "%", "HN-Q1", Maximum: 20m),
+                new("hmf", new LocalizedText("Гидроксиметилфурфурол", "Гидроксиметилфурфурол", "Hydroxymethylfurfural (HMF)"), "mg/kg", "HN-Q2", Maximum: 40m),
             ])),
     ];
 }
