@@ -131,7 +131,9 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
     {
         var (fileId, _, address) = await ALabel();
         var page = await OpenAsync(address, "ru-RU");
+        Assert.False(await page.IsVisibleAsync("#complaint textarea"));
 
+        await page.ClickAsync("#report summary");
         await page.SelectOptionAsync("#complaint select[name=category]", "productQuality");
         await page.FillAsync("#complaint textarea[name=description]", "Курага в пачке заплесневела, Корвон, 14 марта.");
         await page.FillAsync("#complaint input[name=contact]", "+992 93 111 2233");

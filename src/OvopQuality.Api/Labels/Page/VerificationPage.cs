@@ -62,7 +62,7 @@ public static class VerificationPageEndpoint
             .warning { margin-top: 16px; padding: 10px; background: #fff3cd; border: 2px solid #9a5b00; }
             nav { padding: 16px; } nav a { margin-right: 16px; font-size: 20px; }
             footer { padding: 0 16px 24px; color: #444; font-size: 15px; }
-            #report { padding: 0 16px 16px; } #report h2 { font-size: 20px; } #report label { display: block; margin: 8px 0; }
+            #report { padding: 0 16px 16px; } #report summary { font-size: 20px; font-weight: 600; cursor: pointer; padding: 8px 0; } #report label { display: block; margin: 8px 0; }
             #report select, #report textarea, #report input { display: block; width: 100%; box-sizing: border-box; font-size: 18px; margin-top: 4px; }
             #report button { font-size: 20px; padding: 10px 20px; margin-top: 8px; } #complaint-result { font-weight: 600; overflow-wrap: anywhere; }
             </style>
@@ -105,7 +105,7 @@ public static class VerificationPageEndpoint
         var r = t.Report;
         var reported = label?.Code ?? (code.Length > 64 ? code[..64] : code);
         page.Append(CultureInfo.InvariantCulture, $"""
-            <section id="report"><h2>{E(r.Title)}</h2>
+            <details id="report"{(label is null ? " open" : "")}><summary>{E(r.Title)}</summary>
             <form id="complaint" data-code="{E(reported)}" data-sent="{E(r.Sent)}" data-failed="{E(r.Failed)}">
             <label>{E(r.What)}<select name="category">
             <option value="{(label is null ? "counterfeitLabel" : "productQuality")}">{E(label is null ? r.Counterfeit : r.Quality)}</option>
@@ -114,7 +114,7 @@ public static class VerificationPageEndpoint
             <label>{E(r.Description)}<textarea name="description" required minlength="10" maxlength="4000" rows="4"></textarea></label>
             <label>{E(r.Contact)}<input name="contact" maxlength="200" autocomplete="tel"></label>
             <button type="submit">{E(r.Send)}</button>
-            </form><p id="complaint-result" role="status"></p></section>
+            </form><p id="complaint-result" role="status"></p></details>
             """);
         page.Append("<nav>");
         foreach (var language in PageTexts.Languages)
