@@ -100,6 +100,15 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         (await Send(HttpMethod.Post, "/api/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), null)).IsInvalid(field);
 
     [Fact]
+    public async Task Unknown_complaints_and_bad_filters_get_problems_never_a_500()
+    {
+        (await Get($"/api/complaints/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");
+        Assert.Equal(HttpStatusCode.NotFound, (await Get("/api/complaints/not-a-complaint")).Status);
+        (await Get("/api/complaints?status=lost")).IsInvalid("status");
+        (await Post($"/api/complaints/{Guid.NewGuid()}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_inspector_or_officer_of_the_certification_cannot_handle_a_complaint_about_it()
     {
         var (code, _) = await ALabel();
