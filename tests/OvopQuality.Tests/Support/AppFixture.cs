@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using OvopQuality.Api.Access;
 using OvopQuality.Api.Infrastructure;
+using Wolverine;
 
 [assembly: AssemblyFixture(typeof(OvopQuality.Tests.Support.AppFixture))]
 
@@ -62,7 +63,21 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
-            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                // Wolverine decides what is "for later" by this host's clock (the test clock, in
+                // March 2026), but its background agent polls the stored schedule against the real
+                // clock: a suspension's cap, due in September 2026, would fire a few seconds after
+                // the suspension, in the middle of whatever test comes next. The tests here run
+                // scheduled transitions themselves (InvokeMessageAndWaitAsync); RestartTests checks
+                // the agent, on a database of its own, with the real clock.
+                services.ConfigureWolverine(opts =>
+                {
+                    opts.Durability.ScheduledJobFirstExecution = TimeSpan.FromDays(1);
+                    opts.Durability.ScheduledJobPollingTime = TimeSpan.FromDays(1);
+                });
+            });
         });
         Client = Host.Server.CreateClient();
         Issuer = Host.Services.GetRequiredService<DevelopmentIssuer>();
