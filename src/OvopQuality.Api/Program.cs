@@ -11,11 +11,7 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
-foreach (var body in JsonBodyProblems.BodyTypesIn(typeof(Program).Assembly))
-{
-    builder.Logging.AddFilter(body.FullName, LogLevel.None);
-}
-
+builder.Logging.QuietUnreadableBodies();
 builder.Services.AddSingleton(builder.Configuration.GetSection("Ovop:Lifecycle").Get<OvopQuality.Api.Certification.Lifecycle.LifecycleSettings>() ?? new());
 builder.Services.AddOvopPersistence(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);

@@ -35,6 +35,17 @@ public static partial class JsonBodyProblems
             .Select(p => p!.ParameterType)
             .Distinct();
 
+    /// <summary>Silences Wolverine's error log for each command read from a body (see <see cref="BodyTypesIn"/>).</summary>
+    public static ILoggingBuilder QuietUnreadableBodies(this ILoggingBuilder logging)
+    {
+        foreach (var body in BodyTypesIn(typeof(JsonBodyProblems).Assembly))
+        {
+            logging.AddFilter(body.FullName, LogLevel.None);
+        }
+
+        return logging;
+    }
+
     /// <summary>Whether this problem is Wolverine's answer to a body it could not read.</summary>
     public static bool IsWolverineJsonProblem(ProblemDetails problem) =>
         problem.Status == StatusCodes.Status400BadRequest && problem.Type == WolverineType && problem.Title == WolverineTitle;

@@ -56,6 +56,19 @@ public class ServiceTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public void A_clients_unreadable_body_is_not_logged_as_an_error_and_the_configured_levels_still_hold_elsewhere()
+    {
+        var logging = App.Host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+
+        var bodyReader = logging.CreateLogger(typeof(OvopQuality.Api.Certification.Labelling.IssueLabels).FullName!);
+        var other = logging.CreateLogger("OvopQuality.Api.Access.CorrelationMiddleware");
+
+        Assert.False(bodyReader.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Error));
+        Assert.True(other.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Error));
+        Assert.False(other.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug));
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_enums_as_strings_and_errors_as_problem_details()
     {
         var document = (await GetAnonymously("/openapi/v1.json")).Json;
