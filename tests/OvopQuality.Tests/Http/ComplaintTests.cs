@@ -100,6 +100,30 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         (await Send(HttpMethod.Post, "/api/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), null)).IsInvalid(field);
 
     [Fact]
+    public async Task The_producer_reads_what_a_complaint_about_its_certificate_says_and_how_it_ended_but_not_who_complained()
+    {
+        var (code, fileId) = await ALabel();
+        var (id, reference, _) = await AComplaintAbout(code);
+        var file = await File(fileId);
+        var producer = ProducerOf(file["producerNumber"]!.GetValue<string>());
+        var notifications = $"/api/producers/{file["producerId"]!.GetValue<Guid>()}/notifications";
+
+        var received = (await Get(notifications, producer)).Is(HttpStatusCode.OK).Json.AsArray()
+            .Single(n => n!["kind"]!.GetValue<string>() == "complaintReceived")!;
+        Assert.Contains(reference, received["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("mouldy", received["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+        (await Post($"/api/complaints/{id}/resolution", new { expectedVersion = 2, outcome = "notUpheld", answer = "The pack was opened and stored wet by the shop." },
+            OfficerNamed("officer-sharipov"))).Is(HttpStatusCode.OK);
+
+        var all = (await Get(notifications, producer)).Json.AsArray();
+        Assert.Contains(all, n => n!["kind"]!.GetValue<string>() == "complaintResolved" && n["message"]!.GetValue<string>().Contains("not upheld", StringComparison.Ordinal));
+        Assert.DoesNotContain("Aziza", all.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Bazaar Trade", all.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_complaints_and_bad_filters_get_problems_never_a_500()
     {
         (await Get($"/api/complaints/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");

@@ -108,7 +108,11 @@ public sealed record ProducerNotification(Guid FileId, string? CertificateNumber
 
 public static class GetProducerNotificationsEndpoint
 {
-    /// <summary>What the producer should read, newest first: reminders before expiry, suspensions, surveillance due.</summary>
+    /// <summary>
+    /// What the producer should read, newest first: reminders before expiry, suspensions,
+    /// surveillance due, and complaints about its certificates (what was said, never who said it)
+    /// with how they were resolved.
+    /// </summary>
     [WolverineGet("/api/producers/{producerId}/notifications", OperationId = "GetProducerNotifications")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
@@ -120,8 +124,23 @@ public static class GetProducerNotificationsEndpoint
         }
 
         var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
+        var number = files.Count > 0 ? files[0].ProducerNumber : null;
+        var complaints = number is null ? [] : await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == number).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<ProducerNotification>>([.. files
             .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
+            .Concat(complaints.SelectMany(About))
             .OrderByDescending(n => n.At)]);
+    }
+
+    private static IEnumerable<ProducerNotification> About(Complaints.Complaint c)
+    {
+        yield return new ProducerNotification(c.FileId!.Value, c.CertificateNumber, c.ReceivedAt, "complaintReceived",
+            $"Complaint {c.Reference} ({c.Category}) received: {c.Description}");
+        if (c is { Outcome: { } outcome, ResolvedAt: { } resolvedAt })
+        {
+            yield return new ProducerNotification(c.FileId!.Value, c.CertificateNumber, resolvedAt, "complaintResolved",
+                $"Complaint {c.Reference} resolved, {(outcome == Complaints.ComplaintOutcome.Upheld ? "upheld" : "not upheld")}: {c.Answer}"
+                + (c.ActionTaken is null ? "" : $" Action taken: {c.ActionTaken}"));
+        }
     }
 }
