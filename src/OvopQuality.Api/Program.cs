@@ -18,6 +18,7 @@ builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
 builder.Services.AddHostedService<SeedStandards>();
+builder.Services.AddHostedService<OvopQuality.Api.Labels.Scans.CloneAlertsOnStartup>();
 builder.Services.AddWolverineHttp();
 builder.Host.UseWolverine(opts =>
 {

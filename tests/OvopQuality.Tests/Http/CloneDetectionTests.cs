@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using OvopQuality.Api.Labels.Scans;
 using OvopQuality.Tests.Support;
 
@@ -49,5 +50,10 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         Assert.Contains("km apart", warning, StringComparison.Ordinal);
         var alerts = (await Get("/api/clone-alerts")).Is(HttpStatusCode.OK).Json.AsArray();
         Assert.Contains(alerts, a => a!["id"]!.GetValue<string>() == code && a["signal"]!.GetValue<string>() == "farApart");
+
+        // Another instance, or this one after a restart, knows the alert before any new scan.
+        var restarted = new CloneWatch();
+        await new CloneAlertsOnStartup(App.Host.Services.GetRequiredService<Marten.IDocumentStore>(), restarted).StartAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(CloneSignal.FarApart, restarted.AlertFor(code)?.Signal);
     }
 }

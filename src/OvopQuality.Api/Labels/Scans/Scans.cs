@@ -103,6 +103,24 @@ public sealed class CloneWatch
 }
 
 /// <summary>
+/// A restarted or added instance knows the codes under alert from its first verification: the
+/// alerts are read into memory when the service starts (the most recent, up to 100,000).
+/// </summary>
+public sealed class CloneAlertsOnStartup(IDocumentStore store, CloneWatch watch) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        foreach (var alert in await session.Query<CloneAlert>().OrderByDescending(a => a.LastScanAt).Take(100_000).ToListAsync(cancellationToken))
+        {
+            watch.Remember(alert);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
 /// Records scans in batches (one insert and one read per batch, not per verification) and weighs the
 /// clone signals of the codes in the batch.
 /// </summary>
