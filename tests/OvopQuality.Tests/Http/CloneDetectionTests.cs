@@ -26,8 +26,47 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         Assert.Equal(CloneSignal.TooOften, CloneWatch.Weigh([.. Enumerable.Range(0, 26).Select(i => (Noon.AddMinutes(i), (double?)null, (double?)null))], Settings)!.Value.Signal);
 
     [Fact]
+    public void The_box_a_codes_positions_span_never_understates_how_far_apart_two_of_them_are()
+    {
+        var random = new Random(17);
+        for (var i = 0; i < 10_000; i++)
+        {
+            double Latitude() => (random.NextDouble() * 160) - 80;
+            double Longitude() => (random.NextDouble() * 360) - 180;
+            var (lat1, lat2, lon1, lon2) = (Latitude(), Latitude(), Longitude(), Longitude());
+
+            var bound = CloneWatch.MostKilometresApart(Math.Min(lat1, lat2), Math.Max(lat1, lat2), Math.Min(lon1, lon2), Math.Max(lon1, lon2));
+
+            Assert.True(CloneWatch.Kilometres(lat1, lon1, lat2, lon2) <= bound + 1e-6, $"({lat1}, {lon1}) – ({lat2}, {lon2})");
+        }
+    }
+
+    [Fact]
     public void A_position_is_kept_only_to_a_tenth_of_a_degree() =>
         Assert.Equal((38.6, 68.8), CloneWatch.Coarse(38.5598, 68.7864));
+
+    [Fact]
+    public async Task A_label_scanned_far_more_often_than_one_unit_is_raises_an_alert()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+
+        for (var scan = 0; scan <= Settings.MaximumScans; scan++)
+        {
+            (await GetAnonymously($"/api/labels/{code}")).Is(HttpStatusCode.OK);
+        }
+
+        string? warning = null;
+        for (var attempt = 0; attempt < 50 && warning is null; attempt++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            warning = (await GetAnonymously($"/api/labels/{code}")).Json["warning"]?.GetValue<string>();
+        }
+
+        Assert.Contains("scans within 24 hours", warning, StringComparison.Ordinal);
+        var alerts = (await Get("/api/clone-alerts")).Json.AsArray();
+        Assert.Contains(alerts, a => a!["id"]!.GetValue<string>() == code && a["signal"]!.GetValue<string>() == "tooOften");
+    }
 
     [Fact]
     public async Task A_label_scanned_in_dushanbe_and_in_moscow_the_same_day_raises_an_alert_and_then_verifies_with_a_warning()

@@ -77,12 +77,24 @@ public sealed class CloneWatch
         return 6371 * 2 * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 
+    /// <summary>More scans in the window than one unit plausibly gets.</summary>
+    public static (CloneSignal Signal, string Detail)? TooOften(int scans, CloneSettings settings) =>
+        scans > settings.MaximumScans ? (CloneSignal.TooOften, $"{scans} scans within {settings.WindowHours} hours") : null;
+
+    /// <summary>
+    /// At most how far apart two positions inside a box of latitudes and longitudes can be: a degree
+    /// of latitude, or of longitude at the equator, is 111 km, and no path between two points of the
+    /// box is longer than along a meridian and then a parallel.
+    /// </summary>
+    public static double MostKilometresApart(double minLatitude, double maxLatitude, double minLongitude, double maxLongitude) =>
+        6371 * Math.PI / 180 * (maxLatitude - minLatitude + maxLongitude - minLongitude);
+
     /// <summary>The clone signal the recent scans of one code give, if any: a pure function of the scans.</summary>
     public static (CloneSignal Signal, string Detail)? Weigh(IReadOnlyList<(DateTimeOffset At, double? Latitude, double? Longitude)> recent, CloneSettings settings)
     {
-        if (recent.Count > settings.MaximumScans)
+        if (TooOften(recent.Count, settings) is { } often)
         {
-            return (CloneSignal.TooOften, $"{recent.Count} scans within {settings.WindowHours} hours");
+            return often;
         }
 
         var located = recent.Where(s => s.Latitude is not null).ToList();
@@ -121,57 +133,102 @@ public sealed class CloneAlertsOnStartup(IDocumentStore store, CloneWatch watch)
 }
 
 /// <summary>
-/// Records scans in batches (one insert and one read per batch, not per verification) and weighs the
-/// clone signals of the codes in the batch.
+/// Records scans in batches (one insert and one summary read per batch, not per verification) and
+/// weighs the clone signals of the codes in the batch. The summary gives, per code, the number of
+/// scans in its window and the box its positions span: only a code whose box is wide enough to hold
+/// two scans far apart has its scans read one by one.
 /// </summary>
 public static class LabelScannedHandler
 {
     public static async Task Handle(LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, CancellationToken ct)
     {
         var table = CloneWatch.TableName.QualifiedName;
+        var windows = scans.GroupBy(s => s.Code, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Last: g.Max(s => s.At), Since: g.Max(s => s.At).AddHours(-settings.WindowHours)), StringComparer.Ordinal);
         await using var batch = database.CreateBatch();
         var insert = new NpgsqlBatchCommand($"insert into {table} (code, scanned_at, latitude, longitude) select * from unnest($1, $2, $3, $4)");
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. scans.Select(s => s.Code)] });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. scans.Select(s => s.At)] });
         insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Latitude)] });
         insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Longitude)] });
-        var recent = new NpgsqlBatchCommand($"select code, scanned_at, latitude, longitude from {table} where code = any($1) and scanned_at > $2 order by scanned_at");
-        recent.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. scans.Select(s => s.Code).Distinct()] });
-        recent.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = scans.Min(s => s.At).AddHours(-settings.WindowHours) });
+        var summary = new NpgsqlBatchCommand(
+            $"select s.code, count(*), min(s.latitude), max(s.latitude), min(s.longitude), max(s.longitude) " +
+            $"from unnest($1, $2) as w(code, since) join {table} s on s.code = w.code and s.scanned_at > w.since group by s.code");
+        summary.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. windows.Keys] });
+        summary.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. windows.Values.Select(w => w.Since)] });
         batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(recent);
-        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?)>>(StringComparer.Ordinal);
+        batch.BatchCommands.Add(summary);
+
+        var signals = new Dictionary<string, (CloneSignal Signal, string Detail, int Scans)>(StringComparer.Ordinal);
+        var wide = new List<string>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            // The insert returns no rows; the scans are whichever result set has them.
+            // The insert returns no rows; the summary is whichever result set has them.
             do
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var code = reader.GetString(0);
-                    if (!byCode.TryGetValue(code, out var list))
+                    var (code, count) = (reader.GetString(0), (int)reader.GetInt64(1));
+                    if (CloneWatch.TooOften(count, settings) is { } often)
                     {
-                        byCode[code] = list = [];
+                        signals[code] = (often.Signal, often.Detail, count);
                     }
-
-                    list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+                    else if (!reader.IsDBNull(2)
+                             && CloneWatch.MostKilometresApart(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)) >= settings.FarApartKilometres)
+                    {
+                        wide.Add(code);
+                    }
                 }
             }
             while (await reader.NextResultAsync(ct));
         }
 
-        foreach (var (code, recentScans) in byCode)
+        foreach (var (code, recent) in await RecentAsync(database, table, wide, windows, ct))
         {
-            var last = scans.Where(s => s.Code == code).Max(s => s.At);
-            var window = recentScans.Where(s => s.Item1 > last.AddHours(-settings.WindowHours)).ToList();
-            if (CloneWatch.Weigh(window, settings) is { } signal)
+            if (CloneWatch.Weigh(recent, settings) is { } signal)
             {
-                var existing = watch.AlertFor(code) ?? await session.LoadAsync<CloneAlert>(code, ct);
-                var alert = new CloneAlert(code, signal.Signal, signal.Detail, window.Count, existing?.RaisedAt ?? last, last);
-                session.Store(alert);
-                watch.Remember(alert);
+                signals[code] = (signal.Signal, signal.Detail, recent.Count);
             }
         }
+
+        foreach (var (code, (signal, detail, count)) in signals)
+        {
+            var last = windows[code].Last;
+            var existing = watch.AlertFor(code) ?? await session.LoadAsync<CloneAlert>(code, ct);
+            var alert = new CloneAlert(code, signal, detail, count, existing?.RaisedAt ?? last, last);
+            session.Store(alert);
+            watch.Remember(alert);
+        }
+    }
+
+    /// <summary>The scans in their windows of the codes whose positions spread far enough to hold a clone signal.</summary>
+    private static async Task<Dictionary<string, List<(DateTimeOffset, double?, double?)>>> RecentAsync(
+        NpgsqlDataSource database, string table, List<string> codes, Dictionary<string, (DateTimeOffset Last, DateTimeOffset Since)> windows, CancellationToken ct)
+    {
+        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?)>>(StringComparer.Ordinal);
+        if (codes.Count == 0)
+        {
+            return byCode;
+        }
+
+        await using var command = database.CreateCommand(
+            $"select s.code, s.scanned_at, s.latitude, s.longitude from unnest($1, $2) as w(code, since) " +
+            $"join {table} s on s.code = w.code and s.scanned_at > w.since order by s.scanned_at");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. codes] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. codes.Select(c => windows[c].Since)] });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var code = reader.GetString(0);
+            if (!byCode.TryGetValue(code, out var list))
+            {
+                byCode[code] = list = [];
+            }
+
+            list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+        }
+
+        return byCode;
     }
 }
 
