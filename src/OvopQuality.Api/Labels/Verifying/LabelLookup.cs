@@ -66,8 +66,9 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
 /// <summary>
 /// Finds a label and the public certificate it belongs to: verification is the hottest read of the
-/// system. Where a label was issued never changes, so it is kept in memory (up to
-/// Ovop:Verification:CachedLabels codes); the certificate's state comes from the
+/// system. A label's row is one indexed read through a multiplexed connection; where a label was
+/// issued never changes, so it is also kept in memory (up to Ovop:Verification:CachedLabels codes,
+/// 1,000,000 by default; 0 keeps none). The certificate's state comes from the
 /// <see cref="CertificateCache"/>, and every answer carries the instant that state was read.
 /// </summary>
 public sealed class LabelLookup : IDisposable
@@ -76,7 +77,7 @@ public sealed class LabelLookup : IDisposable
     private readonly ISerializer _serializer;
     private readonly TimeProvider _clock;
     private readonly CertificateCache _certificates;
-    private readonly MemoryCache _labels;
+    private readonly MemoryCache? _labels;
     private readonly string _labelSql;
     private readonly string _certificateSql;
 
@@ -85,7 +86,8 @@ public sealed class LabelLookup : IDisposable
         _database = database.DataSource;
         _clock = clock;
         _certificates = certificates;
-        _labels = new MemoryCache(new MemoryCacheOptions { SizeLimit = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000 });
+        var cached = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000;
+        _labels = cached > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = cached }) : null;
         _serializer = store.Options.Serializer();
         var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
         _labelSql = $"select file_id, lot, issued_at from {LabelRegistry.TableName.QualifiedName} where code = $1";
@@ -94,7 +96,9 @@ public sealed class LabelLookup : IDisposable
 
     public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
     {
-        var label = _labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null ? known : await ReadLabelAsync(canonicalCode, ct);
+        var label = _labels is not null && _labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null
+            ? known
+            : await ReadLabelAsync(canonicalCode, ct);
         if (label is null)
         {
             return null;
@@ -117,7 +121,7 @@ public sealed class LabelLookup : IDisposable
         }
 
         var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-        _labels.Set(canonicalCode, label, new MemoryCacheEntryOptions { Size = 1 });
+        _labels?.Set(canonicalCode, label, new MemoryCacheEntryOptions { Size = 1 });
         return label;
     }
 
@@ -143,5 +147,5 @@ public sealed class LabelLookup : IDisposable
         return _serializer.FromJson<PublicCertificate>(json);
     }
 
-    public void Dispose() => _labels.Dispose();
+    public void Dispose() => _labels?.Dispose();
 }
