@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Marten.Services;
-using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace OvopQuality.Api.Labels.Verifying;
@@ -71,13 +70,13 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 /// 1,000,000 by default; 0 keeps none). The certificate's state comes from the
 /// <see cref="CertificateCache"/>, and every answer carries the instant that state was read.
 /// </summary>
-public sealed class LabelLookup : IDisposable
+public sealed class LabelLookup
 {
     private readonly NpgsqlDataSource _database;
     private readonly ISerializer _serializer;
     private readonly TimeProvider _clock;
     private readonly CertificateCache _certificates;
-    private readonly MemoryCache? _labels;
+    private readonly TwoGenerations<string, LabelIssue>? _labels;
     private readonly string _labelSql;
     private readonly string _certificateSql;
 
@@ -87,7 +86,7 @@ public sealed class LabelLookup : IDisposable
         _clock = clock;
         _certificates = certificates;
         var cached = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000;
-        _labels = cached > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = cached }) : null;
+        _labels = cached > 0 ? new TwoGenerations<string, LabelIssue>(cached) : null;
         _serializer = store.Options.Serializer();
         var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
         _labelSql = $"select file_id, lot, issued_at from {LabelRegistry.TableName.QualifiedName} where code = $1";
@@ -96,7 +95,7 @@ public sealed class LabelLookup : IDisposable
 
     public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
     {
-        var label = _labels is not null && _labels.TryGetValue(canonicalCode, out LabelIssue? known) && known is not null
+        var label = _labels is not null && _labels.TryGet(canonicalCode, out var known)
             ? known
             : await ReadLabelAsync(canonicalCode, ct);
         if (label is null)
@@ -121,7 +120,7 @@ public sealed class LabelLookup : IDisposable
         }
 
         var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-        _labels?.Set(canonicalCode, label, new MemoryCacheEntryOptions { Size = 1 });
+        _labels?.Set(canonicalCode, label);
         return label;
     }
 
@@ -146,6 +145,55 @@ public sealed class LabelLookup : IDisposable
         await using var json = await reader.GetStreamAsync(column, ct);
         return _serializer.FromJson<PublicCertificate>(json);
     }
+}
 
-    public void Dispose() => _labels?.Dispose();
+/// <summary>
+/// A bounded map without a cache's bookkeeping: entries go into the newer of two generations; when
+/// it holds half the capacity, the older is dropped and the newer becomes the older. A hit in the
+/// older generation moves the entry forward. No per-entry expiry, no compaction pass over the whole
+/// map (which, with a million entries, stole whole cores from the requests).
+/// </summary>
+public sealed class TwoGenerations<TKey, TValue>(long capacity) where TKey : notnull
+{
+    private readonly long _half = Math.Max(1, capacity / 2);
+    private readonly Lock _turn = new();
+    private ConcurrentDictionary<TKey, TValue> _newer = new();
+    private ConcurrentDictionary<TKey, TValue> _older = new();
+    private long _added;
+
+    public bool TryGet(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
+    {
+        if (_newer.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        if (_older.TryGetValue(key, out value))
+        {
+            Set(key, value);
+            return true;
+        }
+
+        return false;
+    }
+
+    public void Set(TKey key, TValue value)
+    {
+        var newer = _newer;
+        if (newer.TryAdd(key, value) && Interlocked.Increment(ref _added) >= _half)
+        {
+            lock (_turn)
+            {
+                if (ReferenceEquals(newer, _newer))
+                {
+                    _older = _newer;
+                    _newer = new ConcurrentDictionary<TKey, TValue>();
+                    Interlocked.Exchange(ref _added, 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>How many entries are held, at most twice half the capacity.</summary>
+    public long Count => _newer.Count + _older.Count;
 }
