@@ -115,6 +115,21 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public void A_clean_image_zxing_misses_in_its_usual_mode_is_read_in_pure_mode()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "Data", "qr-zxing-finder-miss.png");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(file);
+        var source = new ZXing.RGBLuminanceSource([.. bitmap.Pixels.SelectMany(p => new[] { p.Red, p.Green, p.Blue })], bitmap.Width, bitmap.Height, ZXing.RGBLuminanceSource.BitmapFormat.RGB24);
+        ZXing.Result? Read(bool pure) => new ZXing.BarcodeReaderGeneric
+        {
+            Options = new ZXing.Common.DecodingOptions { PossibleFormats = [ZXing.BarcodeFormat.QR_CODE], TryHarder = true, PureBarcode = pure },
+        }.Decode(source);
+
+        Assert.Null(Read(pure: false));
+        Assert.NotNull(Read(pure: true));
+    }
+
+    [Fact]
     public async Task Every_qr_code_of_a_batch_of_a_hundred_is_read_back_from_its_image()
     {
         // ZXing alone missed about one dense code in sixty, each statement's signature being new.
