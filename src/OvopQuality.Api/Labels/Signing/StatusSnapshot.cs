@@ -17,14 +17,17 @@ public sealed record StatusSnapshotResponse(string Snapshot, string KeyId, DateT
 /// </summary>
 public sealed class StatusSnapshotCache
 {
-    private (long Generation, StatusSnapshotResponse Response)? _last;
+    // One reference, written whole: concurrent readers see a generation with its own snapshot.
+    private volatile Made? _last;
 
     public StatusSnapshotResponse? Find(long generation, DateTimeOffset now, TimeSpan timeToLive) =>
         _last is { } last && last.Generation == generation && now >= last.Response.IssuedAt && now - last.Response.IssuedAt < timeToLive
             ? last.Response
             : null;
 
-    public void Remember(long generation, StatusSnapshotResponse response) => _last = (generation, response);
+    public void Remember(long generation, StatusSnapshotResponse response) => _last = new Made(generation, response);
+
+    private sealed record Made(long Generation, StatusSnapshotResponse Response);
 }
 
 public static class GetStatusSnapshotEndpoint

@@ -118,14 +118,13 @@ public static class GetProducerNotificationsEndpoint
     [Authorize(Roles = Roles.ProducerOrStaff)]
     public static async Task<Results<Ok<IReadOnlyList<ProducerNotification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
     {
-        if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
+        if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is not { } producer)
         {
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
         var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
-        var number = files.Count > 0 ? files[0].ProducerNumber : null;
-        var complaints = number is null ? [] : await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == number).ToListAsync(ct);
+        var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<ProducerNotification>>([.. files
             .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
             .Concat(complaints.SelectMany(About))
