@@ -59,14 +59,16 @@ public sealed record ApplicationSubmitted(
     DeclaredVolume DeclaredVolume,
     NationalEvidence NationalEvidence,
     DateTimeOffset SubmittedAt,
-    Guid? Renews = null);
+    Guid? Renews = null,
+    string? SubmittedBy = null);
 
 public sealed record InspectionScheduled(
     Guid FileId,
     Guid InspectionId,
     string InspectorId,
     DateOnly ScheduledFor,
-    DateTimeOffset ScheduledAt);
+    DateTimeOffset ScheduledAt,
+    string? ScheduledBy = null);
 
 public sealed record InspectionRecorded(
     Guid FileId,

@@ -63,11 +63,23 @@ public sealed record CertificationFile(
     Guid? Renews = null,
     Appeals.AdverseDecision? LastAdverse = null,
     Guid? OpenAppeal = null,
-    IReadOnlyList<string>? Advisers = null)
+    IReadOnlyList<Participant>? Participants = null)
 {
-    public IReadOnlyList<string> Advisers { get; init; } = Advisers ?? [];
+    /// <summary>Everyone who took part in the file and how: what <see cref="Impartiality"/> decides on.</summary>
+    public IReadOnlyList<Participant> Participants { get; init; } = Participants ?? [];
 
-    public CertificationFile Apply(Deciding.AdviceRecorded e) => this with { Advisers = [.. Advisers, e.By] };
+    private IReadOnlyList<Participant> With(string? person, Involvement involvement) => Join(Participants, person, involvement);
+
+    private static IReadOnlyList<Participant> Join(IReadOnlyList<Participant> participants, string? person, Involvement involvement) =>
+        string.IsNullOrWhiteSpace(person) || participants.Any(p => p.Involvement == involvement && string.Equals(p.Person, person, StringComparison.OrdinalIgnoreCase))
+            ? participants
+            : [.. participants, new Participant(person, involvement)];
+
+    /// <summary>Whether <paramref name="person"/> may take <paramref name="decision"/> on this file.</summary>
+    public ProblemDetails Impartial(BodyDecision decision, string person) =>
+        Impartiality.Check(decision, person, Participants, decision == BodyDecision.AppealDecision ? LastAdverse?.DecidedBy : null);
+
+    public CertificationFile Apply(Deciding.AdviceRecorded e) => this with { Participants = With(e.By, Involvement.Advised) };
 
     public IReadOnlyList<FindingStatus> Findings { get; init; } = Findings ?? [];
 
@@ -77,13 +89,17 @@ public sealed record CertificationFile(
 
     public static CertificationFile Create(ApplicationSubmitted e) =>
         new(e.FileId, e.ProducerId, e.ProducerNumber, e.ProductId, e.Standard, e.DeclaredVolume,
-            CertificationStatus.Applied, [], null, 0, Renews: e.Renews);
+            CertificationStatus.Applied, [], null, 0, Renews: e.Renews)
+        {
+            Participants = e.SubmittedBy is { } by ? [new Participant(by, Involvement.Applied)] : [],
+        };
 
     public CertificationFile Apply(InspectionScheduled e) =>
         this with
         {
             Status = IsEvaluating ? CertificationStatus.InspectionScheduled : Status,
             Inspections = [.. Inspections, new Inspection(e.InspectionId, e.InspectorId, e.ScheduledFor, null)],
+            Participants = Join(With(e.InspectorId, Involvement.Inspected), e.ScheduledBy, Involvement.Scheduled),
         };
 
     public CertificationFile Apply(InspectionRecorded e)
@@ -95,6 +111,7 @@ public sealed record CertificationFile(
         {
             Inspections = inspections,
             Findings = [.. Findings, .. e.Findings.Select(f => new FindingStatus(f.Id, f.Severity, f.Deadline, FindingState.Open, null))],
+            Participants = With(e.InspectorId, Involvement.Inspected),
             Status = !IsEvaluating ? Status
                 : inspections.Any(i => i.Outcome is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
         };
@@ -105,14 +122,20 @@ public sealed record CertificationFile(
         {
             Status = CertificationStatus.Certified,
             Certificate = new Certificate(e.CertificateNumber, e.Stars, e.ValidFrom, e.ValidUntil, e.CertifiedUnits),
+            Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
     public CertificationFile Apply(CertificationRefused e) =>
-        this with { Status = CertificationStatus.Refused, LastAdverse = new(Appeals.AppealableDecision.Refusal, e.DecidedBy, e.DecidedAt) };
+        this with
+        {
+            Status = CertificationStatus.Refused,
+            LastAdverse = new(Appeals.AppealableDecision.Refusal, e.DecidedBy, e.DecidedAt),
+            Participants = With(e.DecidedBy, Involvement.Decided),
+        };
 
-    public CertificationFile Apply(Appeals.AppealLodged e) => this with { OpenAppeal = e.AppealId };
+    public CertificationFile Apply(Appeals.AppealLodged e) => this with { OpenAppeal = e.AppealId, Participants = With(e.By, Involvement.LodgedAppeal) };
 
-    public CertificationFile Apply(Appeals.AppealDecided e) => this with { OpenAppeal = null };
+    public CertificationFile Apply(Appeals.AppealDecided e) => this with { OpenAppeal = null, Participants = With(e.By, Involvement.Decided) };
 
     public CertificationFile Apply(Appeals.RefusalOverturned e) => this with { Status = CertificationStatus.Inspected, LastAdverse = null };
 
@@ -126,9 +149,11 @@ public sealed record CertificationFile(
             Status = CertificationStatus.Suspended,
             Suspension = new Suspension(e.SuspensionId, e.EffectiveFrom, e.WithdrawOn),
             LastAdverse = new(Appeals.AppealableDecision.Suspension, e.DecidedBy, e.EffectiveFrom),
+            Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
-    public CertificationFile Apply(CertificateReinstated e) => this with { Status = CertificationStatus.Certified, Suspension = null, LastAdverse = null };
+    public CertificationFile Apply(CertificateReinstated e) =>
+        this with { Status = CertificationStatus.Certified, Suspension = null, LastAdverse = null, Participants = With(e.DecidedBy, Involvement.Decided) };
 
     public CertificationFile Apply(CertificateWithdrawn e) =>
         this with
@@ -136,13 +161,16 @@ public sealed record CertificationFile(
             Status = CertificationStatus.Withdrawn,
             Suspension = null,
             LastAdverse = new(Appeals.AppealableDecision.Withdrawal, e.DecidedBy, e.EffectiveFrom),
+            Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
-    public CertificationFile Apply(CertificateSurrendered e) => this with { Status = CertificationStatus.Surrendered, Suspension = null };
+    public CertificationFile Apply(CertificateSurrendered e) =>
+        this with { Status = CertificationStatus.Surrendered, Suspension = null, Participants = With(e.By, Involvement.Surrendered) };
 
     public CertificationFile Apply(CertificateExpired e) => this with { Status = CertificationStatus.Expired, Suspension = null };
 
-    public CertificationFile Apply(ScopeChanged e) => this with { Certificate = Certificate! with { CertifiedUnits = e.CertifiedUnits } };
+    public CertificationFile Apply(ScopeChanged e) =>
+        this with { Certificate = Certificate! with { CertifiedUnits = e.CertifiedUnits }, Participants = With(e.DecidedBy, Involvement.Decided) };
 
     public CertificationFile Apply(CertificateSuperseded e) => this with { Status = CertificationStatus.Superseded, Suspension = null };
 
@@ -154,26 +182,44 @@ public sealed record CertificationFile(
         this with { Findings = [.. Findings, new FindingStatus(e.Finding.Id, e.Finding.Severity, e.Finding.Deadline, FindingState.Open, null)] };
 
     public CertificationFile Apply(CorrectiveActionSubmitted e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.ActionSubmitted, PendingAction = e.ActionId });
+        WithFinding(e.FindingId, f => f with { State = FindingState.ActionSubmitted, PendingAction = e.ActionId }) with
+        {
+            Participants = With(e.By, Involvement.SubmittedCorrectiveAction),
+        };
 
     public CertificationFile Apply(CorrectiveActionAccepted e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.Closed, PendingAction = null });
+        WithFinding(e.FindingId, f => f with { State = FindingState.Closed, PendingAction = null }) with
+        {
+            Participants = With(e.By, Involvement.ReviewedCorrectiveAction),
+        };
 
     public CertificationFile Apply(CorrectiveActionRejected e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.Open, PendingAction = null });
+        WithFinding(e.FindingId, f => f with { State = FindingState.Open, PendingAction = null }) with
+        {
+            Participants = With(e.By, Involvement.ReviewedCorrectiveAction),
+        };
 
     private CertificationFile WithFinding(Guid id, Func<FindingStatus, FindingStatus> change) =>
         this with { Findings = [.. Findings.Select(f => f.Id == id ? change(f) : f)] };
 
     public FindingStatus? FindFinding(Guid id) => Findings.FirstOrDefault(f => f.Id == id);
 
-    public CertificationFile Apply(Sampling.SampleTaken e) => this with { Samples = [.. Samples, new Sample(e.SampleId, e.TakenBy, null, false)] };
+    public CertificationFile Apply(Sampling.SampleTaken e) =>
+        this with { Samples = [.. Samples, new Sample(e.SampleId, e.TakenBy, null, false)], Participants = With(e.TakenBy, Involvement.Sampled) };
 
     public CertificationFile Apply(Sampling.SampleSentToLaboratory e) =>
-        this with { Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { Laboratory = e.Laboratory } : s)] };
+        this with
+        {
+            Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { Laboratory = e.Laboratory } : s)],
+            Participants = With(e.By, Involvement.DispatchedSample),
+        };
 
     public CertificationFile Apply(Sampling.LabResultsRecorded e) =>
-        this with { Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { HasResults = true } : s)] };
+        this with
+        {
+            Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { HasResults = true } : s)],
+            Participants = With(e.By, Involvement.RecordedLabResults),
+        };
 
     public Sample? FindSample(Guid id) => Samples.FirstOrDefault(s => s.Id == id);
 
@@ -191,12 +237,7 @@ public sealed record CertificationFile(
     public Inspection? LatestRecordedInspection =>
         Inspections.Where(i => i.Outcome is not null).OrderBy(i => i.Outcome!.TookPlaceOn).LastOrDefault();
 
+    /// <summary>Whether the person was assigned an inspection of the file: then they may work on it as its inspector.</summary>
     public bool WasInspectedBy(string person) =>
         Inspections.Any(i => string.Equals(i.InspectorId, person, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Whether the person inspected, sampled or advised on the file: then they may not decide it (ISO/IEC 17065, 7.6).</summary>
-    public bool WasEvaluatedBy(string person) =>
-        WasInspectedBy(person)
-        || Samples.Any(s => string.Equals(s.TakenBy, person, StringComparison.OrdinalIgnoreCase))
-        || Advisers.Contains(person, StringComparer.OrdinalIgnoreCase);
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OvopQuality.Api.Certification.Reading;
+using OvopQuality.Api.Certification;
 using Wolverine.Marten;
 
 namespace OvopQuality.Api.Complaints;
@@ -13,12 +13,11 @@ public static class AssignComplaintEndpoint
     public static ProblemDetails Validate(AssignComplaint command) =>
         new Validation().Version(command.ExpectedVersion).Text(command.Handler, "handler").ToProblem();
 
-    /// <summary>
-    /// Whether a person took part in the file a complaint is about: anyone who did a step of it
-    /// (applied, scheduled, inspected, sampled, advised, decided, suspended...).
-    /// </summary>
-    public static bool TookPart(CertificationFileView? file, string person) =>
-        file is not null && file.Steps.Any(s => string.Equals(s.By, person, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The impartiality rule for a complaint's handler, against the file the complaint is about (if the registry knows it).</summary>
+    public static async Task<ProblemDetails> Impartial(Complaint complaint, BodyDecision decision, string handler, IQuerySession session, CancellationToken ct) =>
+        complaint.FileId is { } fileId && await session.LoadAsync<CertificationFile>(fileId, ct) is { } file
+            ? file.Impartial(decision, handler)
+            : WolverineContinue.NoProblems;
 
     public static async Task<ProblemDetails> Before(AssignComplaint command, Complaint complaint, IQuerySession session, CancellationToken ct)
     {
@@ -32,11 +31,7 @@ public static class AssignComplaintEndpoint
             return Problems.Conflict("complaint-resolved", $"Complaint {complaint.Reference} is resolved; a new complaint may be submitted.");
         }
 
-        var file = complaint.FileId is { } fileId ? await session.LoadAsync<CertificationFileView>(fileId, ct) : null;
-        return TookPart(file, command.Handler.Trim())
-            ? Problems.Conflict("handler-not-impartial",
-                $"{command.Handler.Trim()} took part in the certification the complaint is about: a complaint is handled by someone not involved.")
-            : WolverineContinue.NoProblems;
+        return await Impartial(complaint, BodyDecision.ComplaintAssignment, command.Handler.Trim(), session, ct);
     }
 
     /// <summary>Staff give the complaint to a handler not involved in the certification it is about (again, to hand it over).</summary>
@@ -60,7 +55,7 @@ public static class ResolveComplaintEndpoint
             .OptionalText(command.ActionTaken, "actionTaken", 4000)
             .ToProblem();
 
-    public static ProblemDetails Before(ResolveComplaint command, Complaint complaint, Actor actor)
+    public static async Task<ProblemDetails> Before(ResolveComplaint command, Complaint complaint, Actor actor, IQuerySession session, CancellationToken ct)
     {
         if (Versioning.Check(command.ExpectedVersion, complaint.Version, "complaint") is var stale && stale.Stops())
         {
@@ -73,7 +68,7 @@ public static class ResolveComplaintEndpoint
             ComplaintStatus.Received => Problems.Conflict("complaint-not-assigned", $"Complaint {complaint.Reference} has no handler yet: assign it first."),
             _ when !string.Equals(complaint.Handler, actor.Subject, StringComparison.OrdinalIgnoreCase) =>
                 Problems.Forbidden("not-the-handler", $"Complaint {complaint.Reference} is handled by {complaint.Handler}: only they resolve it."),
-            _ => WolverineContinue.NoProblems,
+            _ => await AssignComplaintEndpoint.Impartial(complaint, BodyDecision.ComplaintResolution, actor.Subject, session, ct),
         };
     }
 

@@ -26,7 +26,11 @@ public class DecisionRulesTests
     private static readonly Actor Officer = new("off-b", "Officer B", Roles.CertificationOfficer, null);
 
     private static CertificationFile File(CertificationStatus status, params Inspection[] inspections) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), "TJ-P-000001", Guid.NewGuid(), DriedFruit, new DeclaredVolume(1000, "pack"), status, inspections, null, 0) { Version = 3 };
+        new(Guid.NewGuid(), Guid.NewGuid(), "TJ-P-000001", Guid.NewGuid(), DriedFruit, new DeclaredVolume(1000, "pack"), status, inspections, null, 0)
+        {
+            Version = 3,
+            Participants = [.. inspections.Select(i => new Participant(i.InspectorId, Involvement.Inspected))],
+        };
 
     private static Inspection Recorded(string inspector, int score = 85, params string[] failedMandatory) =>
         new(Guid.NewGuid(), inspector, new DateOnly(2026, 5, 1), new InspectionOutcome(new DateOnly(2026, 5, 1), score, failedMandatory));
@@ -52,7 +56,7 @@ public class DecisionRulesTests
     [MemberData(nameof(Decisions))]
     public void Who_may_decide_what(string situation, CertificationFile file, string officer, long expectedVersion, string? refusedBy)
     {
-        Assert.True(refusedBy == Rule(DecisionRules.CanDecide(file, expectedVersion, officer)), situation);
+        Assert.True(refusedBy == Rule(DecisionRules.CanDecide(file, expectedVersion, officer, BodyDecision.Grant)), situation);
     }
 
     [Theory]

@@ -98,11 +98,7 @@ public static class DecideAppealEndpoint
             return Problems.NotFound("appeal", $"No appeal {appealId} awaits a decision on this file.");
         }
 
-        var underAppeal = file.LastAdverse!;
-        return string.Equals(underAppeal.DecidedBy, actor.Subject, StringComparison.OrdinalIgnoreCase) || file.WasEvaluatedBy(actor.Subject)
-            ? Problems.Conflict("officer-not-impartial",
-                $"{actor.Subject} took the decision under appeal or evaluated this file: an appeal is decided by someone not involved.")
-            : WolverineContinue.NoProblems;
+        return file.Impartial(BodyDecision.AppealDecision, actor.Subject);
     }
 
     /// <summary>

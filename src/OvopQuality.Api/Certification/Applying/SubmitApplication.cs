@@ -120,7 +120,7 @@ public static class SubmitApplicationEndpoint
     [WolverinePost("/api/certifications", OperationId = "SubmitApplication")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static (CreationResponse<Guid>, IStartStream) Post(SubmitApplication command, ApplicationContext context, TimeProvider clock)
+    public static (CreationResponse<Guid>, IStartStream) Post(SubmitApplication command, ApplicationContext context, Actor actor, TimeProvider clock)
     {
         var producer = context.Producer!;
         var product = producer.FindProduct(command.ProductId)!;
@@ -129,7 +129,7 @@ public static class SubmitApplicationEndpoint
         var submitted = new ApplicationSubmitted(
             fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
             product.Id, product.Name, product.Category, standard,
-            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.Renews);
+            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.Renews, actor.Subject);
         return (new CreationResponse<Guid>($"/api/certifications/{fileId}", fileId), MartenOps.StartStream<CertificationFile>(fileId, submitted));
     }
 }

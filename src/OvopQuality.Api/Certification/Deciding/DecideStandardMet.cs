@@ -31,7 +31,7 @@ public static class DecideStandardMetEndpoint
 
     public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor, TimeProvider clock)
     {
-        var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
+        var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject, BodyDecision.Grant);
         if (problem.Stops())
         {
             return problem;

@@ -4,7 +4,7 @@ namespace OvopQuality.Api.Certification.Deciding;
 /// <summary>Rules every decision on a file obeys, whichever way it goes (ISO/IEC 17065, 7.5-7.6).</summary>
 public static class DecisionRules
 {
-    public static ProblemDetails CanDecide(CertificationFile file, long expectedVersion, string officerId)
+    public static ProblemDetails CanDecide(CertificationFile file, long expectedVersion, string officerId, BodyDecision decision)
     {
         if (Versioning.Check(expectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
@@ -26,8 +26,6 @@ public static class DecisionRules
             return Problems.Conflict("inspection-pending", "An inspection scheduled on this file is not recorded yet; decide once it is.");
         }
 
-        return file.WasEvaluatedBy(officerId)
-            ? Problems.Conflict("officer-not-impartial", $"{officerId} inspected, sampled or advised on this file and so cannot decide it: the decision must be taken by someone who did not evaluate.")
-            : WolverineContinue.NoProblems;
+        return file.Impartial(decision, officerId);
     }
 }

@@ -21,7 +21,7 @@ public static class RefuseCertificationEndpoint
     }
 
     public static ProblemDetails Before(RefuseCertification command, CertificationFile file, Actor actor) =>
-        DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject);
+        DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject, BodyDecision.Refusal);
 
     /// <summary>Refuses the certification, with the reasons the producer will read.</summary>
     [WolverinePost("/api/certifications/{fileId}/decisions/refusal", OperationId = "RefuseCertification")]

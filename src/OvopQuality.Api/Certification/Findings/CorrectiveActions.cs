@@ -71,7 +71,7 @@ public static class ReviewCorrectiveActionEndpoint
     {
         if (!file.WasInspectedBy(actor.Subject))
         {
-            return Problems.NotFound("certification-file", $"There is no certification file {file.Id} among your inspections.");
+            return Problems.CertificationFileNotFound(file.Id);
         }
 
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())

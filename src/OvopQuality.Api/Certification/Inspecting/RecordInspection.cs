@@ -46,6 +46,11 @@ public static class RecordInspectionEndpoint
 
     public static ProblemDetails Before(Guid inspectionId, RecordInspection command, CertificationFile file, Actor actor, TimeProvider clock)
     {
+        if (!file.WasInspectedBy(actor.Subject))
+        {
+            return Problems.CertificationFileNotFound(file.Id);
+        }
+
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;

@@ -37,10 +37,10 @@ public static class ScheduleInspectionEndpoint
     [Tags("Certification")]
     [Authorize(Roles = Roles.Staff)]
     public static (InspectionScheduledResponse, InspectionScheduled) Post(
-        ScheduleInspection command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+        ScheduleInspection command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var inspectionId = Guid.CreateVersion7();
         return (new InspectionScheduledResponse(inspectionId, file.Version + 1),
-            new InspectionScheduled(file.Id, inspectionId, command.InspectorId, command.ScheduledFor, clock.GetUtcNow()));
+            new InspectionScheduled(file.Id, inspectionId, command.InspectorId, command.ScheduledFor, clock.GetUtcNow(), actor.Subject));
     }
 }

@@ -13,11 +13,16 @@ public static class ChangeScopeEndpoint
         new Validation().Version(command.ExpectedVersion).Text(command.Scope, "scope", 1000).Reason(command.Reason)
             .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more").ToProblem();
 
-    public static ProblemDetails Before(ChangeScope command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(ChangeScope command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
+        }
+
+        if (file.Impartial(BodyDecision.ScopeChange, actor.Subject) is var partial && partial.Stops())
+        {
+            return partial;
         }
 
         if (LifecycleRules.InForce(file, "changed in scope") is var ended && ended.Stops())

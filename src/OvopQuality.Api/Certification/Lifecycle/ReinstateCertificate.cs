@@ -9,11 +9,16 @@ public static class ReinstateCertificateEndpoint
     public static ProblemDetails Validate(ReinstateCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(ReinstateCertificate command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(ReinstateCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
+        }
+
+        if (file.Impartial(BodyDecision.Reinstatement, actor.Subject) is var partial && partial.Stops())
+        {
+            return partial;
         }
 
         if (LifecycleRules.InForce(file, "reinstated") is var ended && ended.Stops())

@@ -15,11 +15,16 @@ public static class SuspendCertificateEndpoint
     public static ProblemDetails Validate(SuspendCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Defined(command.ReasonClass, "reasonClass").Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(SuspendCertificate command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(SuspendCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
+        }
+
+        if (file.Impartial(BodyDecision.Suspension, actor.Subject) is var partial && partial.Stops())
+        {
+            return partial;
         }
 
         if (LifecycleRules.InForce(file, "suspended") is var ended && ended.Stops())

@@ -9,11 +9,16 @@ public static class WithdrawCertificateEndpoint
     public static ProblemDetails Validate(WithdrawCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Defined(command.ReasonClass, "reasonClass").Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(WithdrawCertificate command, CertificationFile file, TimeProvider clock)
+    public static ProblemDetails Before(WithdrawCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
             return stale;
+        }
+
+        if (file.Impartial(BodyDecision.Withdrawal, actor.Subject) is var partial && partial.Stops())
+        {
+            return partial;
         }
 
         return LifecycleRules.InForce(file, "withdrawn") is var ended && ended.Stops()

@@ -30,7 +30,7 @@ public static class TakeSampleEndpoint
     {
         if (!file.WasInspectedBy(actor.Subject))
         {
-            return Problems.NotFound("certification-file", $"There is no certification file {file.Id} among your inspections.");
+            return Problems.CertificationFileNotFound(file.Id);
         }
 
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
@@ -61,8 +61,9 @@ public static class SendSampleEndpoint
     public static ProblemDetails Validate(SendSample command) =>
         new Validation().Version(command.ExpectedVersion).Text(command.Laboratory, "laboratory", 300).ToProblem();
 
-    public static ProblemDetails Before(Guid sampleId, SendSample command, CertificationFile file) =>
-        Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops() ? stale
+    public static ProblemDetails Before(Guid sampleId, SendSample command, CertificationFile file, Actor actor) =>
+        !actor.IsStaff && !file.WasInspectedBy(actor.Subject) ? Problems.CertificationFileNotFound(file.Id)
+        : Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops() ? stale
         : file.FindSample(sampleId) switch
         {
             null => Problems.NotFound("sample", $"The file has no sample {sampleId}."),
