@@ -9,10 +9,12 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
     public async Task No_inspection_is_recorded_unless_scheduled()
     {
         var fileId = await AnApplication();
-
-        (await Record(fileId, Guid.NewGuid(), 1)).IsProblem(HttpStatusCode.Conflict, "inspection-not-scheduled");
-
+        (await Record(fileId, Guid.NewGuid(), 1)).IsProblem(HttpStatusCode.NotFound, "certification-file-not-found");
         Assert.Equal("applied", (await File(fileId))["status"]!.GetValue<string>());
+
+        await Schedule(fileId, 1);
+        (await Record(fileId, Guid.NewGuid(), 2)).IsProblem(HttpStatusCode.Conflict, "inspection-not-scheduled");
+        Assert.Equal("inspectionScheduled", (await File(fileId))["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -30,8 +32,10 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
     {
         var fileId = await AnApplication();
         var inspection = await Schedule(fileId, 1);
+        (await Record(fileId, inspection, 2, inspector: "inspector-other")).IsProblem(HttpStatusCode.NotFound, "certification-file-not-found");
 
-        (await Record(fileId, inspection, 2, inspector: "inspector-other")).IsProblem(HttpStatusCode.Forbidden, "not-the-assigned-inspector");
+        await Schedule(fileId, 2, inspector: "inspector-other");
+        (await Record(fileId, inspection, 3, inspector: "inspector-other")).IsProblem(HttpStatusCode.Forbidden, "not-the-assigned-inspector");
     }
 
     [Fact]
