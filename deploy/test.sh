@@ -58,6 +58,11 @@ dotnet build OvopQuality.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 # The tests' own assertions say what failed; framework chatter at Information level would bury them.
 export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
 
+# The bad-input probe runs once with a fixed seed and once with this one, which changes every run;
+# OVOP_PROBE_SEED=N repeats a run's requests.
+export OVOP_PROBE_SEED=${OVOP_PROBE_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+echo "test.sh: bad-input probe seed $OVOP_PROBE_SEED (repeat with OVOP_PROBE_SEED=$OVOP_PROBE_SEED)"
+
 results="$scratch/test-output.txt"
 set +e
 dotnet test --solution OvopQuality.sln -c Release --no-build --minimum-expected-tests 1 "$@" 2>&1 | tee "$results"

@@ -45,12 +45,14 @@ app.UseStatusCodePages();
 app.UseRequestBodyLimit(app.Configuration);
 app.UseSnapshotCompression();
 app.UseOvopAccess();
+app.UseInputGuards();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapWolverineEndpoints(opts =>
 {
     // '?overdue=maybe' is a 400 naming the parameter, not a silent default.
     opts.RejectUnparseableQueryValues = true;
+    opts.AddPolicy<RequiredBodies>();
     opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
     opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
 });

@@ -21,6 +21,7 @@ public static class HttpConfiguration
         json.RespectRequiredConstructorParameters = true;
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.Converters.Add(new SafeTextConverter());
     }
 
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>

@@ -201,7 +201,7 @@ public static partial class JsonBodyProblems
     {
         "System.Int16" or "System.Int32" or "System.Int64" or "System.Byte" or "System.UInt16" or "System.UInt32" or "System.UInt64" => "a whole number",
         "System.Decimal" or "System.Double" or "System.Single" => "a number",
-        "System.String" => "a string",
+        "System.String" => "a string, without control characters or broken Unicode",
         "System.Boolean" => "true or false",
         "System.DateOnly" => "a date such as \"2026-05-01\"",
         "System.DateTimeOffset" or "System.DateTime" => "a date and time with its offset, such as \"2026-05-01T09:30:00+05:00\"",

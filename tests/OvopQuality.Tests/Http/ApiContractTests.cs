@@ -15,6 +15,9 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
     [InlineData("{\"expectedVersion\": 4, \"lot\": null, \"quantity\": 1}", "lot")]
     [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\", \"quantity\": 1, \"price\": 3}", "price")]
     [InlineData("[]", "Expected an object")]
+    [InlineData("null", "body")]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\\u0000\", \"quantity\": 1}", "lot")]
+    [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\\ud800\", \"quantity\": 1}", "lot")]
     public async Task Malformed_bodies_get_a_400_problem_and_change_nothing(string body, string named)
     {
         var fileId = await ACertifiedFile();
@@ -27,6 +30,17 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
         Assert.DoesNotContain("OvopQuality", reply.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", reply.Body, StringComparison.Ordinal);
         Assert.Equal(4, (await File(fileId))["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_all_zero_id_is_an_unknown_id_and_a_control_character_in_the_query_is_refused_by_name()
+    {
+        var zero = Guid.Empty;
+        (await Post($"/api/producers/{zero}/products", ApricotsBody(1))).Is(HttpStatusCode.NotFound);
+        (await Post($"/api/certifications/{zero}/surrender", new { expectedVersion = 1, reason = "x" })).Is(HttpStatusCode.NotFound);
+        Assert.Equal("application/problem+json", (await Get($"/api/certifications/{zero}")).Is(HttpStatusCode.NotFound).MediaType);
+
+        (await Get("/api/producers?taxId=%00")).IsInvalid("taxId");
     }
 
     [Fact]

@@ -1,0 +1,175 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OvopQuality.Api.Access;
+using OvopQuality.Tests.Support;
+using Wolverine;
+
+namespace OvopQuality.Tests.Probe;
+
+/// <summary>
+/// A host of its own, on a database and key folder of its own, for the bad-input probe: the probe
+/// rotates and revokes signing keys, publishes standard versions and suspends certificates, none of
+/// which the shared host's tests may see. It holds one real history (a producer, a certified file
+/// with a finding, a sample, labels, an appeal, a complaint) so that hostile input reaches the
+/// rules behind the ids, not only the 404 in front of them.
+/// </summary>
+public sealed class ProbeHost : IAsyncLifetime
+{
+    private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
+    private readonly string _database = "ovop_probe_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "ovop-probe-" + Guid.NewGuid().ToString("N"));
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public DevelopmentIssuer Issuer { get; private set; } = null!;
+
+    public JsonObject OpenApi { get; private set; } = null!;
+
+    /// <summary>Real values for each path parameter name, taken from the seeded history.</summary>
+    public Dictionary<string, string> Known { get; } = new(StringComparer.Ordinal);
+
+    public string ProducerNumber { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        await using (var data = NpgsqlDataSource.Create(Administrator))
+        await using (var create = data.CreateCommand($"create database {_database}"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(Administrator) { Database = _database }.ConnectionString;
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Ovop", connectionString);
+            builder.UseSetting("Ovop:Auth:DevelopmentIssuer", "true");
+            builder.UseSetting("Ovop:Auth:DevelopmentKeyFile", AppFixture.KeyFile);
+            builder.UseSetting("Ovop:Signing:KeyFolder", Path.Combine(_keys, "signing"));
+            builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", "1000000");
+            builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", "1000000");
+            builder.UseSetting("Ovop:RateLimits:User:PermitLimit", "1000000");
+            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+        });
+        Client = Host.Server.CreateClient();
+        Issuer = Host.Services.GetRequiredService<DevelopmentIssuer>();
+        OpenApi = (JsonObject)JsonNode.Parse(await Client.GetStringAsync("/openapi/v1.json"))!;
+        await Seed();
+    }
+
+    public string TokenFor(string role) => Issuer.Issue("probe-" + role, role, producerNumber: role == Roles.Producer ? ProducerNumber : null);
+
+    private async Task<JsonNode> Send(string url, object body, string role = Roles.Administrator)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", Issuer.Issue("probe-" + role, role));
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Seeding the probe's history failed at {url}: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonNode> Read(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new("Bearer", Issuer.Issue("seed-admin", Roles.Administrator));
+        using var response = await Client.SendAsync(request);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    private async Task Seed()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var producer = (await Send("/api/producers", new
+        {
+            legalName = new { tg = "Кооперативи санҷиш", ru = "Кооператив проба", en = "Probe Cooperative" },
+            taxId = "77" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            address = new { region = "sughd", district = "Isfara", village = "Chorkuh" },
+            contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
+        }))["value"]!.GetValue<Guid>();
+        ProducerNumber = (await Read($"/api/producers/{producer}"))["number"]!.GetValue<string>();
+        var product = (await Send($"/api/producers/{producer}/products", new
+        {
+            expectedVersion = 1,
+            name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots" },
+            category = "driedFruit",
+            hsCode = "081310",
+        }))["value"]!.GetValue<Guid>();
+        var file = (await Send("/api/certifications", new
+        {
+            producerId = producer,
+            productId = product,
+            standardCode = "OVOP-DF",
+            declaredVolume = new { annualUnits = 100_000, unit = "500 g pack" },
+            nationalEvidence = new
+            {
+                certificateNumber = "TJ-ST-2026-1",
+                issuedBy = "Tajikstandard",
+                validUntil = today.AddYears(2),
+                sanitaryConclusionNumber = "SES-1",
+                sanitaryConclusionValidUntil = today.AddYears(1),
+            },
+        }))["value"]!.GetValue<Guid>();
+        var inspection = (await Send($"/api/certifications/{file}/inspections", new { expectedVersion = 1, inspectorId = "probe-inspector", scheduledFor = today }))["inspectionId"]!.GetValue<Guid>();
+        string[] codes = ["DF-C1", "DF-C2", "DF-M1", "DF-M2", "DF-M3", "DF-Q1", "DF-Q2", "DF-Q3", "DF-Q4"];
+        await Send($"/api/certifications/{file}/inspections/{inspection}/results", new
+        {
+            expectedVersion = 2,
+            tookPlaceOn = today,
+            results = codes.Select(c => new { requirementCode = c, outcome = "passed" }),
+            findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing" } },
+        }, Roles.Inspector);
+        var sample = (await Send($"/api/certifications/{file}/samples",
+            new { expectedVersion = 3, takenAt = DateTimeOffset.UtcNow.AddHours(-1), place = "Store", conditions = "Sealed" }, Roles.Inspector))["value"]!["sampleId"]!.GetValue<Guid>();
+        await Send($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 4, scope = "Dried apricots" }, Roles.CertificationOfficer);
+        var batch = (await Send($"/api/certifications/{file}/labels", new { expectedVersion = 5, lot = "LOT-1", quantity = 3 }))["value"]!;
+        var fileView = await Read($"/api/certifications/{file}");
+        var code = batch["codes"]![0]!.GetValue<string>();
+        var complaint = (await Send("/api/complaints", new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }))["value"]!;
+        var complaints = (await Read("/api/complaints")).ToJsonString();
+        var complaintId = System.Text.RegularExpressions.Regex.Match(complaints, "\"id\":\"([0-9a-f-]{36})\"").Groups[1].Value;
+        var kid = (await Read("/.well-known/jwks.json"))["keys"]![0]!["kid"]!.GetValue<string>();
+
+        Known["producerId"] = producer.ToString();
+        Known["fileId"] = file.ToString();
+        Known["inspectionId"] = inspection.ToString();
+        Known["findingId"] = fileView["findings"]![0]!["id"]!.GetValue<string>();
+        Known["sampleId"] = sample.ToString();
+        Known["batchId"] = batch["batchId"]!.GetValue<string>();
+        Known["appealId"] = Guid.NewGuid().ToString();
+        Known["code"] = code;
+        Known["number"] = fileView["certificate"]?["number"]?.GetValue<string>() ?? "TJ-OVOP-2026-000001";
+        Known["complaintId"] = complaintId;
+        Known["reference"] = complaint["reference"]!.GetValue<string>();
+        Known["keyId"] = kid;
+        Known["inspectorId"] = "probe-inspector";
+        Known["version"] = "1";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using (var data = NpgsqlDataSource.Create(Administrator))
+        await using (var drop = data.CreateCommand($"drop database if exists {_database} with (force)"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (Directory.Exists(_keys))
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+    }
+}
