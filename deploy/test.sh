@@ -63,6 +63,8 @@ export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
 export OVOP_PROBE_SEED=${OVOP_PROBE_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "test.sh: bad-input probe seed $OVOP_PROBE_SEED (repeat with OVOP_PROBE_SEED=$OVOP_PROBE_SEED)"
 
+rm -f "$OVOP_ARTIFACTS/probe.txt"
+
 results="$scratch/test-output.txt"
 set +e
 dotnet test --solution OvopQuality.sln -c Release --no-build --minimum-expected-tests 1 "$@" 2>&1 | tee "$results"
@@ -81,6 +83,7 @@ if [ "$failed" -ne 0 ]; then
        {block = 0}' "$results"
   echo
 fi
+[ -f "$OVOP_ARTIFACTS/probe.txt" ] && cat "$OVOP_ARTIFACTS/probe.txt"
 echo "$passed passed, $failed failed, $skipped skipped"
 
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then

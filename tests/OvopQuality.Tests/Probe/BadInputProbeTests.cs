@@ -18,6 +18,10 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
 {
     public const int FixedSeed = 20261204;
 
+    /// <summary>Requests per operation and role: 14 in CI (about 5,800 in all); OVOP_PROBE_REQUESTS explores further.</summary>
+    private static readonly int RequestsPerRole =
+        int.TryParse(Environment.GetEnvironmentVariable("OVOP_PROBE_REQUESTS"), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 14;
+
     private static readonly string?[] Roles_ = [null, .. Roles.All];
 
     /// <summary>Strings that have broken parsers, pages and queries elsewhere.</summary>
@@ -108,26 +112,52 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         var random = new Random(seed);
         var failures = new Dictionary<string, (int Count, string Example)>(StringComparer.Ordinal);
         var requests = 0;
+        var succeeded = new HashSet<string>(StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
         var operations = Operations().ToList();
         Assert.True(operations.Count >= 50, $"The OpenAPI document lists only {operations.Count} operations.");
         foreach (var operation in operations)
         {
             foreach (var role in Roles_)
             {
-                foreach (var (url, body, contentType) in Requests(operation, random).Take(14))
+                foreach (var (url, body, contentType) in Requests(operation, random).Take(RequestsPerRole))
                 {
                     requests++;
-                    if (await Send(operation, role, url, body, contentType) is { } failure)
+                    var current = random.Next(3) > 0 ? await WithCurrentVersion(url, body) : body;
+                    var (status, problem, failure) = await Send(operation, role, url, current, contentType);
+                    var key = operation.Method + " " + operation.Path;
+                    if (status is >= 200 and < 300)
                     {
-                        var kind = $"{operation.Method} {operation.Path}: {failure.Kind}";
-                        failures[kind] = failures.TryGetValue(kind, out var seen) ? (seen.Count + 1, seen.Example) : (1, failure.Example);
+                        succeeded.Add(key);
+                    }
+
+                    if (status is not (401 or 403 or 404 or 405 or 415) && problem != "stale-version")
+                    {
+                        reached.Add(key);
+                    }
+
+                    if (failure is { } found)
+                    {
+                        var kind = $"{operation.Method} {operation.Path}: {found.Kind}";
+                        failures[kind] = failures.TryGetValue(kind, out var seen) ? (seen.Count + 1, seen.Example) : (1, found.Example);
                     }
                 }
             }
         }
 
         var failed = failures.Values.Sum(f => f.Count);
-        Console.WriteLine($"probe: seed {seed}, {operations.Count} operations, {requests} requests, {failed} failed");
+        var summary = $"probe: seed {seed}, {operations.Count} operations ({reached.Count} reached past access and version checks, {succeeded.Count} answered 2xx), {requests} requests, {failed} failed";
+        Console.WriteLine(summary);
+        if (Environment.GetEnvironmentVariable("OVOP_ARTIFACTS") is { Length: > 0 } artifacts)
+        {
+            Directory.CreateDirectory(artifacts);
+            await File.AppendAllTextAsync(Path.Combine(artifacts, "probe.txt"), summary + Environment.NewLine, TestContext.Current.CancellationToken);
+        }
+
+        // A probe that only ever met 401, 404 and stale versions would prove nothing about the rules behind them.
+        Assert.True(reached.Count * 10 >= operations.Count * 9,
+            $"Only {reached.Count} of {operations.Count} operations were reached past access and version checks. Never: "
+            + string.Join(", ", operations.Select(o => o.Method + " " + o.Path).Except(reached)));
         Assert.True(failures.Count == 0,
             $"Seed {seed}: {failed} of {requests} requests failed, in {failures.Count} ways:\n"
             + string.Join("\n", failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} ({f.Value.Count}×), e.g. {f.Value.Example}")));
@@ -144,7 +174,7 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         string Url(Func<string, string> pathValue, string query) =>
             Regex.Replace(operation.Path, "{([^}]+)}", m => Uri.EscapeDataString(pathValue(m.Groups[1].Value).Replace("\u0000", "", StringComparison.Ordinal))) + query;
 
-        string Real(string name) => probe.Known.TryGetValue(name, out var value) ? value : "x";
+        string Real(string name) => probe.Known.TryGetValue(name, out var values) ? values[random.Next(values.Count)] : "x";
 
         string Plausible() => bodySchema is null ? "" : Sample(bodySchema, random, 0, hostile: false)?.ToJsonString() ?? "{}";
 
@@ -181,7 +211,43 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         }
     }
 
-    private async Task<(string Kind, string Example)?> Send(Operation operation, string? role, string url, string? body, string contentType)
+    /// <summary>The body with the expectedVersion of the record the URL names, read as staff, so that the rules behind the version check are met.</summary>
+    private async Task<string?> WithCurrentVersion(string url, string? body)
+    {
+        if (body is null || !body.StartsWith('{') || !body.Contains("\"expectedVersion\":", StringComparison.Ordinal)
+            || VersionedRecord().Match(url) is not { Success: true } record)
+        {
+            return body;
+        }
+
+        JsonObject? json;
+        try
+        {
+            json = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, record.Value);
+        request.Headers.Authorization = new("Bearer", probe.TokenFor(Roles.Administrator));
+        using var response = await probe.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        if (!response.IsSuccessStatusCode
+            || JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))?["version"] is not JsonValue version
+            || json is null)
+        {
+            return body;
+        }
+
+        json["expectedVersion"] = version.DeepClone();
+        return json.ToJsonString();
+    }
+
+    [GeneratedRegex(@"^/api/(certifications|producers|complaints)/[0-9a-f-]{36}")]
+    private static partial Regex VersionedRecord();
+
+    private async Task<(int Status, string? Problem, (string Kind, string Example)? Failure)> Send(Operation operation, string? role, string url, string? body, string contentType)
     {
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), url);
         if (operation.Method != "GET" && body is not null)
@@ -201,7 +267,7 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ("the request threw " + ex.GetType().Name, $"{url} as {role ?? "anonymous"}: {ex.Message}");
+            return (0, null, ("the request threw " + ex.GetType().Name, $"{url} as {role ?? "anonymous"}: {ex.Message}"));
         }
 
         using (response)
@@ -209,21 +275,25 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
             var status = (int)response.StatusCode;
             var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var problem = mediaType == "application/problem+json" ? ProblemType().Match(text).Groups[1].Value : null;
             var what = $"{Shorten(url)} as {role ?? "anonymous"} with {Shorten(body ?? "")} → {status} {Shorten(text)}";
             if (status >= 500)
             {
-                return (status.ToString(CultureInfo.InvariantCulture), what);
+                return (status, problem, (status.ToString(CultureInfo.InvariantCulture), what));
             }
 
             // The label page answers an unknown code with a page of its own, for the phone that scanned it.
             if (status >= 400 && mediaType != "application/problem+json" && !(operation.Path.StartsWith("/l/", StringComparison.Ordinal) && mediaType == "text/html"))
             {
-                return ($"{status} that is not a problem", what);
+                return (status, problem, ($"{status} that is not a problem", what));
             }
 
-            return Leak().Match(text) is { Success: true } leak ? ($"leaks '{leak.Value}'", what) : null;
+            return (status, problem, Leak().Match(text) is { Success: true } leak ? ($"leaks '{leak.Value}'", what) : null);
         }
     }
+
+    [GeneratedRegex("\"type\":\"https://ovop.tj/problems/([a-z-]+)\"")]
+    private static partial Regex ProblemType();
 
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "…" : text;
 
@@ -270,7 +340,7 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
             "null" => null,
             _ => JsonValue.Create(format switch
             {
-                "uuid" => random.Next(3) == 0 ? Guid.Empty.ToString() : probe.Known.Values.Where(v => Guid.TryParse(v, out _)).ElementAtOrDefault(random.Next(8)) ?? Guid.NewGuid().ToString(),
+                "uuid" => random.Next(3) == 0 ? Guid.Empty.ToString() : probe.Known.Values.SelectMany(v => v).Where(v => Guid.TryParse(v, out _)).ElementAtOrDefault(random.Next(12)) ?? Guid.NewGuid().ToString(),
                 "date" => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(random.Next(-400, 400))).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 "date-time" => DateTimeOffset.UtcNow.AddDays(random.Next(-400, 30)).ToString("O", CultureInfo.InvariantCulture),
                 _ when hostile => Hostile[random.Next(Hostile.Length)],

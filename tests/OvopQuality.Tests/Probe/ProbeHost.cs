@@ -32,7 +32,7 @@ public sealed class ProbeHost : IAsyncLifetime
     public JsonObject OpenApi { get; private set; } = null!;
 
     /// <summary>Real values for each path parameter name, taken from the seeded history.</summary>
-    public Dictionary<string, string> Known { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> Known { get; } = new(StringComparer.Ordinal);
 
     public string ProducerNumber { get; private set; } = "";
 
@@ -89,7 +89,6 @@ public sealed class ProbeHost : IAsyncLifetime
 
     private async Task Seed()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var producer = (await Send("/api/producers", new
         {
             legalName = new { tg = "Кооперативи санҷиш", ru = "Кооператив проба", en = "Probe Cooperative" },
@@ -98,10 +97,42 @@ public sealed class ProbeHost : IAsyncLifetime
             contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
         }))["value"]!.GetValue<Guid>();
         ProducerNumber = (await Read($"/api/producers/{producer}"))["number"]!.GetValue<string>();
+        Add("producerId", producer);
+
+        // Files at each stage of the process, so that hostile input meets every state's rules.
+        var producerVersion = 1L;
+        foreach (var stage in Enum.GetValues<Stage>())
+        {
+            await AFile(producer, producerVersion++, stage);
+        }
+
+        var code = Known["code"][0];
+        var complaint = (await Send("/api/complaints", new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }))["value"]!;
+        var complaints = (await Read("/api/complaints")).ToJsonString();
+        Add("complaintId", System.Text.RegularExpressions.Regex.Match(complaints, "\"id\":\"([0-9a-f-]{36})\"").Groups[1].Value);
+        Add("reference", complaint["reference"]!.GetValue<string>());
+        Add("keyId", (await Read("/.well-known/jwks.json"))["keys"]![0]!["kid"]!.GetValue<string>());
+        Add("inspectorId", "probe-inspector");
+        Add("version", "1");
+        Add("code", "OVOP-DF");
+    }
+
+    private enum Stage
+    {
+        Applied,
+        Inspected,
+        Certified,
+        Suspended,
+        RefusedAndAppealed,
+    }
+
+    private async Task AFile(Guid producer, long producerVersion, Stage stage)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var product = (await Send($"/api/producers/{producer}/products", new
         {
-            expectedVersion = 1,
-            name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots" },
+            expectedVersion = producerVersion,
+            name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots " + stage },
             category = "driedFruit",
             hsCode = "081310",
         }))["value"]!.GetValue<Guid>();
@@ -120,7 +151,14 @@ public sealed class ProbeHost : IAsyncLifetime
                 sanitaryConclusionValidUntil = today.AddYears(1),
             },
         }))["value"]!.GetValue<Guid>();
+        Add("fileId", file);
+        if (stage == Stage.Applied)
+        {
+            return;
+        }
+
         var inspection = (await Send($"/api/certifications/{file}/inspections", new { expectedVersion = 1, inspectorId = "probe-inspector", scheduledFor = today }))["inspectionId"]!.GetValue<Guid>();
+        Add("inspectionId", inspection);
         string[] codes = ["DF-C1", "DF-C2", "DF-M1", "DF-M2", "DF-M3", "DF-Q1", "DF-Q2", "DF-Q3", "DF-Q4"];
         await Send($"/api/certifications/{file}/inspections/{inspection}/results", new
         {
@@ -129,31 +167,40 @@ public sealed class ProbeHost : IAsyncLifetime
             results = codes.Select(c => new { requirementCode = c, outcome = "passed" }),
             findings = new[] { new { requirementCode = "DF-M2", severity = "minor", description = "Origin story missing" } },
         }, Roles.Inspector);
-        var sample = (await Send($"/api/certifications/{file}/samples",
-            new { expectedVersion = 3, takenAt = DateTimeOffset.UtcNow.AddHours(-1), place = "Store", conditions = "Sealed" }, Roles.Inspector))["value"]!["sampleId"]!.GetValue<Guid>();
-        await Send($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 4, scope = "Dried apricots" }, Roles.CertificationOfficer);
-        var batch = (await Send($"/api/certifications/{file}/labels", new { expectedVersion = 5, lot = "LOT-1", quantity = 3 }))["value"]!;
-        var fileView = await Read($"/api/certifications/{file}");
-        var code = batch["codes"]![0]!.GetValue<string>();
-        var complaint = (await Send("/api/complaints", new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }))["value"]!;
-        var complaints = (await Read("/api/complaints")).ToJsonString();
-        var complaintId = System.Text.RegularExpressions.Regex.Match(complaints, "\"id\":\"([0-9a-f-]{36})\"").Groups[1].Value;
-        var kid = (await Read("/.well-known/jwks.json"))["keys"]![0]!["kid"]!.GetValue<string>();
+        Add("findingId", (await Read($"/api/certifications/{file}"))["findings"]![0]!["id"]!.GetValue<string>());
+        Add("sampleId", (await Send($"/api/certifications/{file}/samples",
+            new { expectedVersion = 3, takenAt = DateTimeOffset.UtcNow.AddHours(-1), place = "Store", conditions = "Sealed" }, Roles.Inspector))["value"]!["sampleId"]!.GetValue<Guid>());
+        if (stage == Stage.Inspected)
+        {
+            return;
+        }
 
-        Known["producerId"] = producer.ToString();
-        Known["fileId"] = file.ToString();
-        Known["inspectionId"] = inspection.ToString();
-        Known["findingId"] = fileView["findings"]![0]!["id"]!.GetValue<string>();
-        Known["sampleId"] = sample.ToString();
-        Known["batchId"] = batch["batchId"]!.GetValue<string>();
-        Known["appealId"] = Guid.NewGuid().ToString();
-        Known["code"] = code;
-        Known["number"] = fileView["certificate"]?["number"]?.GetValue<string>() ?? "TJ-OVOP-2026-000001";
-        Known["complaintId"] = complaintId;
-        Known["reference"] = complaint["reference"]!.GetValue<string>();
-        Known["keyId"] = kid;
-        Known["inspectorId"] = "probe-inspector";
-        Known["version"] = "1";
+        if (stage == Stage.RefusedAndAppealed)
+        {
+            await Send($"/api/certifications/{file}/decisions/refusal", new { expectedVersion = 4, reasons = new[] { "Drying log missing" } }, Roles.CertificationOfficer);
+            Add("appealId", (await Send($"/api/certifications/{file}/appeals", new { expectedVersion = 5, grounds = "The log was kept on paper" }))["appealId"]!.GetValue<Guid>());
+            return;
+        }
+
+        await Send($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 4, scope = "Dried apricots" }, Roles.CertificationOfficer);
+        Add("number", (await Read($"/api/certifications/{file}"))["certificate"]!["number"]!.GetValue<string>());
+        var batch = (await Send($"/api/certifications/{file}/labels", new { expectedVersion = 5, lot = "LOT-1", quantity = 3 }))["value"]!;
+        Add("batchId", batch["batchId"]!.GetValue<string>());
+        Add("code", batch["codes"]![0]!.GetValue<string>());
+        if (stage == Stage.Suspended)
+        {
+            await Send($"/api/certifications/{file}/suspension", new { expectedVersion = 6, reasonClass = "surveillanceFailed", reason = "Moisture 21 %" }, Roles.CertificationOfficer);
+        }
+    }
+
+    private void Add(string name, object value)
+    {
+        if (!Known.TryGetValue(name, out var values))
+        {
+            Known[name] = values = [];
+        }
+
+        values.Add(value.ToString()!);
     }
 
     public async ValueTask DisposeAsync()
