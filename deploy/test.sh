@@ -35,6 +35,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 export OVOP_CHROMIUM=${OVOP_CHROMIUM:-$(command -v chromium)}
+
+# The OpenAPI document is linted with Redocly's CLI, pinned in tools/openapi-lint (Node 20.19 or later).
+if [ ! -x tools/openapi-lint/node_modules/.bin/redocly ]; then
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: the OpenAPI lint needs Node.js 20.19+ with npm" >&2; exit 1; }
+  echo "test.sh: installing Redocly's OpenAPI linter (tools/openapi-lint)" >&2
+  npm ci --prefix tools/openapi-lint --no-audit --no-fund --loglevel=error >/dev/null || { echo "test.sh: npm ci in tools/openapi-lint failed" >&2; exit 1; }
+fi
 # Screenshots of the verification page land here.
 export OVOP_ARTIFACTS=${OVOP_ARTIFACTS:-$root/artifacts}
 
