@@ -42,14 +42,16 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         headers.ContentSecurityPolicy =
             context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
-                // The API reference is a script page served from this service's own files.
-                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+                // The API reference (Scalar's bundle, served from this service) writes styles and a
+                // bootstrap script inline; it shows only the OpenAPI document, no stored text.
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : context.Request.Path.Value?.EndsWith("/sheet", StringComparison.Ordinal) == true
-                // A print sheet: inline styles and inline SVG only.
-                ? "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+                // A print sheet: the service's stylesheet and inline SVG, no script, no inline style.
+                ? "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : context.Request.Path.StartsWithSegments("/l", StringComparison.OrdinalIgnoreCase)
-                // The verification page: its own script (which fetches the public keys) and inline styles only.
-                ? "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+                // The verification page: its own script (which fetches the public keys and sends a
+                // complaint) and its own stylesheet; nothing inline.
+                ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
                 : "default-src 'none'; frame-ancestors 'none'";
         return next(context);
     }

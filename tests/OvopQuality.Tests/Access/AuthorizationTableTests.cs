@@ -77,6 +77,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/labels/{code}/token"] = [Public],
         ["GET /l/{code}"] = [Public],
         ["GET /l/verify.js"] = [Public],
+        ["GET /l/verify.css"] = [Public],
         ["GET /api/labels/{code}/qr"] = [Public],
         ["GET /api/labels/{code}/verification"] = [Public],
         ["POST /api/labels/verification"] = [Public],

@@ -112,6 +112,26 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
     }
 
     [Fact]
+    public async Task Markup_a_producer_put_in_a_lot_neither_hides_the_suspension_nor_shows_its_own_verdict()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1, lot: "<style>header{display:none}</style><h1>VALID</h1>")).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var address = (await GetAnonymously($"/api/labels/{code}/token")).Json["url"]!.GetValue<string>();
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+
+        var page = await OpenAsync(address, "en-US");
+        await page.WaitForSelectorAsync("#signature[data-result]");
+        await ScreenshotAsync(page, "hostile-lot-suspended-en");
+
+        Assert.True(await page.IsVisibleAsync("header"));
+        Assert.Equal("SUSPENDED", await page.InnerTextAsync("#verdict"));
+        Assert.Equal("rgb(154, 91, 0)", await page.EvalOnSelectorAsync<string>("header", "h => getComputedStyle(h).backgroundColor"));
+        Assert.Equal(1, await page.Locator("h1").CountAsync());
+        Assert.Equal(0, await page.Locator("style").CountAsync());
+        Assert.Contains("<style>header{display:none}</style><h1>VALID</h1>", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_label_warns_and_a_tampered_statement_is_caught_in_the_browser()
     {
         var unknown = await OpenAsync($"{AppFixture.PublicBaseUrl}/l/0000-0000-0000-0000-1", "tg");

@@ -44,6 +44,38 @@ public class VerificationPageTests(AppFixture app) : CertificationTest(app)
         Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
+    private const string HostileLot = "<style>header{display:none}</style><h1>VALID</h1><script>alert(1)</script>";
+
+    [Fact]
+    public async Task A_producers_text_is_shown_as_text_on_the_page_and_the_sheet_and_the_pages_allow_no_inline_style_or_script()
+    {
+        var fileId = await ACertifiedFile();
+        var batch = (await IssueLabels(fileId, 4, 2, lot: HostileLot)).Is(HttpStatusCode.Created).Json["value"]!;
+        var code = batch["codes"]![0]!.GetValue<string>();
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+
+        var page = (await Page($"/l/{code}?lang=en")).Is(HttpStatusCode.OK);
+        Assert.Contains("&lt;style&gt;header{display:none}&lt;/style&gt;&lt;h1&gt;VALID&lt;/h1&gt;", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<style", page.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<h1>VALID", page.Body, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page.Body, "<script"));
+        Assert.Contains("data-status=\"suspended\"", page.Body, StringComparison.Ordinal);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self'", policy, StringComparison.Ordinal);
+
+        var sheet = await Get($"/api/certifications/{fileId}/labels/{batch["batchId"]}/sheet");
+        sheet.Is(HttpStatusCode.OK);
+        Assert.Contains("lot &lt;style&gt;", sheet.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<style", sheet.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", sheet.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("unsafe-inline", sheet.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        using var stylesheet = await App.Client.GetAsync("/l/verify.css", TestContext.Current.CancellationToken);
+        Assert.Equal("text/css", stylesheet.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("header.suspended", await stylesheet.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_page_defaults_to_the_browsers_language()
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
 using OvopQuality.Api.Labels.Verifying;
 using Wolverine;
@@ -29,9 +27,13 @@ public static class VerificationPageEndpoint
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, label is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// The page, built only from <see cref="Html"/>: every value (a lot, a product's name, a reason)
+    /// is encoded where it goes, and the page's look comes from its own stylesheet, so that text
+    /// posing as markup can neither add elements nor restyle the verdict.
+    /// </summary>
     public static string Render(PageTexts t, string code, LabelAnswer? label, DateTimeOffset now)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
         var status = label?.Status ?? LabelStatus.Unknown;
         var tone = status switch
         {
@@ -40,40 +42,25 @@ public static class VerificationPageEndpoint
             LabelStatus.Expired or LabelStatus.Superseded => "ended",
             _ => "bad",
         };
-        var page = new StringBuilder();
-        page.Append(CultureInfo.InvariantCulture, $$"""
-            <!doctype html>
-            <html lang="{{t.Language}}">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{{E(t.Title)}}</title>
-            <style>
-            body { font-family: system-ui, sans-serif; margin: 0; background: #fff; color: #111; font-size: 18px; line-height: 1.4; }
-            header { padding: 24px 16px; color: #fff; }
-            header.valid { background: #0a6b2d; } header.suspended { background: #9a5b00; } header.ended { background: #3d4a5c; } header.bad { background: #a3140f; }
-            h1 { margin: 0; font-size: 34px; letter-spacing: 0.02em; }
-            .why { margin-top: 8px; font-size: 20px; }
-            main { padding: 16px; }
-            dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 12px; margin: 0; }
-            dt { font-weight: 600; } dd { margin: 0; }
-            .latin { color: #444; font-size: 16px; }
-            .sig { margin-top: 16px; padding: 10px; border: 2px solid #999; } .sig.ok { border-color: #0a6b2d; } .sig.bad { border-color: #a3140f; font-weight: 700; }
-            .warning { margin-top: 16px; padding: 10px; background: #fff3cd; border: 2px solid #9a5b00; }
-            nav { padding: 16px; } nav a { margin-right: 16px; font-size: 20px; }
-            footer { padding: 0 16px 24px; color: #444; font-size: 15px; }
-            #report { padding: 0 16px 16px; } #report summary { font-size: 20px; font-weight: 600; cursor: pointer; padding: 8px 0; } #report label { display: block; margin: 8px 0; }
-            #report select, #report textarea, #report input { display: block; width: 100%; box-sizing: border-box; font-size: 18px; margin-top: 4px; }
-            #report button { font-size: 20px; padding: 10px 20px; margin-top: 8px; } #complaint-result { font-weight: 600; overflow-wrap: anywhere; }
-            </style>
-            </head>
-            <body>
-            <header class="{{tone}}" data-status="{{status.ToString().ToLowerInvariant()}}">
-            <h1 id="verdict">{{E(t.Verdict(status))}}</h1>
-            """);
+        var page = new List<Html>
+        {
+            Html.Of($"""
+                <!doctype html>
+                <html lang="{t.Language}">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>{t.Title}</title>
+                <link rel="stylesheet" href="/l/verify.css">
+                </head>
+                <body>
+                <header class="{tone}" data-status="{status.ToString().ToLowerInvariant()}">
+                <h1 id="verdict">{t.Verdict(status)}</h1>
+                """),
+        };
         if (label is null)
         {
-            page.Append(CultureInfo.InvariantCulture, $"<div class=\"why\">{E(t.UnknownExplained)}</div></header><main><p>{E(code)}</p></main>");
+            page.Add(Html.Of($"<div class=\"why\">{t.UnknownExplained}</div></header><main><p>{code}</p></main>"));
         }
         else
         {
@@ -84,57 +71,99 @@ public static class VerificationPageEndpoint
                 LabelStatus.Expired => $"{t.Since} {label.Since:yyyy-MM-dd}",
                 _ => "",
             };
-            page.Append(CultureInfo.InvariantCulture, $"<div class=\"why\" id=\"why\">{E(why)}</div></header><main><dl>");
+            page.Add(Html.Of($"<div class=\"why\" id=\"why\">{why}</div></header><main><dl>"));
             Row(t.Product, Pick(t, label.ProductName));
-            Row(t.Producer, Pick(t, label.ProducerName) + " · " + label.ProducerNumber);
-            Row(t.Stars, new string('★', label.Stars ?? 0));
-            Row(t.Certificate, label.CertificateNumber);
-            Row(t.Standard, $"{label.StandardCode} v{label.StandardVersion} — {Pick(t, label.StandardTitle)}");
-            Row(t.ValidFromTo, $"{label.ValidFrom:yyyy-MM-dd} – {label.ValidUntil:yyyy-MM-dd}");
-            Row(t.Lot, label.Lot);
-            page.Append("</dl>");
+            Row(t.Producer, Html.Of($"{Pick(t, label.ProducerName)} · {label.ProducerNumber}"));
+            Row(t.Stars, Html.Text(new string('★', label.Stars ?? 0)));
+            Row(t.Certificate, Html.Text(label.CertificateNumber));
+            Row(t.Standard, Html.Of($"{label.StandardCode} v{label.StandardVersion} — {Pick(t, label.StandardTitle)}"));
+            Row(t.ValidFromTo, Html.Of($"{label.ValidFrom:yyyy-MM-dd} – {label.ValidUntil:yyyy-MM-dd}"));
+            Row(t.Lot, Html.Text(label.Lot));
+            page.Add(Html.Trusted("</dl>"));
             if (label.Warning is not null)
             {
-                page.Append(CultureInfo.InvariantCulture, $"<div class=\"warning\">{E(t.Warning)}: {E(label.Warning)}</div>");
+                page.Add(Html.Of($"<div class=\"warning\">{t.Warning}: {label.Warning}</div>"));
             }
 
-            page.Append(CultureInfo.InvariantCulture,
-                $"<div id=\"signature\" class=\"sig\" data-code=\"{E(label.Code)}\" data-valid=\"{E(t.SignatureValid)}\" data-invalid=\"{E(t.SignatureInvalid)}\" data-absent=\"{E(t.SignatureAbsent)}\">{E(t.SignatureChecking)}</div></main>");
+            page.Add(Html.Of(
+                $"<div id=\"signature\" class=\"sig\" data-code=\"{label.Code}\" data-valid=\"{t.SignatureValid}\" data-invalid=\"{t.SignatureInvalid}\" data-absent=\"{t.SignatureAbsent}\">{t.SignatureChecking}</div></main>"));
         }
 
         var r = t.Report;
         var reported = label?.Code ?? (code.Length > 64 ? code[..64] : code);
-        page.Append(CultureInfo.InvariantCulture, $"""
-            <details id="report"{(label is null ? " open" : "")}><summary>{E(r.Title)}</summary>
-            <form id="complaint" data-code="{E(reported)}" data-sent="{E(r.Sent)}" data-failed="{E(r.Failed)}">
-            <label>{E(r.What)}<select name="category">
-            <option value="{(label is null ? "counterfeitLabel" : "productQuality")}">{E(label is null ? r.Counterfeit : r.Quality)}</option>
-            <option value="{(label is null ? "productQuality" : "counterfeitLabel")}">{E(label is null ? r.Quality : r.Counterfeit)}</option>
-            <option value="misuseOfMark">{E(r.Misuse)}</option><option value="other">{E(r.Other)}</option></select></label>
-            <label>{E(r.Description)}<textarea name="description" required minlength="10" maxlength="4000" rows="4"></textarea></label>
-            <label>{E(r.Contact)}<input name="contact" maxlength="200" autocomplete="tel"></label>
-            <button type="submit">{E(r.Send)}</button>
+        var (first, second) = label is null ? (("counterfeitLabel", r.Counterfeit), ("productQuality", r.Quality)) : (("productQuality", r.Quality), ("counterfeitLabel", r.Counterfeit));
+        page.Add(Html.Of($"""
+            <details id="report"{(label is null ? Html.Trusted(" open") : Html.Empty)}><summary>{r.Title}</summary>
+            <form id="complaint" data-code="{reported}" data-sent="{r.Sent}" data-failed="{r.Failed}">
+            <label>{r.What}<select name="category">
+            <option value="{first.Item1}">{first.Item2}</option>
+            <option value="{second.Item1}">{second.Item2}</option>
+            <option value="misuseOfMark">{r.Misuse}</option><option value="other">{r.Other}</option></select></label>
+            <label>{r.Description}<textarea name="description" required minlength="10" maxlength="4000" rows="4"></textarea></label>
+            <label>{r.Contact}<input name="contact" maxlength="200" autocomplete="tel"></label>
+            <button type="submit">{r.Send}</button>
             </form><p id="complaint-result" role="status"></p></details>
-            """);
-        page.Append("<nav>");
+            """));
+        page.Add(Html.Trusted("<nav>"));
         foreach (var language in PageTexts.Languages)
         {
-            page.Append(CultureInfo.InvariantCulture, $"<a href=\"?lang={language}\" hreflang=\"{language}\" lang=\"{language}\">{language switch { "tg" => "Тоҷикӣ", "ru" => "Русский", _ => "English" }}</a>");
+            var name = language switch { "tg" => "Тоҷикӣ", "ru" => "Русский", _ => "English" };
+            page.Add(Html.Of($"<a href=\"?lang={language}\" hreflang=\"{language}\" lang=\"{language}\">{name}</a>"));
         }
 
-        page.Append(CultureInfo.InvariantCulture, $"</nav><footer>{E(t.CheckedAt)}: {now:yyyy-MM-dd HH:mm} UTC · {E(label?.DisplayCode ?? code)}</footer>");
-        page.Append("<script src=\"/l/verify.js\"></script></body></html>");
-        return page.ToString();
+        page.Add(Html.Of($"</nav><footer>{t.CheckedAt}: {now:yyyy-MM-dd HH:mm} UTC · {label?.DisplayCode ?? code}</footer>"));
+        page.Add(Html.Trusted("<script src=\"/l/verify.js\"></script></body></html>"));
+        return Html.Join(page).Encoded;
 
-        void Row(string name, string? value) => page.Append(CultureInfo.InvariantCulture, $"<dt>{E(name)}</dt><dd>{value}</dd>");
+        void Row(string name, Html value) => page.Add(Html.Of($"<dt>{name}</dt><dd>{value}</dd>"));
 
-        static string Pick(PageTexts t, LocalizedText text)
+        static Html Pick(PageTexts t, LocalizedText text)
         {
             var shown = t.Language switch { "tg" => text.Tg, "ru" => text.Ru, _ => text.En };
             var latin = t.Language == "en" ? null : Transliteration.ToLatin(shown);
-            return E(shown) + (latin is null ? "" : $" <span class=\"latin\">({E(latin)})</span>");
+            return latin is null ? Html.Text(shown) : Html.Of($"{shown} <span class=\"latin\">({latin})</span>");
         }
     }
+}
+
+public static class VerificationStylesEndpoint
+{
+    /// <summary>The verification page's look, a stylesheet of its own so that the page allows no inline style.</summary>
+    [WolverineGet("/l/verify.css", OperationId = "LabelPageStyles")]
+    [Tags("Labels")]
+    [AllowAnonymous]
+    [Produces("text/css")]
+    public static IResult Get(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Results.Content(Styles, "text/css; charset=utf-8");
+    }
+
+    private const string Styles = """
+        body { font-family: system-ui, sans-serif; margin: 0; background: #fff; color: #111; font-size: 18px; line-height: 1.4; }
+        header { padding: 24px 16px; color: #fff; }
+        header.valid { background: #0a6b2d; } header.suspended { background: #9a5b00; } header.ended { background: #3d4a5c; } header.bad { background: #a3140f; }
+        h1 { margin: 0; font-size: 34px; letter-spacing: 0.02em; }
+        .why { margin-top: 8px; font-size: 20px; }
+        main { padding: 16px; }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 12px; margin: 0; }
+        dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+        .latin { color: #444; font-size: 16px; }
+        .sig { margin-top: 16px; padding: 10px; border: 2px solid #999; } .sig.ok { border-color: #0a6b2d; } .sig.bad { border-color: #a3140f; font-weight: 700; }
+        .warning { margin-top: 16px; padding: 10px; background: #fff3cd; border: 2px solid #9a5b00; }
+        nav { padding: 16px; } nav a { margin-right: 16px; font-size: 20px; }
+        footer { padding: 0 16px 24px; color: #444; font-size: 15px; overflow-wrap: anywhere; }
+        #report { padding: 0 16px 16px; } #report summary { font-size: 20px; font-weight: 600; cursor: pointer; padding: 8px 0; } #report label { display: block; margin: 8px 0; }
+        #report select, #report textarea, #report input { display: block; width: 100%; box-sizing: border-box; font-size: 18px; margin-top: 4px; }
+        #report button { font-size: 20px; padding: 10px 20px; margin-top: 8px; } #complaint-result { font-weight: 600; overflow-wrap: anywhere; }
+        .sheet { display: grid; grid-template-columns: repeat(5, 1fr); gap: 4mm; }
+        .sheet-body { margin: 0; font-size: 12px; }
+        .label { text-align: center; break-inside: avoid; }
+        .label svg { width: 34mm; height: 34mm; }
+        .code { font-family: ui-monospace, monospace; font-size: 8pt; letter-spacing: 0.05em; }
+        .meta { font-size: 9pt; margin-bottom: 4mm; }
+        @page { size: A4; margin: 10mm; }
+        """;
 }
 
 public static class VerificationScriptEndpoint

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Certification.Labelling;
@@ -49,29 +47,24 @@ public static class PrintSheetEndpoint
         var certificate = await session.LoadAsync<PublicCertificate>(fileId, ct);
         var (key, privateKey) = await keys.ActiveAsync(ct);
         var baseUrl = LabelStatements.PublicBaseUrl(configuration);
-        var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $$"""
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Labels {{WebUtility.HtmlEncode(batch.Lot)}}</title>
-            <style>
-            @page { size: A4; margin: 10mm; }
-            body { font-family: system-ui, sans-serif; margin: 0; }
-            .sheet { display: grid; grid-template-columns: repeat(5, 1fr); gap: 4mm; }
-            .label { text-align: center; break-inside: avoid; }
-            .label svg { width: 34mm; height: 34mm; }
-            .code { font-family: ui-monospace, monospace; font-size: 8pt; letter-spacing: 0.05em; }
-            .meta { font-size: 9pt; margin-bottom: 4mm; }
-            </style></head><body>
-            <div class="meta">{{WebUtility.HtmlEncode(view.ProductName.En)}} · {{WebUtility.HtmlEncode(view.Certificate?.Number)}} · lot {{WebUtility.HtmlEncode(batch.Lot)}} · labels {{(number - 1) * size + 1}}–{{(number - 1) * size + codes.Count}} of {{batch.Quantity}}</div>
-            <div class="sheet">
-            """);
+        var html = new List<Html>
+        {
+            Html.Of($"""
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>Labels {batch.Lot}</title>
+                <link rel="stylesheet" href="/l/verify.css"></head><body class="sheet-body">
+                <div class="meta">{view.ProductName.En} · {view.Certificate?.Number} · lot {batch.Lot} · labels {(number - 1) * size + 1}–{(number - 1) * size + codes.Count} of {batch.Quantity}</div>
+                <div class="sheet">
+                """),
+        };
         foreach (var code in codes)
         {
             using var data = QrCodes.Encode(LabelStatements.Sign(code, certificate!, batch.IssuedAt, key, privateKey, baseUrl).Url);
-            html.Append(CultureInfo.InvariantCulture, $"<div class=\"label\">{new SvgQRCode(data).GetGraphic(2)}<div class=\"code\">{LabelCode.Display(code)}</div></div>");
+            // The SVG is drawn by QRCoder from the label's own address: no user text reaches it.
+            html.Add(Html.Of($"<div class=\"label\">{Html.Trusted(new SvgQRCode(data).GetGraphic(2))}<div class=\"code\">{LabelCode.Display(code)}</div></div>"));
         }
 
-        html.Append("</div></body></html>");
-        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8);
+        html.Add(Html.Trusted("</div></body></html>"));
+        return Results.Content(Html.Join(html).Encoded, "text/html; charset=utf-8", Encoding.UTF8);
     }
 }
