@@ -36,11 +36,12 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 export OVOP_CHROMIUM=${OVOP_CHROMIUM:-$(command -v chromium)}
 
-# The OpenAPI document is linted with Redocly's CLI, pinned in tools/openapi-lint (Node 20.19 or later).
-if [ ! -x tools/openapi-lint/node_modules/.bin/redocly ]; then
-  command -v npm >/dev/null 2>&1 || { echo "test.sh: the OpenAPI lint needs Node.js 20.19+ with npm" >&2; exit 1; }
-  echo "test.sh: installing Redocly's OpenAPI linter (tools/openapi-lint)" >&2
-  npm ci --prefix tools/openapi-lint --no-audit --no-fund --loglevel=error >/dev/null || { echo "test.sh: npm ci in tools/openapi-lint failed" >&2; exit 1; }
+# Independent checks, pinned in tools/checks (Node 20.19 or later): Redocly's OpenAPI linter, and the
+# jose library, which verifies the service's signed documents without any of its .NET code.
+if [ ! -x tools/checks/node_modules/.bin/redocly ] || [ ! -d tools/checks/node_modules/jose ]; then
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: the independent checks (OpenAPI lint, jose) need Node.js 20.19+ with npm" >&2; exit 1; }
+  echo "test.sh: installing the checks in tools/checks" >&2
+  npm ci --prefix tools/checks --no-audit --no-fund --loglevel=error >/dev/null || { echo "test.sh: npm ci in tools/checks failed" >&2; exit 1; }
 fi
 # Screenshots of the verification page land here.
 export OVOP_ARTIFACTS=${OVOP_ARTIFACTS:-$root/artifacts}

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace OvopQuality.Verifier;
 
@@ -24,32 +24,36 @@ public sealed record OfflineVerdict(
 /// </summary>
 public sealed class OfflineVerifier
 {
-    private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
+    /// <summary>The JWS <c>typ</c> of a label statement, as the service signs it.</summary>
+    public const string LabelType = "ovop-label+jws";
+
+    /// <summary>The JWS <c>typ</c> of a status snapshot.</summary>
+    public const string SnapshotType = "ovop-status+jws";
+
+    public static readonly IReadOnlyList<string> LabelClaims = ["lbl", "cert", "pn", "prod", "std", "sv", "iat"];
+
+    public static readonly IReadOnlyList<string> SnapshotClaims = ["iat", "exp", "maxAge", "certs", "revokedKeys"];
+
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    private readonly Dictionary<string, SecurityKey> _keys = new(StringComparer.Ordinal);
     private readonly Snapshot? _snapshot;
     private readonly string? _snapshotProblem;
 
     public OfflineVerifier(string jwksJson, string? snapshotToken)
     {
-        using var jwks = JsonDocument.Parse(jwksJson);
-        foreach (var key in jwks.RootElement.GetProperty("keys").EnumerateArray())
+        foreach (var key in new JsonWebKeySet(jwksJson).Keys.Where(k => k is { Kty: "EC", Crv: "P-256" } && k.Kid is not null))
         {
-            if (key.GetProperty("kty").GetString() == "EC" && key.GetProperty("crv").GetString() == "P-256")
-            {
-                _keys[key.GetProperty("kid").GetString()!] = ECDsa.Create(new ECParameters
-                {
-                    Curve = ECCurve.NamedCurves.nistP256,
-                    Q = new ECPoint { X = Base64Url(key.GetProperty("x").GetString()!), Y = Base64Url(key.GetProperty("y").GetString()!) },
-                });
-            }
+            _keys[key.Kid] = key;
         }
 
         if (snapshotToken is null)
         {
             _snapshotProblem = "no status snapshot is cached";
         }
-        else if (Check(snapshotToken) is not { Valid: true } checkedSnapshot)
+        else if (Check(snapshotToken, SnapshotType, SnapshotClaims) is not { Valid: true, WrongKind: null } checkedSnapshot)
         {
-            _snapshotProblem = "the cached status snapshot does not carry a valid signature";
+            _snapshotProblem = "the cached status snapshot is not a status snapshot with a valid signature";
         }
         else
         {
@@ -63,10 +67,16 @@ public sealed class OfflineVerifier
         var token = scanned.Contains('#', StringComparison.Ordinal) ? scanned[(scanned.IndexOf('#', StringComparison.Ordinal) + 1)..] : scanned.Trim();
         var established = new List<string>();
         var notEstablished = new List<string>();
-        var check = Check(token);
+        var check = Check(token, LabelType, LabelClaims);
         if (check is null)
         {
             return new OfflineVerdict("unknown", null, null, null, null, null, null, [], ["this is not an OVOP label statement"]);
+        }
+
+        if (check is { Valid: true, WrongKind: { } kind })
+        {
+            return new OfflineVerdict("unknown", null, null, null, null, null, null, [$"the document is signed by OVOP Tajikistan (key {check.KeyId})"],
+                [$"this is not an OVOP label statement: {kind}"]);
         }
 
         var claims = check.Claims;
@@ -129,42 +139,65 @@ public sealed class OfflineVerifier
         return verdictOf(stale ? "valid-status-stale" : "valid");
     }
 
-    private sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims);
+    /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>
+    private sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims, string? WrongKind);
 
-    private Checked? Check(string token)
+    /// <summary>
+    /// Checks a document with Microsoft's JOSE library: ES256 only, the key by its id in the cached set,
+    /// the signature, then the kind: its <c>typ</c> and the claims that kind carries.
+    /// </summary>
+    private Checked? Check(string token, string type, IReadOnlyList<string> requiredClaims)
     {
-        var parts = token.Split('.');
-        if (parts.Length != 3 || token.Length > 8192)
+        if (token.Length > 4 * 1024 * 1024 || !Handler.CanReadToken(token))
         {
             return null;
         }
 
+        JsonWebToken read;
+        JsonElement claims;
         try
         {
-            using var header = JsonDocument.Parse(Base64Url(parts[0]));
-            using var claims = JsonDocument.Parse(Base64Url(parts[1]));
-            var kid = header.RootElement.GetProperty("kid").GetString() ?? "";
-            if (header.RootElement.GetProperty("alg").GetString() != "ES256")
-            {
-                return null;
-            }
-
-            var known = _keys.TryGetValue(kid, out var key);
-            var valid = known && key!.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]),
-                HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            return new Checked(kid, known, valid, claims.RootElement.Clone());
+            read = new JsonWebToken(token);
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(read.EncodedPayload));
+            claims = payload.RootElement.Clone();
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException)
         {
             return null;
         }
-    }
 
-    private static byte[] Base64Url(string text)
-    {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
-        return Convert.FromBase64String(padded);
+        if (read.Alg != SecurityAlgorithms.EcdsaSha256 || claims.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (!_keys.TryGetValue(read.Kid ?? "", out var key))
+        {
+            return new Checked(read.Kid ?? "", false, false, claims, null);
+        }
+
+        var result = Handler.ValidateTokenAsync(read, new TokenValidationParameters
+        {
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            // Offline, the age of what is known is reported, not refused.
+            ValidateLifetime = false,
+            RequireExpirationTime = false,
+            RequireSignedTokens = true,
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            ValidTypes = [type],
+            IssuerSigningKey = key,
+            TryAllIssuerSigningKeys = false,
+        }).GetAwaiter().GetResult();
+        if (!result.IsValid)
+        {
+            return result.Exception is SecurityTokenInvalidTypeException
+                ? new Checked(read.Kid!, true, true, claims, $"it is signed as '{read.Typ}'")
+                : new Checked(read.Kid!, true, false, claims, null);
+        }
+
+        var missing = requiredClaims.FirstOrDefault(c => !claims.TryGetProperty(c, out var value) || value.ValueKind == JsonValueKind.Null);
+        return new Checked(read.Kid!, true, true, claims, missing is null ? null : $"it lacks the claim '{missing}'");
     }
 
     private sealed record Listed(string Status, string? Since);

@@ -144,6 +144,12 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
         await page.WaitForSelectorAsync("#signature[data-result]");
         await ScreenshotAsync(page, "tampered-en");
         Assert.Equal("invalid", await page.GetAttributeAsync("#signature", "data-result"));
+
+        // A genuine signature on a document of another kind (the status snapshot) is no label statement.
+        var snapshot = (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>();
+        var other = await OpenAsync(address[..address.IndexOf('#', StringComparison.Ordinal)] + "#" + snapshot, "en");
+        await other.WaitForSelectorAsync("#signature[data-result]");
+        Assert.Equal("invalid", await other.GetAttributeAsync("#signature", "data-result"));
     }
 
     [Fact]

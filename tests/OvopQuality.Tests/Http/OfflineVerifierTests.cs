@@ -57,6 +57,48 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_status_snapshot_given_as_a_label_is_refused_by_the_library_and_by_ovop_verify_with_a_failing_exit_code()
+    {
+        var (_, code, token) = await ALabel();
+        var snapshot = (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>();
+        var verifier = await CachedVerifier();
+
+        var verdict = verifier.Verify($"{AppFixture.PublicBaseUrl}/l/{code}#{snapshot}", Now);
+        Assert.Equal("unknown", verdict.Verdict);
+        Assert.Null(verdict.LabelCode);
+        Assert.Contains(verdict.NotEstablished, n => n.Contains("not an OVOP label statement: it is signed as 'ovop-status+jws'", StringComparison.Ordinal));
+
+        // A label statement is no status snapshot either: cached as one, it gives no status.
+        Assert.Equal("valid-signature-only", new OfflineVerifier((await GetAnonymously("/.well-known/jwks.json")).Body, token).Verify(token, Now).Verdict);
+
+        var cache = Path.Combine(Path.GetTempPath(), "ovop-verify-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(cache);
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(Path.Combine(cache, "jwks.json"), (await GetAnonymously("/.well-known/jwks.json")).Body, TestContext.Current.CancellationToken);
+            await System.IO.File.WriteAllTextAsync(Path.Combine(cache, "status-snapshot.jws"), snapshot, TestContext.Current.CancellationToken);
+            var command = Path.Combine(AppContext.BaseDirectory, "ovop-verify");
+
+            var forged = await Run(command, ["verify", $"{AppFixture.PublicBaseUrl}/l/{code}#{snapshot}", "--cache", cache]);
+            Assert.Equal(1, forged.ExitCode);
+            Assert.StartsWith("UNKNOWN", forged.Output, StringComparison.Ordinal);
+            Assert.Equal(0, (await Run(command, ["verify", $"{AppFixture.PublicBaseUrl}/l/{code}#{token}", "--cache", cache])).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string command, string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
     public async Task A_statement_signed_by_a_revoked_key_is_revoked_once_the_snapshot_says_so()
     {
         var (_, _, token) = await ALabel();

@@ -20,34 +20,68 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
 
     private Task<Reply> VerifyScanned(string token) => Send(HttpMethod.Post, "/api/labels/verification", System.Net.Http.Json.JsonContent.Create(new { token }), null);
 
-    /// <summary>Checks a token with Microsoft's JOSE library against the published JWKS, as any verifier would.</summary>
-    private async Task<TokenValidationResult> ValidateWithJoseLibrary(string token)
+    /// <summary>
+    /// Checks a document with the jose library (Node), a JOSE implementation that shares no code with
+    /// the service's: against the published JWKS, ES256 only, and the typ of the kind expected.
+    /// </summary>
+    private async Task<System.Text.Json.Nodes.JsonNode> VerifyIndependently(string token, string typ)
     {
-        var jwks = new JsonWebKeySet((await GetAnonymously("/.well-known/jwks.json")).Is(HttpStatusCode.OK).Body);
-        return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        var jwks = Path.Combine(Path.GetTempPath(), "ovop-jwks-" + Guid.NewGuid().ToString("N") + ".json");
+        await System.IO.File.WriteAllTextAsync(jwks, (await GetAnonymously("/.well-known/jwks.json")).Is(HttpStatusCode.OK).Body, TestContext.Current.CancellationToken);
+        try
         {
-            ValidateIssuer = false,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            IssuerSigningKeys = jwks.GetSigningKeys(),
-        });
+            var (exitCode, output, errors) = await Checks.RunAsync("node", ["verify-jws.mjs", jwks, typ], token);
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(output) ?? throw new InvalidOperationException(errors);
+            answer["exitCode"] = exitCode;
+            return answer;
+        }
+        finally
+        {
+            System.IO.File.Delete(jwks);
+        }
     }
 
     [Fact]
-    public async Task A_labels_signed_statement_verifies_with_a_standard_jose_library_against_the_published_keys()
+    public async Task A_labels_signed_statement_verifies_with_an_independent_jose_library_against_the_published_keys()
     {
         var (fileId, code) = await ALabel();
         var token = await TokenOf(code);
 
-        var result = await ValidateWithJoseLibrary(token);
+        var result = await VerifyIndependently(token, "ovop-label+jws");
 
-        Assert.True(result.IsValid, result.Exception?.Message);
-        var claims = result.Claims;
-        Assert.Equal(code, claims["lbl"]);
-        Assert.Equal((await File(fileId))["certificate"]!["number"]!.GetValue<string>(), claims["cert"]);
-        Assert.Equal("Dried apricots", claims["prod"]);
-        Assert.Equal("OVOP-DF", claims["std"]);
-        Assert.Equal("2029-03-01", claims["vu"]);
+        Assert.True(result["exitCode"]!.GetValue<int>() == 0, result.ToJsonString());
+        var claims = result["payload"]!;
+        Assert.Equal(code, claims["lbl"]!.GetValue<string>());
+        Assert.Equal((await File(fileId))["certificate"]!["number"]!.GetValue<string>(), claims["cert"]!.GetValue<string>());
+        Assert.Equal("Dried apricots", claims["prod"]!.GetValue<string>());
+        Assert.Equal("OVOP-DF", claims["std"]!.GetValue<string>());
+        Assert.Equal("2029-03-01", claims["vu"]!.GetValue<string>());
+        Assert.Equal("ES256", result["header"]!["alg"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Each_kind_of_signed_document_carries_its_own_type_and_a_verifier_refuses_one_of_another_kind()
+    {
+        var (_, code) = await ALabel();
+        var statement = await TokenOf(code);
+        var snapshot = (await GetAnonymously("/api/status-snapshot")).Json["snapshot"]!.GetValue<string>();
+
+        Assert.Equal(0, (await VerifyIndependently(snapshot, "ovop-status+jws"))["exitCode"]!.GetValue<int>());
+        Assert.Equal(1, (await VerifyIndependently(snapshot, "ovop-label+jws"))["exitCode"]!.GetValue<int>());
+        Assert.Equal(1, (await VerifyIndependently(statement, "ovop-status+jws"))["exitCode"]!.GetValue<int>());
+
+        // The service's own verification takes a label statement and nothing else signed with its keys.
+        var asLabel = (await VerifyScanned(snapshot)).Is(HttpStatusCode.OK).Json;
+        Assert.Equal("wrongKind", asLabel["signature"]!.GetValue<string>());
+        Assert.Null(asLabel["label"]);
+        Assert.Contains("not an OVOP label statement", asLabel["verdict"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("valid", (await VerifyScanned(statement)).Json["signature"]!.GetValue<string>());
+
+        // The kinds the service signs are the kinds the offline verifier knows.
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.LabelType, OvopQuality.Api.Labels.Signing.DocumentKind.LabelStatement.Type);
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.SnapshotType, OvopQuality.Api.Labels.Signing.DocumentKind.StatusSnapshot.Type);
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.LabelClaims, OvopQuality.Api.Labels.Signing.DocumentKind.LabelStatement.RequiredClaims);
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.SnapshotClaims, OvopQuality.Api.Labels.Signing.DocumentKind.StatusSnapshot.RequiredClaims);
     }
 
     [Fact]
@@ -66,7 +100,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
         Assert.NotNull(decoded);
         Assert.StartsWith($"{AppFixture.PublicBaseUrl}/l/{code}#", decoded.Text, StringComparison.Ordinal);
         var token = decoded.Text[(decoded.Text.IndexOf('#', StringComparison.Ordinal) + 1)..];
-        Assert.True((await ValidateWithJoseLibrary(token)).IsValid);
+        Assert.Equal(0, (await VerifyIndependently(token, "ovop-label+jws"))["exitCode"]!.GetValue<int>());
         using var data = Api.Labels.Signing.QrCodes.Encode(decoded.Text);
         Assert.InRange(data.Version, 1, 20);
         Assert.Equal("valid", (await VerifyScanned(token)).Is(HttpStatusCode.OK).Json["label"]!["status"]!.GetValue<string>());
@@ -109,7 +143,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
         Assert.NotEqual(oldKey, rotated);
         Assert.Equal(rotated, JsonWebTokenKid(await TokenOf(code)));
         Assert.Equal("valid", (await VerifyScanned(oldToken)).Json["signature"]!.GetValue<string>());
-        Assert.True((await ValidateWithJoseLibrary(oldToken)).IsValid);
+        Assert.Equal(0, (await VerifyIndependently(oldToken, "ovop-label+jws"))["exitCode"]!.GetValue<int>());
 
         (await Post($"/api/signing-keys/{oldKey}/revocation", new { reason = "Laptop with the key folder stolen" })).Is(HttpStatusCode.OK);
 
@@ -131,7 +165,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
         var response = (await GetAnonymously("/api/status-snapshot")).Is(HttpStatusCode.OK).Json;
         var snapshot = response["snapshot"]!.GetValue<string>();
 
-        Assert.True((await ValidateWithJoseLibrary(snapshot)).IsValid);
+        Assert.Equal(0, (await VerifyIndependently(snapshot, "ovop-status+jws"))["exitCode"]!.GetValue<int>());
         var claims = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(snapshot.Split('.')[1]))!;
         Assert.Equal(86400, claims["maxAge"]!.GetValue<int>());
         Assert.Contains(claims["certs"]!.AsArray(), c => c![0]!.GetValue<string>() == number && c[1]!.GetValue<string>() == "suspended");
@@ -177,7 +211,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
             ? new System.IO.Compression.BrotliStream(compressed, System.IO.Compression.CompressionMode.Decompress)
             : new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
         var json = await System.Text.Json.Nodes.JsonNode.ParseAsync(plain, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.True((await ValidateWithJoseLibrary(json!["snapshot"]!.GetValue<string>())).IsValid);
+        Assert.Equal(0, (await VerifyIndependently(json!["snapshot"]!.GetValue<string>(), "ovop-status+jws"))["exitCode"]!.GetValue<int>());
     }
 
     [Fact]

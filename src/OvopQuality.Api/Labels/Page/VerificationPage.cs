@@ -177,7 +177,7 @@ public static class VerificationScriptEndpoint
     [AllowAnonymous]
     public static IResult Get() => Results.Content(Script, "text/javascript; charset=utf-8");
 
-    private const string Script = """
+    private static readonly string Script = $$"""
         (async () => {
           const box = document.getElementById('signature');
           if (!box) return;
@@ -190,7 +190,9 @@ public static class VerificationScriptEndpoint
             const claims = JSON.parse(new TextDecoder().decode(bytes(p)));
             const jwks = await (await fetch('/.well-known/jwks.json')).json();
             const jwk = jwks.keys.find(k => k.kid === header.kid);
-            if (!jwk || header.alg !== 'ES256') throw new Error('key');
+            // Only a label statement: a status snapshot or any other document signed by the same key is refused.
+            if (!jwk || header.alg !== 'ES256' || header.typ !== '{{Signing.DocumentKind.LabelStatement.Type}}') throw new Error('kind');
+            if ({{System.Text.Json.JsonSerializer.Serialize(Signing.DocumentKind.LabelStatement.RequiredClaims)}}.some(c => claims[c] === undefined || claims[c] === null)) throw new Error('claims');
             const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
             const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, bytes(s), new TextEncoder().encode(h + '.' + p));
             const genuine = ok && claims.lbl === box.dataset.code;

@@ -19,8 +19,6 @@ public sealed record LabelToken(string Code, string Token, string KeyId, string 
 
 public static class LabelStatements
 {
-    public const string TokenType = "ovop-label+jws";
-
     public static string PublicBaseUrl(IConfiguration configuration) => (configuration["Ovop:PublicBaseUrl"] ?? "http://127.0.0.1:5080").TrimEnd('/');
 
     public static async Task<LabelToken?> IssueAsync(string code, LabelLookup labels, SigningKeys keys, IConfiguration configuration, CancellationToken ct)
@@ -44,7 +42,7 @@ public static class LabelStatements
             c.ValidFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             c.ValidUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             issuedAt.ToUnixTimeSeconds());
-        var token = CompactJws.Sign(statement, key.Id, TokenType, privateKey);
+        var token = SignedDocuments.Sign(DocumentKind.LabelStatement, statement, key.Id, privateKey);
         return new LabelToken(canonicalCode, token, key.Id, $"{publicBaseUrl}/l/{canonicalCode}#{token}");
     }
 }

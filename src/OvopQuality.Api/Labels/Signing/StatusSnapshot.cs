@@ -32,8 +32,6 @@ public sealed class StatusSnapshotCache
 
 public static class GetStatusSnapshotEndpoint
 {
-    public const string TokenType = "ovop-status+jws";
-
     /// <summary>
     /// The signed status snapshot an offline verifier downloads daily (Ovop:Signing:SnapshotMaxAgeHours,
     /// 24 by default). Compressed on the wire when the client accepts gzip or Brotli.
@@ -73,7 +71,8 @@ public static class GetStatusSnapshotEndpoint
             .ToList();
         var revoked = (await keys.AllAsync(ct)).Where(k => k.Status == KeyStatus.Revoked).Select(k => k.Id).ToList();
         var (key, privateKey) = await keys.ActiveAsync(ct);
-        var snapshot = CompactJws.Sign(new StatusSnapshotClaims(now.ToUnixTimeSeconds(), now.AddSeconds(maxAge).ToUnixTimeSeconds(), maxAge, notValid, revoked), key.Id, TokenType, privateKey);
+        var snapshot = SignedDocuments.Sign(DocumentKind.StatusSnapshot,
+            new StatusSnapshotClaims(now.ToUnixTimeSeconds(), now.AddSeconds(maxAge).ToUnixTimeSeconds(), maxAge, notValid, revoked), key.Id, privateKey);
         return new StatusSnapshotResponse(snapshot, key.Id, now, maxAge, notValid.Count, snapshot.Length);
     }
 }

@@ -11,6 +11,9 @@ public enum SignatureCheck
     UnknownKey,
     RevokedKey,
     Malformed,
+
+    /// <summary>Signed by the service, but a document of another kind (a status snapshot is no label statement).</summary>
+    WrongKind,
 }
 
 public sealed record VerifyScannedToken(string Token, double? Latitude = null, double? Longitude = null);
@@ -34,39 +37,30 @@ public static class VerifyScannedTokenEndpoint
     public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
         VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        if (CompactJws.Read(command.Token) is not { } read || !read.Claims.TryGetProperty("lbl", out var code) || code.GetString() is not { } labelCode)
+        var known = await keys.AllAsync(ct);
+        var verified = await SignedDocuments.VerifyAsync(DocumentKind.LabelStatement, command.Token.Trim(), known);
+        if (verified.Check is SignatureCheck.Malformed or SignatureCheck.WrongKind)
         {
-            return TypedResults.Ok(new ScannedLabelAnswer(SignatureCheck.Malformed, null, null, "This is not an OVOP label statement."));
+            return TypedResults.Ok(new ScannedLabelAnswer(verified.Check, verified.KeyId, null, verified.Problem ?? "This is not an OVOP label statement."));
         }
 
-        var key = (await keys.AllAsync(ct)).FirstOrDefault(k => k.Id == read.KeyId);
-        var check = key switch
+        if (!verified.IsValid)
         {
-            null => SignatureCheck.UnknownKey,
-            _ when !Verifies(command.Token, key) => SignatureCheck.Invalid,
-            { Status: KeyStatus.Revoked } => SignatureCheck.RevokedKey,
-            _ => SignatureCheck.Valid,
-        };
-        if (check is SignatureCheck.UnknownKey or SignatureCheck.Invalid)
-        {
-            return TypedResults.Ok(new ScannedLabelAnswer(check, read.KeyId, null,
+            return TypedResults.Ok(new ScannedLabelAnswer(verified.Check, verified.KeyId, null,
                 "The signature does not hold: this statement was not issued by OVOP Tajikistan, or was altered. Do not trust the product."));
         }
 
+        var labelCode = verified.Claims.GetProperty("lbl").GetString() ?? "";
+        var check = verified.Check;
         var online = await GetLabelEndpoint.Get(labelCode, null, null, command.Latitude, command.Longitude, labels, clones, bus, clock, ct);
         var label = online.Result is Ok<LabelAnswer> ok ? ok.Value : null;
         if (check == SignatureCheck.RevokedKey && label is not null)
         {
-            label = label with { Status = LabelStatus.Revoked, Reason = $"The key that signed this label ({read.KeyId}) was revoked on {key!.RevokedAt:yyyy-MM-dd}: its statements can no longer be trusted." };
+            var revokedOn = known.First(k => k.Id == verified.KeyId).RevokedAt;
+            label = label with { Status = LabelStatus.Revoked, Reason = $"The key that signed this label ({verified.KeyId}) was revoked on {revokedOn:yyyy-MM-dd}: its statements can no longer be trusted." };
         }
 
-        return TypedResults.Ok(new ScannedLabelAnswer(check, read.KeyId, label, label?.Reason ?? "The label is not in the registry."));
-    }
-
-    private static bool Verifies(string token, SigningKey key)
-    {
-        using var publicKey = key.PublicKey();
-        return CompactJws.Verify(token, publicKey);
+        return TypedResults.Ok(new ScannedLabelAnswer(check, verified.KeyId, label, label?.Reason ?? "The label is not in the registry."));
     }
 }
 
