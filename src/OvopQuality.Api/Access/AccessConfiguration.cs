@@ -14,6 +14,13 @@ public static class AccessConfiguration
 {
     public const string VerificationCors = "verification";
 
+    /// <summary>What OpenID Connect providers sign access tokens with; Ovop:Auth:Algorithms replaces the list.</summary>
+    public static readonly string[] DefaultAlgorithms =
+        [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384];
+
+    /// <summary>The JWS typ of an access token: "JWT" (most providers, Keycloak) or RFC 9068's "at+jwt".</summary>
+    public static readonly string[] AccessTokenTypes = ["JWT", "at+jwt", "application/at+jwt"];
+
     public static IServiceCollection AddOvopAccess(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var auth = configuration.GetSection("Ovop:Auth");
@@ -40,6 +47,12 @@ public static class AccessConfiguration
                 RoleClaimType = auth["RoleClaim"] ?? OvopClaims.Role,
                 NameClaimType = OvopClaims.Name,
                 ClockSkew = TimeSpan.FromSeconds(30),
+                // Only signed access tokens, and only with the algorithms a provider of ours uses: never
+                // "none", never a symmetric algorithm keyed with a public key, never a document of
+                // another kind (a label statement or status snapshot signed by this service).
+                RequireSignedTokens = true,
+                ValidAlgorithms = issuer is not null ? [SecurityAlgorithms.EcdsaSha256] : auth.GetSection("Algorithms").Get<string[]>() ?? DefaultAlgorithms,
+                ValidTypes = AccessTokenTypes,
             };
             if (issuer is not null)
             {

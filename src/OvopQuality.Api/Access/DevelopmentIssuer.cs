@@ -26,12 +26,7 @@ public sealed class DevelopmentIssuer
         else
         {
             ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            Directory.CreateDirectory(Path.GetDirectoryName(KeyFile)!);
-            File.WriteAllText(KeyFile, ecdsa.ExportPkcs8PrivateKeyPem());
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            SecretFiles.WriteNew(KeyFile, ecdsa.ExportPkcs8PrivateKeyPem());
         }
 
         Key = new ECDsaSecurityKey(ecdsa) { KeyId = Base64UrlEncoder.Encode(SHA256.HashData(ecdsa.ExportSubjectPublicKeyInfo()))[..16] };

@@ -66,6 +66,53 @@ public class TokenTests(AppFixture app) : CertificationTest(app)
         (await WithToken($"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}")).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
+    [Theory]
+    [InlineData("ovop-label+jws")]
+    [InlineData("ovop-status+jws")]
+    [InlineData("JOSE")]
+    public async Task A_token_of_another_type_is_a_401_even_signed_by_the_trusted_key(string type)
+    {
+        var now = DateTime.UtcNow;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = DevelopmentIssuer.Issuer,
+            Audience = DevelopmentIssuer.Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = "admin-test", ["role"] = Roles.Administrator },
+            Expires = now.AddHours(1),
+            TokenType = type,
+            SigningCredentials = new SigningCredentials(App.Issuer.Key, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        (await WithToken(token)).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task An_unsigned_token_or_one_signed_with_the_public_key_as_a_shared_secret_is_a_401()
+    {
+        var claims = Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["iss"] = DevelopmentIssuer.Issuer, ["aud"] = DevelopmentIssuer.Audience, ["sub"] = "admin-test", ["role"] = Roles.Administrator,
+            ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+        }));
+        var none = Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        (await WithToken($"{none}.{claims}.")).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+
+        var hs256 = Base64UrlEncoder.Encode($"{{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"{App.Issuer.Key.KeyId}\"}}");
+        var publicKey = App.Issuer.Key.ECDsa.ExportSubjectPublicKeyInfo();
+        var mac = Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(publicKey, System.Text.Encoding.ASCII.GetBytes($"{hs256}.{claims}")));
+        (await WithToken($"{hs256}.{claims}.{mac}")).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_label_statement_is_never_a_bearer_token()
+    {
+        var fileId = await ACertifiedFile();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var statement = (await GetAnonymously($"/api/labels/{code}/token")).Json["token"]!.GetValue<string>();
+
+        (await WithToken(statement)).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
     [Fact]
     public void The_development_issuer_is_refused_outside_development()
     {

@@ -156,6 +156,29 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_new_keys_private_file_is_the_services_alone_and_a_revoked_keys_private_file_is_destroyed()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(AppFixture.KeyFile)!, "signing");
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode othersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+        var id = (await Post("/api/signing-keys/rotation", new { })).Is(HttpStatusCode.OK).Json["id"]!.GetValue<string>();
+        var file = Path.Combine(folder, id + ".pem");
+        Assert.Equal(ownerOnly, System.IO.File.GetUnixFileMode(file));
+        Assert.Equal((UnixFileMode)0, System.IO.File.GetUnixFileMode(folder) & othersAny);
+        Assert.Equal(ownerOnly, System.IO.File.GetUnixFileMode(AppFixture.KeyFile));
+        Assert.Equal((UnixFileMode)0, System.IO.File.GetUnixFileMode(Path.GetDirectoryName(AppFixture.KeyFile)!) & othersAny);
+
+        (await Post($"/api/signing-keys/{id}/revocation", new { reason = "Backup tape with the key folder lost" })).Is(HttpStatusCode.OK);
+
+        Assert.False(System.IO.File.Exists(file));
+        var (_, code) = await ALabel();
+        Assert.NotEqual(id, JsonWebTokenKid(await TokenOf(code)));
+        Assert.Equal("valid", (await VerifyScanned(await TokenOf(code))).Json["signature"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_status_snapshot_is_signed_lists_certificates_not_valid_and_says_how_long_to_trust_it()
     {
         var fileId = await ACertifiedFile();

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
 namespace OvopQuality.Api.Labels.Signing;
@@ -65,13 +64,7 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
             var parameters = ecdsa.ExportParameters(false);
             var id = "ovop-" + now.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "-"
                      + Base64UrlEncoder.Encode(SHA256.HashData(ecdsa.ExportSubjectPublicKeyInfo()))[..8];
-            Directory.CreateDirectory(_folder);
-            var file = Path.Combine(_folder, id + ".pem");
-            await File.WriteAllTextAsync(file, ecdsa.ExportPkcs8PrivateKeyPem(), Encoding.ASCII, ct);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            await SecretFiles.WriteNewAsync(Path.Combine(_folder, id + ".pem"), ecdsa.ExportPkcs8PrivateKeyPem(), ct);
 
             var key = new SigningKey(id, Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y), now, KeyStatus.Active, null, null, null);
             await using var session = store.LightweightSession();
@@ -90,7 +83,12 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
         }
     }
 
-    /// <summary>Marks a key compromised: labels it signed verify as revoked. An active key is replaced first.</summary>
+    /// <summary>
+    /// Marks a key compromised: labels it signed verify as revoked. An active key is replaced first.
+    /// Its private half is destroyed here (overwritten, then deleted); another instance that still
+    /// holds it in memory never signs with it, since only the active key signs and a revoked key
+    /// never becomes active again.
+    /// </summary>
     public async Task<SigningKey?> RevokeAsync(string id, string reason, CancellationToken ct)
     {
         var key = (await AllAsync(ct)).FirstOrDefault(k => k.Id == id);
@@ -108,6 +106,16 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
         await using var session = store.LightweightSession();
         session.Store(revoked);
         await session.SaveChangesAsync(ct);
+
+        SecretFiles.Destroy(Path.Combine(_folder, id + ".pem"));
+        lock (_privateKeys)
+        {
+            if (_privateKeys.Remove(id, out var held))
+            {
+                held.Dispose();
+            }
+        }
+
         return revoked;
     }
 
