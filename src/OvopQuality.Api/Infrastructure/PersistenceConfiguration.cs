@@ -46,7 +46,9 @@ public static class PersistenceConfiguration
         services.AddSingleton<LabelLookup>();
         services.AddSingleton<Labels.Signing.SigningKeys>();
         services.AddSingleton<Labels.Signing.StatusSnapshotCache>();
-        services.AddSingleton(new Labels.Scans.CloneWatch());
+        var cloneWatch = new Labels.Scans.CloneWatch();
+        services.AddSingleton(cloneWatch);
+        services.AddSingleton(new Labels.Scans.ScanClients());
         services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<Labels.Scans.CloneSettings>() ?? new Labels.Scans.CloneSettings());
 
         services.AddMarten(opts =>
@@ -63,12 +65,14 @@ public static class PersistenceConfiguration
                 opts.Projections.Snapshot<Standard>(SnapshotLifecycle.Inline);
                 opts.Projections.Snapshot<CertificationFile>(SnapshotLifecycle.Inline);
                 opts.Projections.Snapshot<Complaints.Complaint>(SnapshotLifecycle.Inline);
+                opts.Projections.Snapshot<Labels.Scans.CloneSignalCase>(SnapshotLifecycle.Inline);
                 opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add(new LabelRegistry(), ProjectionLifecycle.Inline);
                 opts.Projections.Add<ScheduledInspectionProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.UseIdentityMapForAggregates = true;
                 opts.Listeners.Add(certificateCache);
+                opts.Listeners.Add(cloneWatch);
 
                 opts.Schema.For<Producer>().UniqueIndex(p => p.TaxId).Index(p => p.Number);
                 opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
@@ -77,10 +81,11 @@ public static class PersistenceConfiguration
                 opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
                 opts.Schema.For<CertificationFileView>().Index(f => f.SurveillanceDueOn!);
                 opts.Schema.For<Complaints.Complaint>().UniqueIndex(c => c.Reference).Index(c => c.ReceivedAt);
+                opts.Schema.For<Labels.Scans.CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());
                 opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
-                opts.Storage.ExtendedSchemaObjects.Add(Labels.Scans.CloneWatch.Table());
+                opts.Storage.ExtendedSchemaObjects.Add(Labels.Scans.ScanRecords.Table());
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()

@@ -1,29 +1,44 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using OvopQuality.Api.Labels.Scans;
 using OvopQuality.Tests.Support;
 
 namespace OvopQuality.Tests.Http;
 
+/// <summary>
+/// Clone signals: raised by the scans for staff, never shown to the public until an officer
+/// confirms them; dismissed or lifted with who and why; a client counts once.
+/// </summary>
 public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
 {
     private static readonly CloneSettings Settings = new();
 
     private static readonly DateTimeOffset Noon = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void Scans_far_apart_within_a_day_are_a_clone_signal_and_nearby_ones_are_not()
-    {
-        (DateTimeOffset, double?, double?) dushanbe = (Noon, 38.6, 68.8), khujand = (Noon.AddHours(3), 40.3, 69.6), moscow = (Noon.AddHours(5), 55.8, 37.6);
+    private const string Dushanbe = "lat=38.56&lon=68.79";
+    private const string Moscow = "lat=55.75&lon=37.62";
 
-        Assert.Null(CloneWatch.Weigh([dushanbe, khujand], Settings));
-        Assert.Equal(CloneSignal.FarApart, CloneWatch.Weigh([dushanbe, khujand, moscow], Settings)!.Value.Signal);
-        Assert.Null(CloneWatch.Weigh([dushanbe, (Noon.AddHours(1), null, null)], Settings));
+    [Fact]
+    public void Scans_far_apart_by_different_clients_within_a_day_are_a_clone_signal_and_one_clients_positions_prove_nothing()
+    {
+        (DateTimeOffset, double?, double?, string) dushanbe = (Noon, 38.6, 68.8, "a"), khujand = (Noon.AddHours(3), 40.3, 69.6, "b"), moscow = (Noon.AddHours(5), 55.8, 37.6, "c");
+
+        Assert.Null(ScanRecords.Weigh([dushanbe, khujand], Settings));
+        Assert.Equal(CloneSignal.FarApart, ScanRecords.Weigh([dushanbe, khujand, moscow], Settings)!.Value.Signal);
+        Assert.Null(ScanRecords.Weigh([dushanbe, moscow with { Item4 = "a" }], Settings));
+        Assert.Null(ScanRecords.Weigh([dushanbe, (Noon.AddHours(1), null, null, "b")], Settings));
     }
 
     [Fact]
-    public void Far_more_scans_than_one_unit_gets_is_a_clone_signal() =>
-        Assert.Equal(CloneSignal.TooOften, CloneWatch.Weigh([.. Enumerable.Range(0, 26).Select(i => (Noon.AddMinutes(i), (double?)null, (double?)null))], Settings)!.Value.Signal);
+    public void Far_more_clients_than_one_unit_meets_is_a_clone_signal_and_one_client_scanning_often_is_not()
+    {
+        Assert.Equal(CloneSignal.TooOften,
+            ScanRecords.Weigh([.. Enumerable.Range(0, 26).Select(i => (Noon.AddMinutes(i), (double?)null, (double?)null, "client-" + i))], Settings)!.Value.Signal);
+        Assert.Null(ScanRecords.Weigh([.. Enumerable.Range(0, 200).Select(i => (Noon.AddMinutes(i), (double?)null, (double?)null, "one-client"))], Settings));
+    }
 
     [Fact]
     public void The_box_a_codes_positions_span_never_understates_how_far_apart_two_of_them_are()
@@ -35,66 +50,165 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
             double Longitude() => (random.NextDouble() * 360) - 180;
             var (lat1, lat2, lon1, lon2) = (Latitude(), Latitude(), Longitude(), Longitude());
 
-            var bound = CloneWatch.MostKilometresApart(Math.Min(lat1, lat2), Math.Max(lat1, lat2), Math.Min(lon1, lon2), Math.Max(lon1, lon2));
+            var bound = ScanRecords.MostKilometresApart(Math.Min(lat1, lat2), Math.Max(lat1, lat2), Math.Min(lon1, lon2), Math.Max(lon1, lon2));
 
-            Assert.True(CloneWatch.Kilometres(lat1, lon1, lat2, lon2) <= bound + 1e-6, $"({lat1}, {lon1}) – ({lat2}, {lon2})");
+            Assert.True(ScanRecords.Kilometres(lat1, lon1, lat2, lon2) <= bound + 1e-6, $"({lat1}, {lon1}) – ({lat2}, {lon2})");
         }
     }
 
     [Fact]
-    public void A_position_is_kept_only_to_a_tenth_of_a_degree() =>
-        Assert.Equal((38.6, 68.8), CloneWatch.Coarse(38.5598, 68.7864));
-
-    [Fact]
-    public async Task A_label_scanned_far_more_often_than_one_unit_is_raises_an_alert()
+    public void A_position_is_kept_only_to_a_tenth_of_a_degree_and_a_client_only_as_a_keyed_hash_of_its_network()
     {
-        var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        Assert.Equal((38.6, 68.8), ScanRecords.Coarse(38.5598, 68.7864));
 
-        for (var scan = 0; scan <= Settings.MaximumScans; scan++)
-        {
-            (await GetAnonymously($"/api/labels/{code}")).Is(HttpStatusCode.OK);
-        }
-
-        Assert.Contains("scans within 24 hours", await WarningOnceWeighed(code), StringComparison.Ordinal);
-        await AssertAlerted(code, "tooOften");
+        var clients = App.Host.Services.GetRequiredService<ScanClients>();
+        var name = clients.NameOf(IPAddress.Parse("203.0.113.7"))!;
+        Assert.Equal(16, name.Length);
+        Assert.DoesNotContain("203", name, StringComparison.Ordinal);
+        Assert.Equal(name, clients.NameOf(IPAddress.Parse("::ffff:203.0.113.7")));
+        Assert.Equal(clients.NameOf(IPAddress.Parse("2001:db8:1:2::1")), clients.NameOf(IPAddress.Parse("2001:db8:1:2:ffff::9")));
+        Assert.NotEqual(clients.NameOf(IPAddress.Parse("2001:db8:1:2::1")), clients.NameOf(IPAddress.Parse("2001:db8:1:3::1")));
     }
 
-    [Fact]
-    public async Task A_label_scanned_in_dushanbe_and_in_moscow_the_same_day_raises_an_alert_and_then_verifies_with_a_warning()
+    private async Task<string> ALabel()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
-
-        (await GetAnonymously($"/api/labels/{code}?lat=38.56&lon=68.79")).Is(HttpStatusCode.OK);
-        App.Clock.Advance(TimeSpan.FromHours(4));
-        (await GetAnonymously($"/api/labels/{code}?lat=55.75&lon=37.62")).Is(HttpStatusCode.OK);
-
-        Assert.Contains("km apart", await WarningOnceWeighed(code), StringComparison.Ordinal);
-        await AssertAlerted(code, "farApart");
-
-        // Another instance, or this one after a restart, knows the alert before any new scan.
-        var restarted = new CloneWatch();
-        await new CloneAlertsOnStartup(App.Host.Services.GetRequiredService<Marten.IDocumentStore>(), restarted).StartAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(CloneSignal.FarApart, restarted.AlertFor(code)?.Signal);
+        return (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
     }
 
-    /// <summary>Scans are weighed in batches off the request path: the warning a verification carries once the batch had its moment.</summary>
-    private async Task<string?> WarningOnceWeighed(string code)
+    /// <summary>An anonymous verification from a given address, as a phone somewhere would make it.</summary>
+    private async Task<JsonNode> ScanFrom(string address, string code, string? position = null)
     {
-        string? warning = null;
-        for (var attempt = 0; attempt < 50 && warning is null; attempt++)
+        var result = await App.Host.Scenario(s =>
         {
+            s.Get.Url($"/api/labels/{code}" + (position is null ? "" : "?" + position));
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address));
+            s.StatusCodeShouldBe(HttpStatusCode.OK);
+        });
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
+
+    /// <summary>Scans are weighed in batches off the request path: the signal on the code once the batch had its moment.</summary>
+    private async Task<JsonNode?> SignalOn(string code, string status = "raised")
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var signals = (await Get($"/api/clone-signals?status={status}&limit=500")).Is(HttpStatusCode.OK).Json["items"]!.AsArray();
+            if (signals.FirstOrDefault(s => s!["code"]!.GetValue<string>() == code) is { } found)
+            {
+                return found;
+            }
+
             await Task.Delay(200, TestContext.Current.CancellationToken);
-            warning = (await GetAnonymously($"/api/labels/{code}")).Json["warning"]?.GetValue<string>();
         }
 
-        return warning;
+        return null;
     }
 
-    private async Task AssertAlerted(string code, string signal)
+    private Task<Reply> Decide(JsonNode signal, string step, long version, User? user = null) =>
+        Post($"/api/clone-signals/{signal["id"]}/{step}", new { expectedVersion = version, reason = "Checked with the exporter in Moscow" }, user ?? OfficerNamed(Officer));
+
+    [Fact]
+    public async Task Two_lookups_far_apart_raise_a_signal_for_staff_that_reaches_the_public_only_once_an_officer_confirms_it_and_leaves_it_once_lifted()
     {
-        var alerts = (await Get("/api/clone-alerts")).Is(HttpStatusCode.OK).Json.AsArray();
-        Assert.Contains(alerts, a => a!["id"]!.GetValue<string>() == code && a["signal"]!.GetValue<string>() == signal);
+        var code = await ALabel();
+        await ScanFrom("198.51.100.10", code, Dushanbe);
+        App.Clock.Advance(TimeSpan.FromHours(4));
+        await ScanFrom("203.0.113.20", code, Moscow);
+
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+        Assert.Equal("farApart", signal["evidence"]!["signal"]!.GetValue<string>());
+        Assert.Equal(2, signal["evidence"]!["distinctClients"]!.GetValue<int>());
+        Assert.Equal(2, signal["evidence"]!["recent"]!.AsArray().Count);
+        Assert.Contains(signal["evidence"]!["recent"]!.AsArray(), s => s!["latitude"]!.GetValue<double>() == 55.8);
+        Assert.DoesNotContain("198.51.100.10", signal.ToJsonString(), StringComparison.Ordinal);
+
+        Assert.Null((await ScanFrom("198.51.100.30", code))["warning"]);
+        Assert.DoesNotContain("Copies of this label", (await GetAnonymously($"/l/{code}")).Body, StringComparison.Ordinal);
+
+        (await Decide(signal, "confirmation", 1)).Is(HttpStatusCode.OK);
+        Assert.Contains("Copies of this label may be in circulation", (await ScanFrom("198.51.100.31", code))["warning"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Copies of this label", (await GetAnonymously($"/l/{code}")).Body, StringComparison.Ordinal);
+
+        // Another instance, or this one restarted, learns the confirmation from the database.
+        var elsewhere = new CloneWatch();
+        var refresh = new CloneWatchRefresh(App.Host.Services.GetRequiredService<Marten.IDocumentStore>(), elsewhere, Settings, App.Clock, NullLogger<CloneWatchRefresh>.Instance);
+        await refresh.StartAsync(TestContext.Current.CancellationToken);
+        await refresh.StopAsync(TestContext.Current.CancellationToken);
+        Assert.NotNull(elsewhere.WarningFor(code));
+
+        (await Decide(signal, "lifting", 2)).Is(HttpStatusCode.OK);
+        Assert.Null((await ScanFrom("198.51.100.32", code))["warning"]);
+        var lifted = (await Get($"/api/clone-signals/{signal["id"]}")).Json;
+        Assert.Equal("lifted", lifted["status"]!.GetValue<string>());
+        Assert.Equal(["raised", "confirmed", "lifted"], lifted["steps"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
+        Assert.Equal(Officer, lifted["steps"]![2]!["by"]!.GetValue<string>());
+        Assert.Equal("Checked with the exporter in Moscow", lifted["steps"]![2]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_dismissed_signal_is_closed_with_who_and_why_and_the_scans_it_rested_on_never_raise_it_again()
+    {
+        var code = await ALabel();
+        await ScanFrom("198.51.100.40", code, Dushanbe);
+        await ScanFrom("203.0.113.41", code, Moscow);
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+
+        (await Decide(signal, "dismissal", 1)).Is(HttpStatusCode.OK);
+        (await Decide(signal, "confirmation", 2)).IsProblem(HttpStatusCode.Conflict, "clone-signal-dismissed");
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await ScanFrom("198.51.100.42", code, Dushanbe);
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        Assert.Null(await SignalOn(code, "raised"));
+        var dismissed = (await Get($"/api/clone-signals/{signal["id"]}")).Json;
+        Assert.Equal(("dismissed", Officer), (dismissed["status"]!.GetValue<string>(), dismissed["steps"]![1]!["by"]!.GetValue<string>()));
+
+        // New evidence after the dismissal raises a new signal.
+        await ScanFrom("203.0.113.43", code, Moscow);
+        Assert.NotEqual(signal["id"]!.GetValue<Guid>(), (await SignalOn(code))?["id"]!.GetValue<Guid>());
+    }
+
+    [Fact]
+    public async Task One_client_scanning_a_hundred_times_raises_nothing_and_many_different_clients_raise_a_signal()
+    {
+        var code = await ALabel();
+        for (var scan = 0; scan < 100; scan++)
+        {
+            await ScanFrom("198.51.100.50", code);
+        }
+
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        Assert.Null(await SignalOn(code));
+
+        for (var client = 1; client <= Settings.MaximumScans + 1; client++)
+        {
+            await ScanFrom($"203.0.113.{client}", code);
+        }
+
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+        Assert.Equal("tooOften", signal["evidence"]!["signal"]!.GetValue<string>());
+        Assert.Equal(Settings.MaximumScans + 2, signal["evidence"]!["distinctClients"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Only_a_certification_officer_decides_a_signal_with_the_version_read_and_bad_requests_get_problems()
+    {
+        var code = await ALabel();
+        await ScanFrom("198.51.100.60", code, Dushanbe);
+        await ScanFrom("203.0.113.61", code, Moscow);
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+
+        (await Decide(signal, "confirmation", 1, ProducerOf("TJ-P-000001"))).IsProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await Decide(signal, "confirmation", 1, InspectorNamed(Inspector))).IsProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await Send(HttpMethod.Post, $"/api/clone-signals/{signal["id"]}/confirmation", System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 1, reason = "x" }), null))
+            .IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        (await GetAnonymously("/api/clone-signals")).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        (await Decide(signal, "confirmation", 7)).IsProblem(HttpStatusCode.Conflict, "stale-version");
+        (await Decide(signal, "lifting", 1)).IsProblem(HttpStatusCode.Conflict, "clone-signal-raised");
+        (await Get("/api/clone-signals?limit=0")).IsInvalid("limit");
+        (await Get("/api/clone-signals?cursor=garbage")).IsInvalid("cursor");
+        (await Get($"/api/clone-signals/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "clone-signal-not-found");
+        Assert.Null((await ScanFrom("198.51.100.62", code))["warning"]);
     }
 }

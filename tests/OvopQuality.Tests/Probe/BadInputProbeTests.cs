@@ -244,7 +244,7 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         return json.ToJsonString();
     }
 
-    [GeneratedRegex(@"^/api/(certifications|producers|complaints)/[0-9a-f-]{36}")]
+    [GeneratedRegex(@"^/api/(certifications|producers|complaints|clone-signals)/[0-9a-f-]{36}")]
     private static partial Regex VersionedRecord();
 
     private async Task<(int Status, string? Problem, (string Kind, string Example)? Failure)> Send(Operation operation, string? role, string url, string? body, string contentType)

@@ -112,9 +112,36 @@ public sealed class ProbeHost : IAsyncLifetime
         Add("complaintId", System.Text.RegularExpressions.Regex.Match(complaints, "\"id\":\"([0-9a-f-]{36})\"").Groups[1].Value);
         Add("reference", complaint["reference"]!.GetValue<string>());
         Add("keyId", (await Read("/.well-known/jwks.json"))["keys"]![0]!["kid"]!.GetValue<string>());
+        await ACloneSignal(code);
         Add("inspectorId", "probe-inspector");
         Add("version", "1");
         Add("code", "OVOP-DF");
+    }
+
+    /// <summary>Two clients scan the label 3,000 km apart: a signal for staff, to confirm, dismiss or lift.</summary>
+    private async Task ACloneSignal(string code)
+    {
+        foreach (var (address, position) in new[] { ("198.51.100.1", "lat=38.56&lon=68.79"), ("203.0.113.1", "lat=55.75&lon=37.62") })
+        {
+            await Host.Scenario(s =>
+            {
+                s.Get.Url($"/api/labels/{code}?{position}");
+                s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address));
+            });
+        }
+
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            if ((await Read("/api/clone-signals"))["items"]!.AsArray().FirstOrDefault() is { } signal)
+            {
+                Add("signalId", signal["id"]!.GetValue<string>());
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new InvalidOperationException("Seeding the probe's history: the clone signal was not raised.");
     }
 
     private enum Stage

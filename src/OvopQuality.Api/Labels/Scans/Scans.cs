@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Core;
@@ -9,22 +7,21 @@ using Weasel.Postgresql.Tables;
 namespace OvopQuality.Api.Labels.Scans;
 
 /// <summary>
-/// One online verification of a label: when, and where only if the verifier chose to say, to a
-/// tenth of a degree (about 11 km). No address, no device, nothing personal.
+/// One online verification of a label: when, where only if the verifier chose to say (to a tenth of
+/// a degree, about 11 km), and which client, as a keyed hash of its network address (no address,
+/// no device, nothing personal is kept): so that one client counts once, however often it scans.
+/// Scans whose address is unknown count as one client between them.
 /// </summary>
-public sealed record LabelScanned(string Code, DateTimeOffset At, double? Latitude, double? Longitude);
+public sealed record LabelScanned(string Code, DateTimeOffset At, double? Latitude, double? Longitude, string? Client = null);
 
 public enum CloneSignal
 {
-    /// <summary>Scanned in places too far apart for one unit to travel between the scans.</summary>
+    /// <summary>Scanned by different clients in places too far apart for one unit to travel between the scans.</summary>
     FarApart,
 
-    /// <summary>Scanned far more often than one unit plausibly is.</summary>
+    /// <summary>Scanned by far more different clients than one unit plausibly meets.</summary>
     TooOften,
 }
-
-/// <summary>A label whose scans suggest copies of it are in circulation.</summary>
-public sealed record CloneAlert(string Id, CloneSignal Signal, string Detail, int Scans, DateTimeOffset RaisedAt, DateTimeOffset LastScanAt);
 
 public sealed class CloneSettings
 {
@@ -33,20 +30,80 @@ public sealed class CloneSettings
 
     public int WindowHours { get; init; } = 24;
 
-    /// <summary>Scans of one unit within the window beyond which copies are suspected.</summary>
+    /// <summary>Different clients scanning one unit within the window beyond which copies are suspected.</summary>
     public int MaximumScans { get; init; } = 25;
+
+    /// <summary>How often an instance reads the signals other instances confirmed, dismissed or lifted.</summary>
+    public double RefreshSeconds { get; init; } = 5;
+}
+
+/// <summary>The key that turns a client's address into the pseudonym a scan keeps; one for all instances, made once.</summary>
+public sealed record ScanClientKey(string Id, string Key)
+{
+    public const string TheKey = "scan-client-key";
 }
 
 /// <summary>
-/// Scans are recorded off the request path: verification publishes a message, a handler writes the
-/// scan and weighs the clone signals. Codes under alert are known in memory, so a verification can
-/// carry a warning without another round trip.
+/// Names the client of a scan by a keyed hash (HMAC-SHA256) of its address: an IPv4 address, or
+/// the /64 network of an IPv6 one (what one household or phone holds). The key lives in the
+/// database, so every instance names a client alike, and nobody can turn a name back into an address
+/// without it.
 /// </summary>
-public sealed class CloneWatch
+public sealed class ScanClients
+{
+    private volatile byte[]? _key;
+
+    public string? NameOf(System.Net.IPAddress? address)
+    {
+        if (address is null || _key is not { } key)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var bytes = address.GetAddressBytes();
+        if (bytes.Length == 16)
+        {
+            bytes = bytes[..8];
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, bytes))[..16];
+    }
+
+    public async Task LoadAsync(IDocumentStore store, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<ScanClientKey>(ScanClientKey.TheKey, ct) is not { } stored)
+        {
+            session.Insert(new ScanClientKey(ScanClientKey.TheKey, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+            try
+            {
+                await session.SaveChangesAsync(ct);
+            }
+            catch (JasperFx.DocumentAlreadyExistsException)
+            {
+                // Another instance made it first: use that one.
+            }
+
+            await using var again = store.QuerySession();
+            stored = await again.LoadAsync<ScanClientKey>(ScanClientKey.TheKey, ct);
+        }
+
+        _key = Convert.FromBase64String(stored!.Key);
+    }
+}
+
+/// <summary>
+/// Where the scans are kept, and the clone rules as pure functions of them: a code scanned by
+/// different clients too far apart, or by too many different clients, within the window.
+/// </summary>
+public static class ScanRecords
 {
     public static readonly DbObjectName TableName = new PostgresqlObjectName(Infrastructure.Identifiers.Schema, "label_scans", SchemaUtils.IdentifierUsage.General);
-
-    private readonly ConcurrentDictionary<string, CloneAlert> _alerts = new(StringComparer.Ordinal);
 
     public static Table Table()
     {
@@ -56,13 +113,10 @@ public sealed class CloneWatch
         table.AddColumn<DateTimeOffset>("scanned_at").NotNull();
         table.AddColumn<double>("latitude");
         table.AddColumn<double>("longitude");
+        table.AddColumn<string>("client");
         table.Indexes.Add(new IndexDefinition("idx_label_scans_code_time") { Columns = ["code", "scanned_at"] });
         return table;
     }
-
-    public CloneAlert? AlertFor(string code) => _alerts.GetValueOrDefault(code);
-
-    public void Remember(CloneAlert alert) => _alerts[alert.Id] = alert;
 
     public static (double? Latitude, double? Longitude) Coarse(double? latitude, double? longitude) =>
         latitude is >= -90 and <= 90 && longitude is >= -180 and <= 180
@@ -77,9 +131,9 @@ public sealed class CloneWatch
         return 6371 * 2 * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 
-    /// <summary>More scans in the window than one unit plausibly gets.</summary>
-    public static (CloneSignal Signal, string Detail)? TooOften(int scans, CloneSettings settings) =>
-        scans > settings.MaximumScans ? (CloneSignal.TooOften, $"{scans} scans within {settings.WindowHours} hours") : null;
+    /// <summary>More different clients in the window than one unit plausibly meets.</summary>
+    public static (CloneSignal Signal, string Detail)? TooOften(int clients, CloneSettings settings) =>
+        clients > settings.MaximumScans ? (CloneSignal.TooOften, $"scanned by {clients} different clients within {settings.WindowHours} hours") : null;
 
     /// <summary>
     /// At most how far apart two positions inside a box of latitudes and longitudes can be: a degree
@@ -89,10 +143,14 @@ public sealed class CloneWatch
     public static double MostKilometresApart(double minLatitude, double maxLatitude, double minLongitude, double maxLongitude) =>
         6371 * Math.PI / 180 * (maxLatitude - minLatitude + maxLongitude - minLongitude);
 
-    /// <summary>The clone signal the recent scans of one code give, if any: a pure function of the scans.</summary>
-    public static (CloneSignal Signal, string Detail)? Weigh(IReadOnlyList<(DateTimeOffset At, double? Latitude, double? Longitude)> recent, CloneSettings settings)
+    /// <summary>
+    /// The clone signal the recent scans of one code give, if any: a pure function of the scans. A
+    /// client counts once, and two positions far apart count only from two different clients (a
+    /// caller's positions prove nothing about where the unit is).
+    /// </summary>
+    public static (CloneSignal Signal, string Detail)? Weigh(IReadOnlyList<(DateTimeOffset At, double? Latitude, double? Longitude, string Client)> recent, CloneSettings settings)
     {
-        if (TooOften(recent.Count, settings) is { } often)
+        if (TooOften(recent.Select(s => s.Client).Distinct(StringComparer.Ordinal).Count(), settings) is { } often)
         {
             return often;
         }
@@ -102,10 +160,15 @@ public sealed class CloneWatch
         {
             for (var j = i + 1; j < located.Count; j++)
             {
+                if (string.Equals(located[i].Client, located[j].Client, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 var km = Kilometres(located[i].Latitude!.Value, located[i].Longitude!.Value, located[j].Latitude!.Value, located[j].Longitude!.Value);
                 if (km >= settings.FarApartKilometres)
                 {
-                    return (CloneSignal.FarApart, $"scanned {km:F0} km apart within {settings.WindowHours} hours");
+                    return (CloneSignal.FarApart, $"scanned {km:F0} km apart by different clients within {settings.WindowHours} hours");
                 }
             }
         }
@@ -114,20 +177,10 @@ public sealed class CloneWatch
     }
 }
 
-/// <summary>
-/// A restarted or added instance knows the codes under alert from its first verification: the
-/// alerts are read into memory when the service starts (the most recent, up to 100,000).
-/// </summary>
-public sealed class CloneAlertsOnStartup(IDocumentStore store, CloneWatch watch) : IHostedService
+/// <summary>Loads the key that names scan clients before the service answers its first verification.</summary>
+public sealed class ScanClientsOnStartup(IDocumentStore store, ScanClients clients) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var session = store.QuerySession();
-        foreach (var alert in await session.Query<CloneAlert>().OrderByDescending(a => a.LastScanAt).Take(100_000).ToListAsync(cancellationToken))
-        {
-            watch.Remember(alert);
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => clients.LoadAsync(store, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
@@ -135,31 +188,41 @@ public sealed class CloneAlertsOnStartup(IDocumentStore store, CloneWatch watch)
 /// <summary>
 /// Records scans in batches (one insert and one summary read per batch, not per verification) and
 /// weighs the clone signals of the codes in the batch. The summary gives, per code, the number of
-/// scans in its window and the box its positions span: only a code whose box is wide enough to hold
-/// two scans far apart has its scans read one by one.
+/// different clients in its window and the box its positions span: only a code whose box is wide
+/// enough to hold two scans far apart has its scans read one by one. Scans before a signal on the
+/// code was dismissed or lifted were judged by staff already and do not count again. A signal is
+/// raised for staff, never shown to the public until a member of staff confirms it.
 /// </summary>
 public static class LabelScannedHandler
 {
-    public static async Task Handle(LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, CancellationToken ct)
+    private static readonly TimeSpan WeighAgainAfter = TimeSpan.FromMinutes(10);
+
+    public static async Task Handle(
+        LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, TimeProvider clock, CancellationToken ct)
     {
-        var table = CloneWatch.TableName.QualifiedName;
-        var windows = scans.GroupBy(s => s.Code, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Last: g.Max(s => s.At), Since: g.Max(s => s.At).AddHours(-settings.WindowHours)), StringComparer.Ordinal);
+        var table = ScanRecords.TableName.QualifiedName;
+        var windows = scans.GroupBy(s => s.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+        {
+            var last = g.Max(s => s.At);
+            var since = last.AddHours(-settings.WindowHours);
+            return (Last: last, Since: watch.StateOf(g.Key)?.QuietSince is { } quiet && quiet > since ? quiet : since);
+        }, StringComparer.Ordinal);
         await using var batch = database.CreateBatch();
-        var insert = new NpgsqlBatchCommand($"insert into {table} (code, scanned_at, latitude, longitude) select * from unnest($1, $2, $3, $4)");
+        var insert = new NpgsqlBatchCommand($"insert into {table} (code, scanned_at, latitude, longitude, client) select * from unnest($1, $2, $3, $4, $5)");
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. scans.Select(s => s.Code)] });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. scans.Select(s => s.At)] });
         insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Latitude)] });
         insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. scans.Select(s => s.Longitude)] });
+        insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. scans.Select(s => s.Client)] });
         var summary = new NpgsqlBatchCommand(
-            $"select s.code, count(*), min(s.latitude), max(s.latitude), min(s.longitude), max(s.longitude) " +
+            $"select s.code, count(distinct coalesce(s.client, 'unknown')), min(s.latitude), max(s.latitude), min(s.longitude), max(s.longitude) " +
             $"from unnest($1, $2) as w(code, since) join {table} s on s.code = w.code and s.scanned_at > w.since group by s.code");
         summary.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. windows.Keys] });
         summary.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. windows.Values.Select(w => w.Since)] });
         batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(summary);
 
-        var signals = new Dictionary<string, (CloneSignal Signal, string Detail, int Scans)>(StringComparer.Ordinal);
+        var signalled = new HashSet<string>(StringComparer.Ordinal);
         var wide = new List<string>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
@@ -168,13 +231,13 @@ public static class LabelScannedHandler
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var (code, count) = (reader.GetString(0), (int)reader.GetInt64(1));
-                    if (CloneWatch.TooOften(count, settings) is { } often)
+                    var (code, clients) = (reader.GetString(0), (int)reader.GetInt64(1));
+                    if (ScanRecords.TooOften(clients, settings) is not null)
                     {
-                        signals[code] = (often.Signal, often.Detail, count);
+                        signalled.Add(code);
                     }
                     else if (!reader.IsDBNull(2)
-                             && CloneWatch.MostKilometresApart(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)) >= settings.FarApartKilometres)
+                             && ScanRecords.MostKilometresApart(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)) >= settings.FarApartKilometres)
                     {
                         wide.Add(code);
                     }
@@ -183,36 +246,46 @@ public static class LabelScannedHandler
             while (await reader.NextResultAsync(ct));
         }
 
-        foreach (var (code, recent) in await RecentAsync(database, table, wide, windows, ct))
+        var now = clock.GetUtcNow();
+        var recent = await RecentAsync(database, table, [.. wide.Concat(signalled).Where(code => watch.DueForWeighing(code, now, WeighAgainAfter))], windows, ct);
+        foreach (var (code, scansOfCode) in recent)
         {
-            if (CloneWatch.Weigh(recent, settings) is { } signal)
+            if (ScanRecords.Weigh(scansOfCode, settings) is not { } signal)
             {
-                signals[code] = (signal.Signal, signal.Detail, recent.Count);
+                continue;
             }
-        }
 
-        foreach (var (code, (signal, detail, count)) in signals)
-        {
-            var last = windows[code].Last;
-            var existing = watch.AlertFor(code) ?? await session.LoadAsync<CloneAlert>(code, ct);
-            var alert = new CloneAlert(code, signal, detail, count, existing?.RaisedAt ?? last, last);
-            session.Store(alert);
-            watch.Remember(alert);
+            var clients = scansOfCode.Select(s => s.Client).Distinct(StringComparer.Ordinal).Count();
+            var evidence = new CloneEvidence(signal.Signal, signal.Detail, scansOfCode.Count, clients, scansOfCode[0].At, scansOfCode[^1].At,
+                [.. scansOfCode.TakeLast(50).Select(s => new ScanEvidence(s.At, s.Latitude, s.Longitude, s.Client))]);
+            var open = watch.StateOf(code)?.OpenSignal is { } known
+                ? await session.LoadAsync<CloneSignalCase>(known, ct)
+                : await session.Query<CloneSignalCase>().Where(s => s.Code == code && (s.Status == CloneSignalStatus.Raised || s.Status == CloneSignalStatus.Confirmed)).FirstOrDefaultAsync(ct);
+            EventAttribution.Stamp(session, Actor.System);
+            if (open is not { IsOpen: true })
+            {
+                var id = Guid.CreateVersion7();
+                session.Events.StartStream<CloneSignalCase>(id, new CloneSignalRaised(id, code, evidence, now));
+            }
+            else if (now - open.ChangedAt >= WeighAgainAfter)
+            {
+                session.Events.Append(open.Id, new CloneSignalWeighedAgain(open.Id, code, evidence, now));
+            }
         }
     }
 
-    /// <summary>The scans in their windows of the codes whose positions spread far enough to hold a clone signal.</summary>
-    private static async Task<Dictionary<string, List<(DateTimeOffset, double?, double?)>>> RecentAsync(
+    /// <summary>The scans in their windows of the codes that may hold a clone signal, oldest first.</summary>
+    private static async Task<Dictionary<string, List<(DateTimeOffset At, double? Latitude, double? Longitude, string Client)>>> RecentAsync(
         NpgsqlDataSource database, string table, List<string> codes, Dictionary<string, (DateTimeOffset Last, DateTimeOffset Since)> windows, CancellationToken ct)
     {
-        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?)>>(StringComparer.Ordinal);
+        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?, string)>>(StringComparer.Ordinal);
         if (codes.Count == 0)
         {
             return byCode;
         }
 
         await using var command = database.CreateCommand(
-            $"select s.code, s.scanned_at, s.latitude, s.longitude from unnest($1, $2) as w(code, since) " +
+            $"select s.code, s.scanned_at, s.latitude, s.longitude, coalesce(s.client, 'unknown') from unnest($1, $2) as w(code, since) " +
             $"join {table} s on s.code = w.code and s.scanned_at > w.since order by s.scanned_at");
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. codes] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. codes.Select(c => windows[c].Since)] });
@@ -225,19 +298,10 @@ public static class LabelScannedHandler
                 byCode[code] = list = [];
             }
 
-            list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+            list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetString(4)));
         }
 
         return byCode;
     }
 }
 
-public static class GetCloneAlertsEndpoint
-{
-    /// <summary>Labels whose scans suggest copies, the latest first: for certification staff to follow up.</summary>
-    [WolverineGet("/api/clone-alerts", OperationId = "GetCloneAlerts")]
-    [Tags("Labels")]
-    [Authorize(Roles = Roles.Staff)]
-    public static async Task<IReadOnlyList<CloneAlert>> Get(IQuerySession session, CancellationToken ct) =>
-        await session.Query<CloneAlert>().OrderByDescending(a => a.LastScanAt).Take(500).ToListAsync(ct);
-}

@@ -46,8 +46,8 @@ public static class GetLabelEndpoint
     [AllowAnonymous]
     [EnableCors(Access.AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
-        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, IMessageBus bus,
-        TimeProvider clock, CancellationToken ct)
+        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, Scans.ScanClients clients,
+        HttpContext context, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (asOf, invalid) = AsOf.Parse(at, knownAt, now);
@@ -76,8 +76,8 @@ public static class GetLabelEndpoint
         var (issue, snapshot) = label;
         if (at is null && knownAt is null)
         {
-            var (latitude, longitude) = Scans.CloneWatch.Coarse(lat, lon);
-            await bus.PublishAsync(new Scans.LabelScanned(canonical, now, latitude, longitude));
+            var (latitude, longitude) = Scans.ScanRecords.Coarse(lat, lon);
+            await bus.PublishAsync(new Scans.LabelScanned(canonical, now, latitude, longitude, clients.NameOf(context.Connection.RemoteIpAddress)));
         }
 
         var c = snapshot.Certificate;
@@ -88,9 +88,7 @@ public static class GetLabelEndpoint
             canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy,
             asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
             c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt,
-            clones.AlertFor(canonical) is { } alert
-                ? $"Warning: this code was {alert.Detail}. Copies of this label may be in circulation; check the seller."
-                : null));
+            clones.WarningFor(canonical)));
 
         ProblemHttpResult Unknown(string why) =>
             TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));

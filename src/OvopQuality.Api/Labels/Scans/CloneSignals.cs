@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using Marten.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Marten;
+
+namespace OvopQuality.Api.Labels.Scans;
+
+public enum CloneSignalStatus
+{
+    /// <summary>Raised by the scans, waiting for staff: not shown to the public.</summary>
+    Raised,
+
+    /// <summary>Staff confirmed it: every verification of the label carries the warning.</summary>
+    Confirmed,
+
+    /// <summary>Staff found nothing in it: closed, never shown.</summary>
+    Dismissed,
+
+    /// <summary>Confirmed earlier and lifted since: the warning is gone.</summary>
+    Lifted,
+}
+
+/// <summary>One scan as staff see it in a signal's evidence: when, where (to a tenth of a degree) and which client, by a keyed hash.</summary>
+public sealed record ScanEvidence(DateTimeOffset At, double? Latitude, double? Longitude, string Client);
+
+/// <summary>What the scans showed when a signal was raised or last weighed.</summary>
+public sealed record CloneEvidence(
+    CloneSignal Signal, string Detail, int Scans, int DistinctClients, DateTimeOffset FirstScanAt, DateTimeOffset LastScanAt, IReadOnlyList<ScanEvidence> Recent);
+
+// A signal's life, one stream per signal: raised by the scans, weighed again as scans come, then
+// confirmed (and perhaps lifted) or dismissed by a member of staff, who is named with a reason.
+public sealed record CloneSignalRaised(Guid SignalId, string Code, CloneEvidence Evidence, DateTimeOffset At);
+
+public sealed record CloneSignalWeighedAgain(Guid SignalId, string Code, CloneEvidence Evidence, DateTimeOffset At);
+
+public sealed record CloneSignalConfirmed(Guid SignalId, string Code, string Reason, string By, DateTimeOffset At);
+
+public sealed record CloneSignalDismissed(Guid SignalId, string Code, string Reason, string By, DateTimeOffset At);
+
+public sealed record CloneSignalLifted(Guid SignalId, string Code, string Reason, string By, DateTimeOffset At);
+
+public sealed record CloneSignalStep(string Step, string? Reason, string By, DateTimeOffset At);
+
+/// <summary>A clone signal as staff handle it: the evidence, where it stands, and every step with who and why.</summary>
+public sealed record CloneSignalCase(
+    Guid Id, string Code, CloneSignalStatus Status, CloneEvidence Evidence, DateTimeOffset RaisedAt, DateTimeOffset ChangedAt, IReadOnlyList<CloneSignalStep> Steps)
+{
+    public long Version { get; set; }
+
+    /// <summary>What the public is told while the signal is confirmed.</summary>
+    public string Warning => $"Warning: this code was {Evidence.Detail}. Copies of this label may be in circulation; check the seller.";
+
+    public static CloneSignalCase Create(CloneSignalRaised e) =>
+        new(e.SignalId, e.Code, CloneSignalStatus.Raised, e.Evidence, e.At, e.At, [new("raised", null, "system", e.At)]);
+
+    public CloneSignalCase Apply(CloneSignalWeighedAgain e) => this with { Evidence = e.Evidence, ChangedAt = e.At };
+
+    public CloneSignalCase Apply(CloneSignalConfirmed e) =>
+        this with { Status = CloneSignalStatus.Confirmed, ChangedAt = e.At, Steps = [.. Steps, new("confirmed", e.Reason, e.By, e.At)] };
+
+    public CloneSignalCase Apply(CloneSignalDismissed e) =>
+        this with { Status = CloneSignalStatus.Dismissed, ChangedAt = e.At, Steps = [.. Steps, new("dismissed", e.Reason, e.By, e.At)] };
+
+    public CloneSignalCase Apply(CloneSignalLifted e) =>
+        this with { Status = CloneSignalStatus.Lifted, ChangedAt = e.At, Steps = [.. Steps, new("lifted", e.Reason, e.By, e.At)] };
+
+    public bool IsOpen => Status is CloneSignalStatus.Raised or CloneSignalStatus.Confirmed;
+}
+
+/// <summary>
+/// What label verification and the scan handler need to know of clone signals, in memory: per code,
+/// the signal open on it (raised or confirmed), the public warning of a confirmed one, and since when
+/// scans count again after a dismissal or a lift (the scans staff already judged never raise a signal
+/// twice).
+/// Several instances: a change committed here is applied at once (this is a Marten listener, fed by
+/// the committed events); a change committed by another instance is read by
+/// <see cref="CloneWatchRefresh"/> within Ovop:Clones:RefreshSeconds (5), and every instance reads
+/// the open signals when it starts.
+/// </summary>
+public sealed class CloneWatch : DocumentSessionListenerBase
+{
+    public sealed record CodeState(Guid? OpenSignal, string? Warning, DateTimeOffset? QuietSince);
+
+    private readonly ConcurrentDictionary<string, CodeState> _codes = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _weighed = new(StringComparer.Ordinal);
+
+    public string? WarningFor(string code) => _codes.TryGetValue(code, out var state) ? state.Warning : null;
+
+    /// <summary>
+    /// Whether this instance should read a code's scans one by one again: always while no signal is
+    /// open on it, and at most every <paramref name="every"/> while one is (a copied code may be
+    /// scanned thousands of times a day; its evidence need not be weighed on every batch).
+    /// </summary>
+    public bool DueForWeighing(string code, DateTimeOffset now, TimeSpan every)
+    {
+        if (StateOf(code)?.OpenSignal is null)
+        {
+            return true;
+        }
+
+        var last = _weighed.GetValueOrDefault(code);
+        if (now - last < every)
+        {
+            return false;
+        }
+
+        _weighed[code] = now;
+        return true;
+    }
+
+    public CodeState? StateOf(string code) => _codes.GetValueOrDefault(code);
+
+    /// <summary>Takes a signal's state as stored (at start, or from another instance).</summary>
+    public void Learn(CloneSignalCase signal) =>
+        _codes.AddOrUpdate(signal.Code, _ => State(signal, null), (_, known) => State(signal, known));
+
+    private static CodeState State(CloneSignalCase signal, CodeState? known) => signal.Status switch
+    {
+        CloneSignalStatus.Raised => new(signal.Id, null, known?.QuietSince),
+        CloneSignalStatus.Confirmed => new(signal.Id, signal.Warning, known?.QuietSince),
+        // A closed signal closes the code's open one only if it is that one; scans before it are judged.
+        _ => new(known?.OpenSignal == signal.Id ? null : known?.OpenSignal, known?.OpenSignal == signal.Id ? null : known?.Warning,
+            Later(known?.QuietSince, signal.ChangedAt)),
+    };
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } earlier && earlier > b ? earlier : b;
+
+    public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        var changed = commit.GetEvents().Select(e => e.Data switch
+        {
+            CloneSignalRaised r => (Guid?)r.SignalId,
+            CloneSignalWeighedAgain w => w.SignalId,
+            CloneSignalConfirmed c => c.SignalId,
+            CloneSignalDismissed d => d.SignalId,
+            CloneSignalLifted l => l.SignalId,
+            _ => null,
+        }).OfType<Guid>().Distinct().ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await using var query = session.DocumentStore.QuerySession();
+        foreach (var signal in await query.LoadManyAsync<CloneSignalCase>(token, changed))
+        {
+            Learn(signal);
+        }
+    }
+}
+
+/// <summary>
+/// Keeps <see cref="CloneWatch"/> true when other instances confirm, dismiss or lift signals: reads
+/// the signals that changed since the last look, at start and then every Ovop:Clones:RefreshSeconds.
+/// </summary>
+public sealed class CloneWatchRefresh(IDocumentStore store, CloneWatch watch, CloneSettings settings, TimeProvider clock, ILogger<CloneWatchRefresh> logger) : BackgroundService
+{
+    private DateTimeOffset _seen = DateTimeOffset.MinValue;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the first request: the open signals, and those closed recently enough to matter.
+        await RefreshAsync(clock.GetUtcNow().AddHours(-settings.WindowHours), cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.2, settings.RefreshSeconds)));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RefreshAsync(null, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not read clone signals changed by other instances; trying again in {Seconds} s", settings.RefreshSeconds);
+            }
+        }
+    }
+
+    private async Task RefreshAsync(DateTimeOffset? closedSince, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var since = _seen;
+        var query = closedSince is { } closed
+            ? session.Query<CloneSignalCase>().Where(s => s.Status == CloneSignalStatus.Raised || s.Status == CloneSignalStatus.Confirmed || s.ChangedAt > closed)
+            : session.Query<CloneSignalCase>().Where(s => s.ChangedAt >= since);
+        foreach (var signal in await query.OrderBy(s => s.ChangedAt).ToListAsync(ct))
+        {
+            watch.Learn(signal);
+            _seen = signal.ChangedAt > _seen ? signal.ChangedAt : _seen;
+        }
+    }
+}
+
+public sealed record CloneSignalDecision(long ExpectedVersion, string Reason);
+
+public sealed record CloneSignalResponse(Guid SignalId, string Code, CloneSignalStatus Status, long Version);
+
+public static class CloneSignalEndpoints
+{
+    /// <summary>Clone signals for staff, the latest first: <c>?status=</c> raised, confirmed, dismissed or lifted; paged.</summary>
+    [WolverineGet("/api/clone-signals", OperationId = "GetCloneSignals")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.Staff)]
+    public static async Task<Results<Ok<Page<CloneSignalCase>>, ProblemHttpResult>> Get(
+        CloneSignalStatus? status, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
+    {
+        var (paging, invalid) = Paging.Read(limit, cursor);
+        if (paging is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
+        var query = session.Query<CloneSignalCase>().AsQueryable();
+        if (status is { } wanted)
+        {
+            query = query.Where(s => s.Status == wanted);
+        }
+
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(s => s.ChangedAt).ThenBy(s => s.Id).Skip(paging.Offset).Take(paging.Limit).ToListAsync(ct);
+        return TypedResults.Ok(Paging.PageOf(items, paging, total));
+    }
+
+    /// <summary>One signal: the evidence (scans, places, times, distinct clients) and every step with who and why.</summary>
+    [WolverineGet("/api/clone-signals/{signalId}", OperationId = "GetCloneSignal")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.Staff)]
+    public static async Task<Results<Ok<CloneSignalCase>, ProblemHttpResult>> GetOne(Guid signalId, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<CloneSignalCase>(signalId, ct) is { } signal
+            ? TypedResults.Ok(signal)
+            : TypedResults.Problem(Problems.NotFound("clone-signal", $"There is no clone signal {signalId}."));
+}
+
+public static class ConfirmCloneSignalEndpoint
+{
+    public static ProblemDetails Validate(CloneSignalDecision command) => CloneSignalRules.Valid(command);
+
+    public static ProblemDetails Before(CloneSignalDecision command, CloneSignalCase signal) =>
+        CloneSignalRules.Expect(command, signal, CloneSignalStatus.Raised, "confirmed");
+
+    /// <summary>A certification officer confirms the signal: from now on every verification of the label carries the warning.</summary>
+    [WolverinePost("/api/clone-signals/{signalId}/confirmation", OperationId = "ConfirmCloneSignal")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.CertificationOfficer)]
+    public static (CloneSignalResponse, CloneSignalConfirmed) Post(CloneSignalDecision command, [WriteAggregate("signalId")] CloneSignalCase signal, Actor actor, TimeProvider clock) =>
+        (new(signal.Id, signal.Code, CloneSignalStatus.Confirmed, signal.Version + 1), new(signal.Id, signal.Code, command.Reason.Trim(), actor.Subject, clock.GetUtcNow()));
+}
+
+public static class DismissCloneSignalEndpoint
+{
+    public static ProblemDetails Validate(CloneSignalDecision command) => CloneSignalRules.Valid(command);
+
+    public static ProblemDetails Before(CloneSignalDecision command, CloneSignalCase signal) =>
+        CloneSignalRules.Expect(command, signal, CloneSignalStatus.Raised, "dismissed");
+
+    /// <summary>A certification officer finds nothing in a raised signal: it closes, and the scans it rested on never raise it again.</summary>
+    [WolverinePost("/api/clone-signals/{signalId}/dismissal", OperationId = "DismissCloneSignal")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.CertificationOfficer)]
+    public static (CloneSignalResponse, CloneSignalDismissed) Post(CloneSignalDecision command, [WriteAggregate("signalId")] CloneSignalCase signal, Actor actor, TimeProvider clock) =>
+        (new(signal.Id, signal.Code, CloneSignalStatus.Dismissed, signal.Version + 1), new(signal.Id, signal.Code, command.Reason.Trim(), actor.Subject, clock.GetUtcNow()));
+}
+
+public static class LiftCloneSignalEndpoint
+{
+    public static ProblemDetails Validate(CloneSignalDecision command) => CloneSignalRules.Valid(command);
+
+    public static ProblemDetails Before(CloneSignalDecision command, CloneSignalCase signal) =>
+        CloneSignalRules.Expect(command, signal, CloneSignalStatus.Confirmed, "lifted");
+
+    /// <summary>A certification officer lifts a confirmed signal (the copies were seized, the code was misread): the warning is gone.</summary>
+    [WolverinePost("/api/clone-signals/{signalId}/lifting", OperationId = "LiftCloneSignal")]
+    [Tags("Labels")]
+    [Authorize(Roles = Roles.CertificationOfficer)]
+    public static (CloneSignalResponse, CloneSignalLifted) Post(CloneSignalDecision command, [WriteAggregate("signalId")] CloneSignalCase signal, Actor actor, TimeProvider clock) =>
+        (new(signal.Id, signal.Code, CloneSignalStatus.Lifted, signal.Version + 1), new(signal.Id, signal.Code, command.Reason.Trim(), actor.Subject, clock.GetUtcNow()));
+}
+
+public static class CloneSignalRules
+{
+    public static ProblemDetails Valid(CloneSignalDecision command) =>
+        new Validation().Version(command.ExpectedVersion).Text(command.Reason, "reason", 2000).ToProblem();
+
+    public static ProblemDetails Expect(CloneSignalDecision command, CloneSignalCase signal, CloneSignalStatus from, string becoming) =>
+        Versioning.Check(command.ExpectedVersion, signal.Version, "clone signal") is var stale && stale.Stops() ? stale
+        : signal.Status != from
+            ? Problems.Conflict("clone-signal-" + signal.Status.ToString().ToLowerInvariant(),
+                $"The signal on {signal.Code} is {signal.Status.ToString().ToLowerInvariant()}: only a {from.ToString().ToLowerInvariant()} signal can be {becoming}.")
+            : WolverineContinue.NoProblems;
+}
