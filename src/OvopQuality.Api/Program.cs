@@ -18,7 +18,7 @@ builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
 builder.Services.AddHostedService<SeedStandards>();
-builder.Services.AddHostedService<OvopQuality.Api.Labels.Scans.ScanClientsOnStartup>();
+builder.Services.AddHostedService<OvopQuality.Api.Access.ClientPseudonymsOnStartup>();
 builder.Services.AddHostedService<OvopQuality.Api.Labels.Scans.CloneWatchRefresh>();
 builder.Services.AddWolverineHttp();
 builder.Host.UseWolverine(opts =>

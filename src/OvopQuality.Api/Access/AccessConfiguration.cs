@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.IdentityModel.Tokens;
 
 namespace OvopQuality.Api.Access;
@@ -85,6 +86,7 @@ public static class AccessConfiguration
         // Deny by default: an endpoint that declares nobody still needs a signed-in user.
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.AddOvopForwardedHeaders(configuration);
         services.AddOvopRateLimits(configuration);
         services.AddCors(o => o.AddPolicy(VerificationCors, policy =>
         {
@@ -93,6 +95,39 @@ public static class AccessConfiguration
         }));
         services.AddHttpContextAccessor();
         return services;
+    }
+
+    /// <summary>
+    /// Behind a reverse proxy or load balancer, the client is who the proxy says it is, and only then:
+    /// X-Forwarded-For and X-Forwarded-Proto are read from the proxies in
+    /// Ovop:ForwardedHeaders:KnownProxies (addresses) and KnownNetworks (CIDR), none by default,
+    /// so a client cannot name itself someone else to get a fresh rate limit or scan pseudonym.
+    /// </summary>
+    private static IServiceCollection AddOvopForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Ovop:ForwardedHeaders");
+        var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
+        var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
+        return services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.ForwardLimit = section.GetValue("ForwardLimit", 1);
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var address)
+                    ? address
+                    : throw new InvalidOperationException($"Ovop:ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address."));
+            }
+
+            foreach (var network in networks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
+                    ? parsed
+                    : throw new InvalidOperationException($"Ovop:ForwardedHeaders:KnownNetworks holds '{network}', which is not a network such as 10.0.0.0/8."));
+            }
+        });
     }
 
     private static IServiceCollection AddOvopRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -137,6 +172,7 @@ public static class AccessConfiguration
     /// <summary>The access pipeline: correlation, security headers, CORS, authentication, rate limits, authorization.</summary>
     public static WebApplication UseOvopAccess(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseRouting();

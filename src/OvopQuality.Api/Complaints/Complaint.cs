@@ -46,7 +46,9 @@ public sealed record ComplaintReceived(
     Complainant? Complainant,
     string TrackingKeyHash,
     string By,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Client = null,
+    string? RepeatOf = null);
 
 public sealed record ComplaintAssigned(Guid ComplaintId, string Handler, string By, DateTimeOffset At);
 
@@ -76,13 +78,15 @@ public sealed record Complaint(
     string? Answer,
     string? ActionTaken,
     DateTimeOffset? ResolvedAt,
-    IReadOnlyList<ComplaintStep> Steps)
+    IReadOnlyList<ComplaintStep> Steps,
+    string? Client = null,
+    string? RepeatOf = null)
 {
     public long Version { get; set; }
 
     public static Complaint Create(ComplaintReceived e) =>
         new(e.ComplaintId, e.Reference, e.Category, e.Description, e.LabelCode, e.CertificateNumber, e.FileId, e.ProducerNumber, e.Complainant,
-            ComplaintStatus.Received, e.At, null, null, null, null, null, [new("received", e.By, e.At)]);
+            ComplaintStatus.Received, e.At, null, null, null, null, null, [new("received", e.By, e.At)], e.Client, e.RepeatOf);
 
     public Complaint Apply(ComplaintAssigned e) =>
         this with { Status = ComplaintStatus.UnderInvestigation, Handler = e.Handler, Steps = [.. Steps, new($"assigned to {e.Handler}", e.By, e.At)] };

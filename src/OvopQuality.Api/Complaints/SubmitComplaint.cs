@@ -12,7 +12,20 @@ public sealed record SubmitComplaint(
     ComplaintCategory Category, string Description, string? LabelCode = null, string? CertificateNumber = null, Complainant? Complainant = null);
 
 /// <summary>What the complainant keeps: the reference, and the key that shows them (and only them) how it stands.</summary>
-public sealed record ComplaintReceipt(string Reference, string TrackingKey, string StatusUrl);
+public sealed record ComplaintReceipt(string Reference, string TrackingKey, string StatusUrl, string? RepeatOf = null);
+
+/// <summary>How many complaints one client may submit without signing in, and what counts as the same complaint again.</summary>
+public sealed class ComplaintSettings
+{
+    /// <summary>Complaints one anonymous client may submit in <see cref="WindowHours"/>; then 429.</summary>
+    public int PerClient { get; init; } = 10;
+
+    /// <summary>
+    /// A complaint within this many hours of an earlier one about the same label or certificate, from
+    /// the same client or with the same words, is held as a repeat of it.
+    /// </summary>
+    public int WindowHours { get; init; } = 24;
+}
 
 public static class SubmitComplaintEndpoint
 {
@@ -38,11 +51,39 @@ public static class SubmitComplaintEndpoint
     /// given). The answer holds a reference and a tracking key to follow it; the complainant's
     /// name and contact, if given, are seen only by certification staff.
     /// </summary>
+    /// <summary>
+    /// Anonymous complaints are limited per client (a keyed hash of its address): at most
+    /// Ovop:Complaints:PerClient (10) in Ovop:Complaints:WindowHours (24), then 429.
+    /// </summary>
+    public static async Task<ProblemDetails> Before(HttpContext context, ClientPseudonyms clients, ComplaintSettings settings, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (context.User.Identity?.IsAuthenticated == true || clients.NameOf(context.Connection.RemoteIpAddress) is not { } client)
+        {
+            return WolverineContinue.NoProblems;
+        }
+
+        var since = clock.GetUtcNow().AddHours(-settings.WindowHours);
+        if (await session.Query<Complaint>().CountAsync(c => c.Client == client && c.ReceivedAt > since, ct) < settings.PerClient)
+        {
+            return WolverineContinue.NoProblems;
+        }
+
+        context.Response.Headers.RetryAfter = (settings.WindowHours * 3600).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Type = Problems.TypeBase + "complaint-limit",
+            Title = "Too many complaints",
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = $"This client sent {settings.PerClient} complaints in {settings.WindowHours} hours without signing in; the body reads each of them. Write to the body directly, or try again later.",
+        };
+    }
+
     [WolverinePost("/api/complaints", OperationId = "SubmitComplaint")]
     [Tags("Complaints")]
     [AllowAnonymous]
     public static async Task<(CreationResponse<ComplaintReceipt>, IStartStream)> Post(
-        SubmitComplaint command, HttpContext context, LabelLookup labels, IQuerySession session, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+        SubmitComplaint command, HttpContext context, LabelLookup labels, ClientPseudonyms clients, ComplaintSettings settings, IQuerySession session,
+        NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var code = LabelCode.Normalize(command.LabelCode) is { } canonical && LabelCode.HasValidCheck(canonical) ? canonical : null;
@@ -59,15 +100,40 @@ public static class SubmitComplaintEndpoint
             (fileId, producerNumber) = (certificate.Id, certificate.ProducerNumber);
         }
 
+        var client = context.User.Identity?.IsAuthenticated == true ? null : clients.NameOf(context.Connection.RemoteIpAddress);
+        var description = command.Description.Trim();
+        var repeatOf = await RepeatOfAsync(session, client, description, code ?? command.LabelCode?.Trim(), certificateNumber, fileId, now.AddHours(-settings.WindowHours), ct);
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var reference = await Identifiers.NextComplaintReferenceAsync(database, now, ct);
         var id = Guid.CreateVersion7();
         var by = context.User.Identity?.IsAuthenticated == true ? context.User.Actor().Subject : Actor.Public.Subject;
         var received = new ComplaintReceived(
-            id, reference, command.Category, command.Description.Trim(), code ?? command.LabelCode?.Trim(), certificateNumber, fileId, producerNumber,
-            command.Complainant, TrackingKeys.Hash(key), by, now);
+            id, reference, command.Category, description, code ?? command.LabelCode?.Trim(), certificateNumber, fileId, producerNumber,
+            command.Complainant, TrackingKeys.Hash(key), by, now, client, repeatOf);
         var statusUrl = $"/api/complaints/{reference}/status?key={key}";
-        return (new CreationResponse<ComplaintReceipt>(statusUrl, new ComplaintReceipt(reference, key, statusUrl)), MartenOps.StartStream<Complaint>(id, received));
+        return (new CreationResponse<ComplaintReceipt>(statusUrl, new ComplaintReceipt(reference, key, statusUrl, repeatOf)), MartenOps.StartStream<Complaint>(id, received));
+    }
+
+    /// <summary>
+    /// The earlier complaint this one repeats, if any: about the same label or certificate within the
+    /// window, from the same client or in the same words. A repeat is kept and read by staff like any
+    /// complaint, but the producer is not told of it again.
+    /// </summary>
+    private static async Task<string?> RepeatOfAsync(
+        IQuerySession session, string? client, string description, string? labelCode, string? certificateNumber, Guid? fileId, DateTimeOffset since, CancellationToken ct)
+    {
+        if (labelCode is null && certificateNumber is null && fileId is null)
+        {
+            return null;
+        }
+
+        var earlier = await session.Query<Complaint>()
+            .Where(c => c.ReceivedAt > since && c.RepeatOf == null)
+            .Where(c => (fileId != null && c.FileId == fileId) || (labelCode != null && c.LabelCode == labelCode) || (certificateNumber != null && c.CertificateNumber == certificateNumber))
+            .Where(c => (client != null && c.Client == client) || c.Description == description)
+            .OrderBy(c => c.ReceivedAt)
+            .FirstOrDefaultAsync(ct);
+        return earlier?.Reference;
     }
 }
 

@@ -48,7 +48,8 @@ public static class PersistenceConfiguration
         services.AddSingleton<Labels.Signing.StatusSnapshotCache>();
         var cloneWatch = new Labels.Scans.CloneWatch();
         services.AddSingleton(cloneWatch);
-        services.AddSingleton(new Labels.Scans.ScanClients());
+        services.AddSingleton(new ClientPseudonyms());
+        services.AddSingleton(configuration.GetSection("Ovop:Complaints").Get<Complaints.ComplaintSettings>() ?? new Complaints.ComplaintSettings());
         services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<Labels.Scans.CloneSettings>() ?? new Labels.Scans.CloneSettings());
 
         services.AddMarten(opts =>
@@ -80,7 +81,7 @@ public static class PersistenceConfiguration
                 opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
                 opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
                 opts.Schema.For<CertificationFileView>().Index(f => f.SurveillanceDueOn!);
-                opts.Schema.For<Complaints.Complaint>().UniqueIndex(c => c.Reference).Index(c => c.ReceivedAt);
+                opts.Schema.For<Complaints.Complaint>().UniqueIndex(c => c.Reference).Index(c => c.ReceivedAt).Index(c => c.Client!).Index(c => c.ProducerNumber!);
                 opts.Schema.For<Labels.Scans.CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);
 
                 opts.Storage.ExtendedSchemaObjects.AddRange(Identifiers.Sequences());

@@ -16,6 +16,9 @@ public sealed class LimitedHost : IAsyncLifetime
 {
     public const int PublicPermits = 20;
 
+    /// <summary>The reverse proxy this host trusts to say who the client is.</summary>
+    public const string Proxy = "192.0.2.10";
+
     private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
     private readonly string _database = "ovop_limits_" + Guid.NewGuid().ToString("N")[..12];
 
@@ -37,6 +40,7 @@ public sealed class LimitedHost : IAsyncLifetime
             builder.UseSetting("Ovop:Auth:DevelopmentIssuer", "true");
             builder.UseSetting("Ovop:Auth:DevelopmentKeyFile", AppFixture.KeyFile);
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Ovop:ForwardedHeaders:KnownProxies:0", Proxy);
             builder.ConfigureServices(services => services.RunWolverineInSoloMode());
         });
     }
@@ -79,6 +83,46 @@ public class AbuseLimitTests(AppFixture app, LimitedHost limited) : Certificatio
             s.IgnoreStatusCode();
         });
         Assert.NotEqual(429, otherAddress.Context.Response.StatusCode);
+    }
+
+    private Task<IScenarioResult> LookUpFrom(string address, string? forwardedFor) =>
+        limited.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/labels/0000-0000-0000-0000-1");
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address));
+            if (forwardedFor is not null)
+            {
+                s.WithRequestHeader("X-Forwarded-For", forwardedFor);
+            }
+
+            s.IgnoreStatusCode();
+        });
+
+    [Fact]
+    public async Task A_client_naming_itself_someone_else_in_x_forwarded_for_gets_no_fresh_limit_unless_it_comes_through_the_trusted_proxy()
+    {
+        var address = "203.0.113." + Random.Shared.Next(1, 254);
+        IScenarioResult? last = null;
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            last = await LookUpFrom(address, $"198.51.100.{i + 1}");
+        }
+
+        Assert.Equal(429, last!.Context.Response.StatusCode);
+
+        // Through the trusted proxy, each client it names is counted on its own.
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            Assert.NotEqual(429, (await LookUpFrom(LimitedHost.Proxy, $"198.51.100.{100 + i}")).Context.Response.StatusCode);
+        }
+
+        IScenarioResult? same = null;
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            same = await LookUpFrom(LimitedHost.Proxy, "198.51.100.250");
+        }
+
+        Assert.Equal(429, same!.Context.Response.StatusCode);
     }
 
     [Fact]

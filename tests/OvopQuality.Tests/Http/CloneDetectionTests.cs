@@ -61,7 +61,7 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
     {
         Assert.Equal((38.6, 68.8), ScanRecords.Coarse(38.5598, 68.7864));
 
-        var clients = App.Host.Services.GetRequiredService<ScanClients>();
+        var clients = App.Host.Services.GetRequiredService<OvopQuality.Api.Access.ClientPseudonyms>();
         var name = clients.NameOf(IPAddress.Parse("203.0.113.7"))!;
         Assert.Equal(16, name.Length);
         Assert.DoesNotContain("203", name, StringComparison.Ordinal);

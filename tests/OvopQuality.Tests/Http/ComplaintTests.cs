@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Alba;
 using OvopQuality.Tests.Support;
 
 namespace OvopQuality.Tests.Http;
@@ -121,6 +122,62 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         Assert.Contains(all, n => n!["kind"]!.GetValue<string>() == "complaintResolved" && n["message"]!.GetValue<string>().Contains("not upheld", StringComparison.Ordinal));
         Assert.DoesNotContain("Aziza", all.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Bazaar Trade", all.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An anonymous complaint from a given address, as a phone somewhere would send it.</summary>
+    private async Task<(int Status, System.Text.Json.Nodes.JsonNode Body)> ComplainFrom(string address, string code, string description)
+    {
+        var result = await App.Host.Scenario(s =>
+        {
+            s.Post.Json(new { category = "productQuality", description, labelCode = code }).ToUrl("/api/complaints");
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address));
+            s.IgnoreStatusCode();
+        });
+        return (result.Context.Response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await result.ReadAsTextAsync())!);
+    }
+
+    [Fact]
+    public async Task Repeated_complaints_about_a_label_from_one_client_or_in_the_same_words_are_held_for_staff_and_told_to_the_producer_once()
+    {
+        var (code, fileId) = await ALabel();
+        var first = await ComplainFrom("198.51.100.70", code, "Mould inside the sealed pack, bought in Khujand.");
+        var again = await ComplainFrom("198.51.100.70", code, "And another mouldy pack from the same shelf!");
+        var copied = await ComplainFrom("203.0.113.71", code, "Mould inside the sealed pack, bought in Khujand.");
+        var other = await ComplainFrom("203.0.113.72", code, "The stars on the label do not match the registry.");
+
+        Assert.Equal(201, first.Status);
+        var reference = first.Body["value"]!["reference"]!.GetValue<string>();
+        Assert.Null(first.Body["value"]!["repeatOf"]);
+        Assert.Equal((201, reference), (again.Status, again.Body["value"]!["repeatOf"]!.GetValue<string>()));
+        Assert.Equal((201, reference), (copied.Status, copied.Body["value"]!["repeatOf"]!.GetValue<string>()));
+        Assert.Null(other.Body["value"]!["repeatOf"]);
+
+        var file = await File(fileId);
+        var producer = ProducerOf(file["producerNumber"]!.GetValue<string>());
+        var told = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Json.AsArray()
+            .Where(n => n!["kind"]!.GetValue<string>() == "complaintReceived").ToList();
+        Assert.Equal(2, told.Count);
+
+        var staff = (await Get("/api/complaints")).Json.AsArray().Where(c => c!["labelCode"]?.GetValue<string>() == code).ToList();
+        Assert.Equal(4, staff.Count);
+        Assert.Equal(2, staff.Count(c => c!["repeatOf"]?.GetValue<string>() == reference));
+        Assert.DoesNotContain("198.51.100.70", (await Get("/api/complaints")).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_client_may_complain_anonymously_ten_times_a_day_then_gets_429_and_a_signed_in_user_is_not_held()
+    {
+        var (code, _) = await ALabel();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(201, (await ComplainFrom("198.51.100.80", code, $"Complaint number {i} about this label")).Status);
+        }
+
+        var refused = await ComplainFrom("198.51.100.80", code, "An eleventh complaint the same day");
+        Assert.Equal(429, refused.Status);
+        Assert.Equal("https://ovop.tj/problems/complaint-limit", refused.Body["type"]!.GetValue<string>());
+        Assert.Equal(201, (await ComplainFrom("198.51.100.81", code, "Another client complains the same day")).Status);
+        (await Post("/api/complaints", new { category = "productQuality", description = "Staff record a complaint made by phone", labelCode = code })).Is(HttpStatusCode.Created);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public static class VerificationPageEndpoint
     [AllowAnonymous]
     [Produces("text/html")]
     public static async Task<IResult> Get(
-        string code, string? lang, HttpContext context, LabelLookup labels, Scans.CloneWatch clones, Scans.ScanClients clients, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        string code, string? lang, HttpContext context, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var texts = PageTexts.For(PageTexts.Choose(lang, context.Request.Headers.AcceptLanguage));
         var answer = await GetLabelEndpoint.Get(code, null, null, null, null, labels, clones, clients, context, bus, clock, ct);

@@ -35,7 +35,7 @@ public static class VerifyScannedTokenEndpoint
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
-        VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, Scans.ScanClients clients, HttpContext context,
+        VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, HttpContext context,
         Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var known = await keys.AllAsync(ct);
@@ -73,7 +73,7 @@ public static class GetLabelVerificationEndpoint
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
-        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, Scans.ScanClients clients, HttpContext context,
+        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, HttpContext context,
         Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct) =>
         GetLabelEndpoint.Get(code, at, knownAt, lat, lon, labels, clones, clients, context, bus, clock, ct);
 }

@@ -46,7 +46,7 @@ public static class GetLabelEndpoint
     [AllowAnonymous]
     [EnableCors(Access.AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
-        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, Scans.ScanClients clients,
+        string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients,
         HttpContext context, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

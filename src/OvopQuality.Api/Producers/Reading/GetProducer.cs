@@ -124,7 +124,8 @@ public static class GetProducerNotificationsEndpoint
         }
 
         var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
-        var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number).ToListAsync(ct);
+        // A repeat of a complaint the producer was told of is held for staff: one client cannot flood a producer.
+        var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number && c.RepeatOf == null).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<ProducerNotification>>([.. files
             .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
             .Concat(complaints.SelectMany(About))
