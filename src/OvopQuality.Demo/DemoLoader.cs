@@ -16,7 +16,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
         {
             var producer = producers[i];
             var prefix = $"demo [{i + 1}/{producers.Count}] {producer.LegalName.En}";
-            var existing = (await api.GetAsync($"/api/producers?taxId={producer.TaxId}")).AsArray();
+            var existing = (await api.GetAsync($"/api/producers?taxId={producer.TaxId}"))["items"]!.AsArray();
             if (existing.Count > 0)
             {
                 log.WriteLine($"{prefix}: already registered as {existing[0]!["number"]}");
@@ -108,7 +108,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
                 }, user: null);
                 var reference = complaint["value"]!["reference"]!.GetValue<string>();
                 var complaints = await api.GetAsync("/api/complaints?status=received");
-                var complaintId = complaints.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+                var complaintId = complaints["items"]!.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
                 await api.PostAsync($"/api/complaints/{complaintId}/assignment", new { expectedVersion = 1, handler = "officer-sharipova" });
                 await api.PostAsync($"/api/certifications/{fileId}/withdrawal", new
                 {

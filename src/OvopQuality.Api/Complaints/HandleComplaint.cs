@@ -86,19 +86,26 @@ public static class ResolveComplaintEndpoint
 
 public static class GetComplaintsEndpoint
 {
-    /// <summary>Complaints for certification staff, the newest first; <c>?status=</c> received, underInvestigation or resolved.</summary>
+    /// <summary>Complaints for certification staff, the newest first; <c>?status=</c> received, underInvestigation or resolved; paged.</summary>
     [WolverineGet("/api/complaints", OperationId = "GetComplaints")]
     [Tags("Complaints")]
     [Authorize(Roles = Roles.Staff)]
-    public static async Task<IReadOnlyList<Complaint>> Get(ComplaintStatus? status, IQuerySession session, CancellationToken ct)
+    public static async Task<Results<Ok<Page<Complaint>>, ProblemHttpResult>> Get(ComplaintStatus? status, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         var query = session.Query<Complaint>().AsQueryable();
         if (status is { } wanted)
         {
             query = query.Where(c => c.Status == wanted);
         }
 
-        return await query.OrderByDescending(c => c.ReceivedAt).Take(500).ToListAsync(ct);
+        var total = await query.CountAsync(ct);
+        return TypedResults.Ok(Paging.PageOf(await query.OrderByDescending(c => c.ReceivedAt).ThenBy(c => c.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct), page, total));
     }
 
     /// <summary>One complaint, with the complainant's details if given and every step: who did what, when.</summary>

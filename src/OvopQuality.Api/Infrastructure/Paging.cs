@@ -38,6 +38,10 @@ public static class Paging
     public static Page<T> PageOf<T>(IReadOnlyList<T> items, PageRequest request, int total) =>
         new(items, request.Offset + items.Count < total ? Encode(request.Offset + items.Count) : null, total);
 
+    /// <summary>A page of a list already in memory (a producer's notifications, a stream's events).</summary>
+    public static Page<T> Slice<T>(IReadOnlyList<T> all, PageRequest request) =>
+        PageOf([.. all.Skip(request.Offset).Take(request.Limit)], request, all.Count);
+
     private static string Encode(int offset) =>
         Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(Encoding.ASCII.GetBytes("o:" + offset.ToString(CultureInfo.InvariantCulture)));
 

@@ -169,7 +169,7 @@ public class AbuseLimitTests(AppFixture app, LimitedHost limited) : Certificatio
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("shipment-check-42", response.Headers.GetValues("X-Correlation-Id").Single());
-        var history = (await Get($"/api/producers/{producer}/events")).Json.AsArray();
+        var history = (await Get($"/api/producers/{producer}/events")).Items;
         Assert.Equal("shipment-check-42", history[^1]!["correlationId"]!.GetValue<string>());
         Assert.Equal((Administrator.Subject, "administrator"), (history[^1]!["actor"]!.GetValue<string>(), history[^1]!["actorRole"]!.GetValue<string>()));
         Assert.NotEqual("shipment-check-42", history[0]!["correlationId"]?.GetValue<string>());

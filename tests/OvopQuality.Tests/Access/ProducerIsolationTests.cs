@@ -49,7 +49,7 @@ public class ProducerIsolationTests(AppFixture app) : CertificationTest(app)
         (await Post($"/api/certifications/{victim.File}/labels", new { expectedVersion = 5, lot = "STOLEN", quantity = 10 }, intruder))
             .IsProblem(HttpStatusCode.NotFound, "certification-file-not-found");
 
-        Assert.Equal(2, (await Get($"/api/producers/{victim.Producer}/events")).Json.AsArray().Count);
+        Assert.Equal(2, (await Get($"/api/producers/{victim.Producer}/events")).Items.Count);
         Assert.Equal(3, (await File(victim.File))["labelsIssued"]!.GetValue<int>());
     }
 
@@ -78,6 +78,6 @@ public class ProducerIsolationTests(AppFixture app) : CertificationTest(app)
         (await Get($"/api/certifications/{fileId}", InspectorNamed("inspector-assigned"))).Is(HttpStatusCode.OK);
         (await Get($"/api/certifications/{fileId}", InspectorNamed("inspector-elsewhere"))).IsProblem(HttpStatusCode.NotFound, "certification-file-not-found");
         (await Get("/api/inspectors/inspector-assigned/inspections", InspectorNamed("inspector-elsewhere"))).IsProblem(HttpStatusCode.Forbidden, "not-your-worklist");
-        Assert.Single((await Get("/api/inspectors/inspector-assigned/inspections", InspectorNamed("inspector-assigned"))).Json.AsArray());
+        Assert.Single((await Get("/api/inspectors/inspector-assigned/inspections", InspectorNamed("inspector-assigned"))).Items);
     }
 }

@@ -33,6 +33,34 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task Every_list_pages_in_one_envelope_and_a_bad_limit_or_cursor_is_a_problem_naming_it()
+    {
+        var fileId = await ACertifiedFile();
+        var file = await File(fileId);
+        string[] lists =
+        [
+            "/api/producers", $"/api/producers/{file["producerId"]}/events", $"/api/producers/{file["producerId"]}/certifications",
+            $"/api/producers/{file["producerId"]}/notifications", $"/api/certifications/{fileId}/events", $"/api/inspectors/{Inspector}/inspections",
+            "/api/surveillance", "/api/complaints", "/api/standards", "/api/signing-keys", "/api/clone-signals",
+        ];
+        foreach (var list in lists)
+        {
+            var first = (await Get(list + "?limit=1")).Is(HttpStatusCode.OK).Json;
+            Assert.True(first["items"]!.AsArray().Count <= 1, list);
+            Assert.True(first["total"]!.GetValue<int>() >= first["items"]!.AsArray().Count, list);
+            (await Get(list + "?limit=0")).IsInvalid("limit");
+            (await Get(list + "?limit=501")).IsInvalid("limit");
+            (await Get(list + "?cursor=not-ours")).IsInvalid("cursor");
+        }
+
+        var history = (await Get($"/api/certifications/{fileId}/events?limit=2")).Json;
+        Assert.Equal(4, history["total"]!.GetValue<int>());
+        var next = (await Get($"/api/certifications/{fileId}/events?limit=2&cursor={history["next"]}")).Json;
+        Assert.Equal(["standard_met"], next["items"]!.AsArray().Skip(1).Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Null(next["next"]);
+    }
+
+    [Fact]
     public async Task An_all_zero_id_is_an_unknown_id_and_a_control_character_in_the_query_is_refused_by_name()
     {
         var zero = Guid.Empty;
@@ -88,7 +116,7 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
 
         Assert.Contains("version 5", reply.Body, StringComparison.Ordinal);
         Assert.Equal(5, (await File(fileId))["labelsIssued"]!.GetValue<int>());
-        Assert.Equal(5, (await Get($"/api/certifications/{fileId}/events")).Json.AsArray().Count);
+        Assert.Equal(5, (await Get($"/api/certifications/{fileId}/events")).Items.Count);
     }
 
     [Fact]

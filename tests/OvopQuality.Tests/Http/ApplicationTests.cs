@@ -13,7 +13,7 @@ public class ApplicationTests(AppFixture app) : CertificationTest(app)
 
         (await Post("/api/certifications", ApplicationBody(Guid.NewGuid(), product))).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
         (await Post("/api/certifications", ApplicationBody(otherProducer, product))).IsProblem(HttpStatusCode.NotFound, "product-not-found");
-        Assert.Empty((await Get($"/api/producers/{producer}/certifications")).Json.AsArray());
+        Assert.Empty((await Get($"/api/producers/{producer}/certifications")).Items);
     }
 
     [Fact]

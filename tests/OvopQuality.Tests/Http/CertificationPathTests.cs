@@ -21,7 +21,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         Assert.Equal($"/api/certifications/{fileId}", application.Location);
 
         var inspectionId = await Schedule(fileId, 1);
-        var worklist = (await Get($"/api/inspectors/{Inspector}/inspections")).Is(HttpStatusCode.OK).Json.AsArray();
+        var worklist = (await Get($"/api/inspectors/{Inspector}/inspections")).Is(HttpStatusCode.OK).Items;
         Assert.Contains(worklist, i => i!["inspectionId"]!.GetValue<Guid>() == inspectionId);
 
         var inspection = (await Record(fileId, inspectionId, 2, Results(("DF-M2", "failed"), ("DF-M3", "notApplicable")))).Is(HttpStatusCode.OK).Json;
@@ -68,7 +68,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
             ],
             steps);
 
-        var mine = (await Get($"/api/producers/{producerId}/certifications")).Is(HttpStatusCode.OK).Json.AsArray().Single()!;
+        var mine = (await Get($"/api/producers/{producerId}/certifications")).Is(HttpStatusCode.OK).Items.Single()!;
         Assert.Equal(number, mine["certificateNumber"]!.GetValue<string>());
         Assert.Equal(5, mine["version"]!.GetValue<int>());
     }
@@ -78,7 +78,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
     {
         var fileId = await ACertifiedFile();
 
-        var history = (await Get($"/api/certifications/{fileId}/events")).Is(HttpStatusCode.OK).Json.AsArray();
+        var history = (await Get($"/api/certifications/{fileId}/events")).Is(HttpStatusCode.OK).Items;
 
         Assert.Equal(["application_submitted", "inspection_scheduled", "inspection_recorded", "standard_met"], history.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal([1, 2, 3, 4], history.Select(e => e!["version"]!.GetValue<int>()));

@@ -30,7 +30,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
             complainant = new { name = "Aziza Yusupova", organisation = "Bazaar Trade LLC", contact = "+992 93 000 0000" },
         })).Is(HttpStatusCode.Created).Json["value"]!;
         var reference = receipt["reference"]!.GetValue<string>();
-        var id = (await Get("/api/complaints")).Json.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+        var id = (await Get("/api/complaints")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
         return (id, reference, receipt["trackingKey"]!.GetValue<string>());
     }
 
@@ -88,7 +88,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         })).Is(HttpStatusCode.Created);
         var reference = reply.Json["value"]!["reference"]!.GetValue<string>();
 
-        var complaint = (await Get("/api/complaints?status=received")).Json.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!;
+        var complaint = (await Get("/api/complaints?status=received")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!;
         Assert.Equal("FAKE-CODE-123", complaint["labelCode"]!.GetValue<string>());
         Assert.Null(complaint["fileId"]);
     }
@@ -109,7 +109,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         var producer = ProducerOf(file["producerNumber"]!.GetValue<string>());
         var notifications = $"/api/producers/{file["producerId"]!.GetValue<Guid>()}/notifications";
 
-        var received = (await Get(notifications, producer)).Is(HttpStatusCode.OK).Json.AsArray()
+        var received = (await Get(notifications, producer)).Is(HttpStatusCode.OK).Items
             .Single(n => n!["kind"]!.GetValue<string>() == "complaintReceived")!;
         Assert.Contains(reference, received["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("mouldy", received["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         (await Post($"/api/complaints/{id}/resolution", new { expectedVersion = 2, outcome = "notUpheld", answer = "The pack was opened and stored wet by the shop." },
             OfficerNamed("officer-sharipov"))).Is(HttpStatusCode.OK);
 
-        var all = (await Get(notifications, producer)).Json.AsArray();
+        var all = (await Get(notifications, producer)).Items;
         Assert.Contains(all, n => n!["kind"]!.GetValue<string>() == "complaintResolved" && n["message"]!.GetValue<string>().Contains("not upheld", StringComparison.Ordinal));
         Assert.DoesNotContain("Aziza", all.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Bazaar Trade", all.ToJsonString(), StringComparison.Ordinal);
@@ -154,11 +154,11 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
 
         var file = await File(fileId);
         var producer = ProducerOf(file["producerNumber"]!.GetValue<string>());
-        var told = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Json.AsArray()
+        var told = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Items
             .Where(n => n!["kind"]!.GetValue<string>() == "complaintReceived").ToList();
         Assert.Equal(2, told.Count);
 
-        var staff = (await Get("/api/complaints")).Json.AsArray().Where(c => c!["labelCode"]?.GetValue<string>() == code).ToList();
+        var staff = (await Get("/api/complaints")).Items.Where(c => c!["labelCode"]?.GetValue<string>() == code).ToList();
         Assert.Equal(4, staff.Count);
         Assert.Equal(2, staff.Count(c => c!["repeatOf"]?.GetValue<string>() == reference));
         Assert.DoesNotContain("198.51.100.70", (await Get("/api/complaints")).Body, StringComparison.Ordinal);

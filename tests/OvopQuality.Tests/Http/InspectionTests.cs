@@ -64,13 +64,13 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
         const string inspector = "inspector-worklist-check";
         var fileId = await AnApplication();
         var inspection = await Schedule(fileId, 1, inspector);
-        var listed = (await Get($"/api/inspectors/{inspector}/inspections")).Json.AsArray().Single()!;
+        var listed = (await Get($"/api/inspectors/{inspector}/inspections")).Items.Single()!;
         Assert.Equal(fileId, listed["fileId"]!.GetValue<Guid>());
         Assert.Equal("Chorkuh", listed["producerAddress"]!["village"]!.GetValue<string>());
 
         (await Record(fileId, inspection, 2, inspector: inspector)).Is(HttpStatusCode.OK);
 
-        Assert.Empty((await Get($"/api/inspectors/{inspector}/inspections")).Json.AsArray());
+        Assert.Empty((await Get($"/api/inspectors/{inspector}/inspections")).Items);
         var recorded = (await File(fileId))["inspections"]!.AsArray().Single()!;
         Assert.Equal(100, recorded["scorePercent"]!.GetValue<int>());
         Assert.Equal("minor", recorded["findings"]![0]!["severity"]!.GetValue<string>());

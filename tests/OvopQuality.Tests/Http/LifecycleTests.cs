@@ -196,7 +196,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
 
         Assert.Equal("expired", (await File(fileId))["status"]!.GetValue<string>());
         Assert.Equal("expired", (await GetAnonymously($"/api/labels/{code}")).Json["status"]!.GetValue<string>());
-        var history = (await Get($"/api/certifications/{fileId}/events")).Json.AsArray();
+        var history = (await Get($"/api/certifications/{fileId}/events")).Items;
         Assert.Equal(("certificate_expired", "system"), (history[^1]!["type"]!.GetValue<string>(), history[^1]!["actor"]!.GetValue<string>()));
     }
 
@@ -234,7 +234,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         await App.Host.InvokeMessageAndWaitAsync(new RemindOfExpiry(fileId, 30, new DateOnly(2029, 3, 1)));
         await App.Host.InvokeMessageAndWaitAsync(new RemindOfExpiry(fileId, 7, new DateOnly(2030, 1, 1)));
 
-        var notes = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Is(HttpStatusCode.OK).Json.AsArray();
+        var notes = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Is(HttpStatusCode.OK).Items;
         Assert.Equal(2, notes.Count(n => n!["kind"]!.GetValue<string>() == "expiry-reminder"));
         Assert.Contains(notes, n => n!["message"]!.GetValue<string>().Contains("expires in 90 days", StringComparison.Ordinal));
     }
@@ -246,16 +246,16 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         App.Clock.Set(new DateTimeOffset(2027, 3, 2, 8, 0, 0, TimeSpan.Zero));
         await App.Host.InvokeMessageAndWaitAsync(new SurveillanceFallsDue(fileId, 1, new DateOnly(2027, 3, 2), new DateOnly(2029, 3, 1)));
 
-        var due = (await Get("/api/surveillance")).Is(HttpStatusCode.OK).Json.AsArray();
+        var due = (await Get("/api/surveillance")).Is(HttpStatusCode.OK).Items;
         Assert.Contains(due, d => d!["fileId"]!.GetValue<Guid>() == fileId && !d["overdue"]!.GetValue<bool>());
         App.Clock.Advance(TimeSpan.FromDays(45));
-        Assert.Contains((await Get("/api/surveillance?overdue=true")).Json.AsArray(), d => d!["fileId"]!.GetValue<Guid>() == fileId);
+        Assert.Contains((await Get("/api/surveillance?overdue=true")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
 
         var version = await VersionOf(fileId);
         var inspection = await Schedule(fileId, version);
         (await Record(fileId, inspection, version + 1)).Is(HttpStatusCode.OK);
 
-        Assert.DoesNotContain((await Get("/api/surveillance")).Json.AsArray(), d => d!["fileId"]!.GetValue<Guid>() == fileId);
+        Assert.DoesNotContain((await Get("/api/surveillance")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
         var file = await File(fileId);
         Assert.Equal("certified", file["status"]!.GetValue<string>());
         var number = file["certificate"]!["number"]!.GetValue<string>();

@@ -13,7 +13,7 @@ public class ProducerTests(AppFixture app) : CertificationTest(app)
 
         (await Post("/api/producers", ProducerBody(taxId))).IsProblem(HttpStatusCode.Conflict, "producer-already-registered");
 
-        Assert.Single((await Get($"/api/producers?taxId={taxId}")).Is(HttpStatusCode.OK).Json.AsArray());
+        Assert.Single((await Get($"/api/producers?taxId={taxId}")).Is(HttpStatusCode.OK).Items);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class ProducerTests(AppFixture app) : CertificationTest(app)
         var producer = (await Get($"/api/producers/{producerId}")).Json;
         Assert.Equal("Zardolu LLC", producer["legalName"]!["en"]!.GetValue<string>());
         Assert.Equal("Vorukh", producer["address"]!["village"]!.GetValue<string>());
-        var history = (await Get($"/api/producers/{producerId}/events")).Is(HttpStatusCode.OK).Json.AsArray();
+        var history = (await Get($"/api/producers/{producerId}/events")).Is(HttpStatusCode.OK).Items;
         Assert.Equal(["producer_registered", "product_registered", "producer_details_corrected"], history.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal("Isfara Apricot Cooperative", history[0]!["data"]!["legalName"]!["en"]!.GetValue<string>());
     }
@@ -69,7 +69,7 @@ public class ProducerTests(AppFixture app) : CertificationTest(app)
         })).IsProblem(HttpStatusCode.Conflict, "stale-version");
 
         Assert.Equal("Isfara Apricot Cooperative", (await Get($"/api/producers/{producerId}")).Json["legalName"]!["en"]!.GetValue<string>());
-        Assert.Equal(2, (await Get($"/api/producers/{producerId}/events")).Json.AsArray().Count);
+        Assert.Equal(2, (await Get($"/api/producers/{producerId}/events")).Items.Count);
     }
 
     [Fact]

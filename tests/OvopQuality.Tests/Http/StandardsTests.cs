@@ -9,7 +9,7 @@ public class StandardsTests(AppFixture app) : CertificationTest(app)
     [Fact]
     public async Task The_catalogue_ships_with_the_dried_fruit_and_honey_standards()
     {
-        var catalogue = (await Get("/api/standards")).Is(HttpStatusCode.OK).Json.AsArray();
+        var catalogue = (await Get("/api/standards")).Is(HttpStatusCode.OK).Items;
 
         Assert.Contains(catalogue, s => s!["code"]!.GetValue<string>() == "OVOP-DF");
         Assert.Contains(catalogue, s => s!["code"]!.GetValue<string>() == "OVOP-HN");

@@ -70,6 +70,9 @@ public sealed record Reply(HttpStatusCode Status, string? MediaType, string? Loc
 {
     public JsonNode Json => JsonNode.Parse(Body) ?? throw new InvalidOperationException("empty body");
 
+    /// <summary>The items of a page of a list (the API's one list envelope: items, next, total).</summary>
+    public JsonArray Items => (Json["items"] ?? throw new InvalidOperationException("not a page of a list: " + Body)).AsArray();
+
     public T As<T>() => JsonSerializer.Deserialize<T>(Body, AppFixture.Json) ?? throw new InvalidOperationException("empty body");
 
     public string? ProblemType => MediaType == "application/problem+json" ? Json["type"]?.GetValue<string>() : null;

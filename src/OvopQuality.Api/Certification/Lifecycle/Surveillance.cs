@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using OvopQuality.Api.Certification.Reading;
 
 namespace OvopQuality.Api.Certification.Lifecycle;
@@ -15,17 +16,24 @@ public static class GetSurveillanceDueEndpoint
     [WolverineGet("/api/surveillance", OperationId = "GetSurveillanceDue")]
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.Staff)]
-    public static async Task<IReadOnlyList<SurveillanceItem>> Get(bool? overdue, IQuerySession session, LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Page<SurveillanceItem>>, ProblemHttpResult>> Get(
+        bool? overdue, int? limit, string? cursor, IQuerySession session, LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var overdueBefore = today.AddDays(-settings.SurveillanceGraceDays);
         var due = await session.Query<CertificationFileView>()
             .Where(f => f.SurveillanceDueOn != null && (f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
             .OrderBy(f => f.SurveillanceDueOn)
             .ToListAsync(ct);
-        return [.. due
+        return TypedResults.Ok(Paging.Slice<SurveillanceItem>([.. due
             .Select(f => new SurveillanceItem(f.Id, f.Certificate!.Number, f.ProducerNumber, f.ProducerName, f.ProductName,
                 f.SurveillanceRound, f.SurveillanceDueOn!.Value, f.SurveillanceDueOn < overdueBefore, f.Version))
-            .Where(i => overdue != true || i.Overdue)];
+            .Where(i => overdue != true || i.Overdue)], page));
     }
 }

@@ -33,15 +33,21 @@ public static class GetCertificationHistoryEndpoint
     [WolverineGet("/api/certifications/{fileId}/events", OperationId = "GetCertificationHistory")]
     [Tags("Certification")]
     [Authorize(Roles = GetCertificationFileEndpoint.FileReaders)]
-    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         if (await GetCertificationFileEndpoint.VisibleAsync(fileId, session, actor, ct) is null)
         {
             return GetCertificationFileEndpoint.FileNotFound(fileId);
         }
 
         var history = await EventHistory.ReadAsync(session, fileId, ct);
-        return history.Count == 0 ? GetCertificationFileEndpoint.FileNotFound(fileId) : TypedResults.Ok(history);
+        return history.Count == 0 ? GetCertificationFileEndpoint.FileNotFound(fileId) : TypedResults.Ok(Paging.Slice(history, page));
     }
 }
 

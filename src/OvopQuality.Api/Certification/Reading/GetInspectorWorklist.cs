@@ -21,9 +21,15 @@ public static class GetInspectorWorklistEndpoint
     [WolverineGet("/api/inspectors/{inspectorId}/inspections", OperationId = "GetInspectorWorklist")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.Inspector + "," + Roles.Staff)]
-    public static async Task<Results<Ok<IReadOnlyList<ScheduledInspectionItem>>, ProblemHttpResult>> Get(
-        string inspectorId, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<ScheduledInspectionItem>>, ProblemHttpResult>> Get(
+        string inspectorId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         if (actor.Is(Roles.Inspector) && !string.Equals(actor.Subject, inspectorId, StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Problem(Problems.Forbidden("not-your-worklist", "An inspector sees only their own scheduled inspections."));
@@ -36,8 +42,8 @@ public static class GetInspectorWorklistEndpoint
             .ToListAsync(ct);
         var files = (await session.LoadManyAsync<CertificationFileView>(ct, scheduled.Select(i => i.FileId).Distinct()))
             .ToDictionary(f => f.Id);
-        return TypedResults.Ok<IReadOnlyList<ScheduledInspectionItem>>([.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
+        return TypedResults.Ok(Paging.Slice<ScheduledInspectionItem>([.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
             f.Id, i.Id, i.ScheduledFor, f.ProducerNumber, f.ProducerName, f.ProducerAddress,
-            f.ProductName, f.StandardCode, f.StandardVersion, f.Version))]);
+            f.ProductName, f.StandardCode, f.StandardVersion, f.Version))], page));
     }
 }

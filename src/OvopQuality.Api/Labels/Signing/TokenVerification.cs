@@ -86,7 +86,16 @@ public static class SigningKeyEndpoints
     [WolverineGet("/api/signing-keys", OperationId = "ListSigningKeys")]
     [Tags("Keys")]
     [Authorize(Roles = Roles.Administrator)]
-    public static Task<IReadOnlyList<SigningKey>> Get(SigningKeys keys, CancellationToken ct) => keys.AllAsync(ct);
+    public static async Task<Results<Ok<Page<SigningKey>>, ProblemHttpResult>> Get(int? limit, string? cursor, SigningKeys keys, CancellationToken ct)
+    {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
+        return TypedResults.Ok(Paging.Slice(await keys.AllAsync(ct), page));
+    }
 
     /// <summary>Rotates: a new key signs new labels; the old one is retired and stays published for verification.</summary>
     [WolverinePost("/api/signing-keys/rotation", OperationId = "RotateSigningKey")]

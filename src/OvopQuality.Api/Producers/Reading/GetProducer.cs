@@ -33,8 +33,15 @@ public static class FindProducersEndpoint
     [WolverineGet("/api/producers", OperationId = "FindProducers")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.Staff + "," + Roles.Ministry)]
-    public static async Task<IReadOnlyList<Producer>> Get(string? taxId, string? number, IQuerySession session, CancellationToken ct)
+    public static async Task<Results<Ok<Page<Producer>>, ProblemHttpResult>> Get(
+        string? taxId, string? number, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         var query = session.Query<Producer>().AsQueryable();
         if (!string.IsNullOrWhiteSpace(taxId))
         {
@@ -46,7 +53,8 @@ public static class FindProducersEndpoint
             query = query.Where(p => p.Number == number);
         }
 
-        return await query.OrderBy(p => p.Number).Take(500).ToListAsync(ct);
+        var total = await query.CountAsync(ct);
+        return TypedResults.Ok(Paging.PageOf(await query.OrderBy(p => p.Number).Skip(page.Offset).Take(page.Limit).ToListAsync(ct), page, total));
     }
 }
 
@@ -56,15 +64,21 @@ public static class GetProducerHistoryEndpoint
     [WolverineGet("/api/producers/{producerId}/events", OperationId = "GetProducerHistory")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
         {
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
         var history = await EventHistory.ReadAsync(session, producerId, ct);
-        return history.Count == 0 ? GetProducerEndpoint.ProducerNotFound(producerId) : TypedResults.Ok(history);
+        return history.Count == 0 ? GetProducerEndpoint.ProducerNotFound(producerId) : TypedResults.Ok(Paging.Slice(history, page));
     }
 }
 
@@ -87,8 +101,14 @@ public static class GetProducerCertificationsEndpoint
     [WolverineGet("/api/producers/{producerId}/certifications", OperationId = "GetProducerCertifications")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff + "," + Roles.Ministry)]
-    public static async Task<Results<Ok<IReadOnlyList<ProducerCertification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<ProducerCertification>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is null)
         {
             return GetProducerEndpoint.ProducerNotFound(producerId);
@@ -98,9 +118,9 @@ public static class GetProducerCertificationsEndpoint
             .Where(f => f.ProducerId == producerId)
             .OrderByDescending(f => f.SubmittedAt)
             .ToListAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<ProducerCertification>>([.. files.Select(f => new ProducerCertification(
+        return TypedResults.Ok(Paging.Slice<ProducerCertification>([.. files.Select(f => new ProducerCertification(
             f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.Certificate?.Number,
-            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))]);
+            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))], page));
     }
 }
 
@@ -116,8 +136,14 @@ public static class GetProducerNotificationsEndpoint
     [WolverineGet("/api/producers/{producerId}/notifications", OperationId = "GetProducerNotifications")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static async Task<Results<Ok<IReadOnlyList<ProducerNotification>>, ProblemHttpResult>> Get(Guid producerId, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<ProducerNotification>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         if (await GetProducerEndpoint.VisibleAsync(producerId, session, actor, ct) is not { } producer)
         {
             return GetProducerEndpoint.ProducerNotFound(producerId);
@@ -126,10 +152,10 @@ public static class GetProducerNotificationsEndpoint
         var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
         // A repeat of a complaint the producer was told of is held for staff: one client cannot flood a producer.
         var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number && c.RepeatOf == null).ToListAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<ProducerNotification>>([.. files
+        return TypedResults.Ok(Paging.Slice<ProducerNotification>([.. files
             .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
             .Concat(complaints.SelectMany(About))
-            .OrderByDescending(n => n.At)]);
+            .OrderByDescending(n => n.At)], page));
     }
 
     private static IEnumerable<ProducerNotification> About(Complaints.Complaint c)

@@ -11,10 +11,16 @@ public static class GetStandardsEndpoint
     [WolverineGet("/api/standards", OperationId = "ListStandards")]
     [Tags("Standards")]
     [Authorize(Roles = Roles.Everyone)]
-    public static async Task<IReadOnlyList<StandardSummary>> Get(IQuerySession session, CancellationToken ct)
+    public static async Task<Results<Ok<Page<StandardSummary>>, ProblemHttpResult>> Get(int? limit, string? cursor, IQuerySession session, CancellationToken ct)
     {
+        var (page, invalid) = Paging.Read(limit, cursor);
+        if (page is null)
+        {
+            return TypedResults.Problem(invalid);
+        }
+
         var standards = await session.Query<Standard>().OrderBy(s => s.Code).ToListAsync(ct);
-        return [.. standards.Select(s => new StandardSummary(s.Code, s.Latest.Version, s.Latest.Title, s.Latest.Category, s.Latest.PublishedAt))];
+        return TypedResults.Ok(Paging.Slice<StandardSummary>([.. standards.Select(s => new StandardSummary(s.Code, s.Latest.Version, s.Latest.Title, s.Latest.Category, s.Latest.PublishedAt))], page));
     }
 }
 
