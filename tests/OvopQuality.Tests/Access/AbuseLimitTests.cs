@@ -19,20 +19,13 @@ public sealed class LimitedHost : IAsyncLifetime
     /// <summary>The reverse proxy this host trusts to say who the client is.</summary>
     public const string Proxy = "192.0.2.10";
 
-    private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
-    private readonly string _database = "ovop_limits_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly OwnDatabase _database = new("limits");
 
     public IAlbaHost Host { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        await using (var data = NpgsqlDataSource.Create(Administrator))
-        await using (var create = data.CreateCommand($"create database {_database}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(Administrator) { Database = _database }.ConnectionString;
+        var connectionString = (await _database.CreateAsync()).ConnectionString;
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Development");
@@ -48,10 +41,7 @@ public sealed class LimitedHost : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var data = NpgsqlDataSource.Create(Administrator);
-        await using var drop = data.CreateCommand($"drop database if exists {_database} with (force)");
-        await drop.ExecuteNonQueryAsync();
+        await _database.DisposeAsync();
     }
 }
 

@@ -17,37 +17,25 @@ namespace OvopQuality.Tests.Http;
 /// </summary>
 public sealed class RestartTests : IAsyncLifetime
 {
-    private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
-    private readonly string _database = "ovop_restart_" + Guid.NewGuid().ToString("N")[..12];
-    private string _connectionString = "";
+    private readonly OwnDatabase _database = new("restart");
 
-    public async ValueTask InitializeAsync()
-    {
-        await using var data = NpgsqlDataSource.Create(Administrator);
-        await using var create = data.CreateCommand($"create database {_database}");
-        await create.ExecuteNonQueryAsync();
-        _connectionString = new NpgsqlConnectionStringBuilder(Administrator) { Database = _database }.ConnectionString;
-    }
+    private string ConnectionString => _database.ConnectionString;
 
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var data = NpgsqlDataSource.Create(Administrator);
-        await using var drop = data.CreateCommand($"drop database if exists {_database} with (force)");
-        await drop.ExecuteNonQueryAsync();
-    }
+    public async ValueTask InitializeAsync() => await _database.CreateAsync();
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
     public async Task A_withdrawal_scheduled_before_a_restart_happens_after_it()
     {
         Guid fileId;
-        await using (var first = await Service.StartAsync(_connectionString))
+        await using (var first = await Service.StartAsync(ConnectionString))
         {
             fileId = await ASuspensionThatReachesItsCapIn(first, TimeSpan.FromSeconds(8));
             Assert.Equal("suspended", (await first.FileAsync(fileId))["status"]!.GetValue<string>());
         }
 
-        await using var second = await Service.StartAsync(_connectionString);
+        await using var second = await Service.StartAsync(ConnectionString);
         var deadline = DateTime.UtcNow.AddSeconds(45);
         string status;
         do

@@ -19,8 +19,7 @@ namespace OvopQuality.Tests.Probe;
 /// </summary>
 public sealed class ProbeHost : IAsyncLifetime
 {
-    private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
-    private readonly string _database = "ovop_probe_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly OwnDatabase _database = new("probe");
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "ovop-probe-" + Guid.NewGuid().ToString("N"));
 
     public IAlbaHost Host { get; private set; } = null!;
@@ -38,13 +37,7 @@ public sealed class ProbeHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await using (var data = NpgsqlDataSource.Create(Administrator))
-        await using (var create = data.CreateCommand($"create database {_database}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(Administrator) { Database = _database }.ConnectionString;
+        var connectionString = (await _database.CreateAsync()).ConnectionString;
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Development");
@@ -234,12 +227,7 @@ public sealed class ProbeHost : IAsyncLifetime
     {
         Client.Dispose();
         await Host.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using (var data = NpgsqlDataSource.Create(Administrator))
-        await using (var drop = data.CreateCommand($"drop database if exists {_database} with (force)"))
-        {
-            await drop.ExecuteNonQueryAsync();
-        }
+        await _database.DisposeAsync();
 
         if (Directory.Exists(_keys))
         {

@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace OvopQuality.Tests.Support;
+
+/// <summary>
+/// A database of a test's own, beside the shared one, on the PostgreSQL deploy/test.sh started:
+/// for a host whose settings or doings (a low rate limit, key revocations, the real clock) the shared
+/// host's tests must not meet. Dropped with everything in it when the test is done.
+/// </summary>
+public sealed class OwnDatabase(string purpose) : IAsyncDisposable
+{
+    private static readonly string Administrator = Environment.GetEnvironmentVariable("ConnectionStrings__Ovop") ?? "";
+
+    private readonly string _name = $"ovop_{purpose}_" + Guid.NewGuid().ToString("N")[..12];
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(Administrator) { Database = _name }.ConnectionString;
+
+    public async Task<OwnDatabase> CreateAsync()
+    {
+        await using var data = NpgsqlDataSource.Create(Administrator);
+        await using var create = data.CreateCommand($"create database {_name}");
+        await create.ExecuteNonQueryAsync();
+        return this;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var data = NpgsqlDataSource.Create(Administrator);
+        await using var drop = data.CreateCommand($"drop database if exists {_name} with (force)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}
