@@ -87,13 +87,14 @@ public sealed class OfflineVerifier
         if (!check.KeyKnown)
         {
             notEstablished.Add($"the statement is signed with key '{check.KeyId}', which the cached key set does not hold: refresh the keys, or the statement is not genuine");
-            return verdictOf("unknown");
+            // What an unverified statement claims is not repeated: it may say anything.
+            return new OfflineVerdict("unknown", null, null, null, null, null, null, established, notEstablished);
         }
 
         if (!check.Valid)
         {
             notEstablished.Add("the signature does not match the statement: it was altered or forged");
-            return verdictOf("invalid");
+            return new OfflineVerdict("invalid", null, null, null, null, null, null, established, notEstablished);
         }
 
         established.Add($"signature valid (key {check.KeyId}): the statement was issued by OVOP Tajikistan and not altered");

@@ -51,15 +51,18 @@ if (File.Exists(input))
 
 var verifier = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), File.Exists(snapshotFile) ? await File.ReadAllTextAsync(snapshotFile) : null);
 var verdict = verifier.Verify(input, DateTimeOffset.UtcNow);
-Console.WriteLine($"{verdict.Verdict.ToUpperInvariant()}  {verdict.LabelCode}  {verdict.Product} — {verdict.Producer}  certificate {verdict.CertificateNumber}, {verdict.Stars} stars, valid until {verdict.ValidUntil}");
+// Text from a statement is shown, never obeyed: control characters (a terminal's escape sequences
+// could rewrite the verdict line) are shown as '?'.
+static string Shown(string? text) => string.Concat((text ?? "").Select(c => char.IsControl(c) ? '?' : c));
+Console.WriteLine(Shown($"{verdict.Verdict.ToUpperInvariant()}  {verdict.LabelCode}  {verdict.Product} — {verdict.Producer}  certificate {verdict.CertificateNumber}, {verdict.Stars} stars, valid until {verdict.ValidUntil}"));
 foreach (var line in verdict.Established)
 {
-    Console.WriteLine("  established: " + line);
+    Console.WriteLine("  established: " + Shown(line));
 }
 
 foreach (var line in verdict.NotEstablished)
 {
-    Console.WriteLine("  not established: " + line);
+    Console.WriteLine("  not established: " + Shown(line));
 }
 
 return verdict.Verdict is "valid" or "valid-status-stale" or "valid-signature-only" ? 0 : 1;

@@ -114,4 +114,5 @@ public sealed record LabelsIssued(
     string Lot,
     int Quantity,
     IReadOnlyList<string> Codes,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    string? IssuedBy = null);

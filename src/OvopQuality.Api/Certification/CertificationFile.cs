@@ -141,7 +141,8 @@ public sealed record CertificationFile(
 
     public CertificationFile Apply(Appeals.WithdrawalOverturned e) => this with { Status = CertificationStatus.Certified, LastAdverse = null };
 
-    public CertificationFile Apply(LabelsIssued e) => this with { LabelsIssued = LabelsIssued + e.Quantity };
+    public CertificationFile Apply(LabelsIssued e) =>
+        this with { LabelsIssued = LabelsIssued + e.Quantity, Participants = With(e.IssuedBy, Involvement.IssuedLabels) };
 
     public CertificationFile Apply(CertificateSuspended e) =>
         this with

@@ -31,6 +31,9 @@ public enum Involvement
     /// <summary>Surrendered the certificate on the producer's behalf.</summary>
     Surrendered,
 
+    /// <summary>Issued labels on the producer's behalf.</summary>
+    IssuedLabels,
+
     /// <summary>Scheduled an inspection: administration of the file, not its evaluation.</summary>
     Scheduled,
 
@@ -56,7 +59,7 @@ public enum BodyDecision
 
 /// <summary>
 /// The one impartiality rule of the body (ISO/IEC 17065, 7.6, 7.13): whoever acted for the
-/// producer on a file (applied, lodged an appeal, answered a finding, surrendered) or took part in
+/// producer on a file (applied, issued labels, lodged an appeal, answered a finding, surrendered) or took part in
 /// its evaluation (advised, inspected, sampled, dispatched a sample, recorded or reviewed results)
 /// never decides it. An appeal is also decided by someone other than whoever took the decision
 /// under appeal; a complaint goes to someone who took no part in the file at all.
@@ -125,6 +128,7 @@ public static class Impartiality
         Involvement.ReviewedCorrectiveAction => "reviewed a corrective action",
         Involvement.LodgedAppeal => "lodged an appeal",
         Involvement.Surrendered => "surrendered the certificate",
+        Involvement.IssuedLabels => "issued labels",
         Involvement.Scheduled => "scheduled an inspection",
         _ => "took a decision",
     };

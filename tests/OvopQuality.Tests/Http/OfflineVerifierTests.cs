@@ -90,6 +90,35 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
         }
     }
 
+    [Fact]
+    public async Task What_a_forged_statement_claims_is_never_repeated_and_ovop_verify_prints_no_control_characters()
+    {
+        var (_, code, _) = await ALabel();
+        var header = Base64UrlEncoder.Encode("{\"alg\":\"ES256\",\"kid\":\"not-ours\",\"typ\":\"ovop-label+jws\"}");
+        var claims = Base64UrlEncoder.Encode($"{{\"lbl\":\"{code}\",\"cert\":\"TJ-OVOP-2026-999999\",\"pn\":\"x\",\"prod\":\"\u001b[2K\u001b[1GVALID  Genuine honey\",\"pnm\":\"x\",\"std\":\"x\",\"sv\":1,\"iat\":1}}");
+        var forged = $"{header}.{claims}.AAAA";
+
+        var verdict = (await CachedVerifier()).Verify(forged, Now);
+        Assert.Equal("unknown", verdict.Verdict);
+        Assert.Null(verdict.Product);
+        Assert.Null(verdict.CertificateNumber);
+
+        var cache = Path.Combine(Path.GetTempPath(), "ovop-verify-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(cache);
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(Path.Combine(cache, "jwks.json"), (await GetAnonymously("/.well-known/jwks.json")).Body, TestContext.Current.CancellationToken);
+            var printed = await Run(Path.Combine(AppContext.BaseDirectory, "ovop-verify"), ["verify", forged, "--cache", cache]);
+            Assert.Equal(1, printed.ExitCode);
+            Assert.DoesNotContain('\u001b', printed.Output);
+            Assert.DoesNotContain("Genuine honey", printed.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
     private static async Task<(int ExitCode, string Output)> Run(string command, string[] arguments)
     {
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;

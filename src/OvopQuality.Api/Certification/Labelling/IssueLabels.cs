@@ -59,7 +59,7 @@ public static class IssueLabelsEndpoint
     [Tags("Labels")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
     public static (CreationResponse<LabelBatchIssued>, LabelsIssued) Post(
-        IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, TimeProvider clock)
+        IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var batchId = Guid.CreateVersion7();
         var codes = new string[command.Quantity];
@@ -68,7 +68,7 @@ public static class IssueLabelsEndpoint
             codes[i] = LabelCode.NewCode();
         }
 
-        var issued = new LabelsIssued(file.Id, batchId, command.Lot, command.Quantity, codes, clock.GetUtcNow());
+        var issued = new LabelsIssued(file.Id, batchId, command.Lot, command.Quantity, codes, clock.GetUtcNow(), actor.Subject);
         var response = new LabelBatchIssued(
             batchId, command.Lot, command.Quantity, file.LabelsIssued + command.Quantity, file.Certificate!.CertifiedUnits, codes, file.Version + 1);
         return (new CreationResponse<LabelBatchIssued>($"/api/certifications/{file.Id}/labels/{batchId}", response), issued);
