@@ -1,5 +1,9 @@
 using JasperFx;
-using OvopQuality.Api.Standards.Seeding;
+using OvopQuality.Api.Certification;
+using OvopQuality.Api.Complaints;
+using OvopQuality.Api.Labels;
+using OvopQuality.Api.Producers;
+using OvopQuality.Api.Standards;
 using Wolverine;
 
 if (args is ["token", .. var tokenArgs])
@@ -12,14 +16,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Logging.QuietUnreadableBodies();
-builder.Services.AddSingleton(builder.Configuration.GetSection("Ovop:Lifecycle").Get<OvopQuality.Api.Certification.Lifecycle.LifecycleSettings>() ?? new());
 builder.Services.AddOvopPersistence(builder.Configuration);
+builder.Services.AddOvopProducers();
+builder.Services.AddOvopStandards();
+builder.Services.AddOvopCertification(builder.Configuration);
+builder.Services.AddOvopLabels(builder.Configuration);
+builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
-builder.Services.AddHostedService<SeedStandards>();
-builder.Services.AddHostedService<OvopQuality.Api.Access.ClientPseudonymsOnStartup>();
-builder.Services.AddHostedService<OvopQuality.Api.Labels.Scans.CloneWatchRefresh>();
 builder.Services.AddWolverineHttp();
 builder.Host.UseWolverine(opts =>
 {

@@ -86,6 +86,10 @@ public static class AccessConfiguration
         // Deny by default: an endpoint that declares nobody still needs a signed-in user.
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        // Clients named by a keyed hash of their address (scans, anonymous complaints): the key is
+        // read from the database before the first request, and never changes.
+        services.AddSingleton(new ClientPseudonyms());
+        services.AddHostedService<ClientPseudonymsOnStartup>();
         services.AddOvopForwardedHeaders(configuration);
         services.AddOvopRateLimits(configuration);
         services.AddCors(o => o.AddPolicy(VerificationCors, policy =>

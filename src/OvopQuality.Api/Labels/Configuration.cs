@@ -1,0 +1,55 @@
+using JasperFx.Events.Projections;
+using Npgsql;
+using OvopQuality.Api.Labels.Scans;
+using OvopQuality.Api.Labels.Signing;
+using OvopQuality.Api.Labels.Verifying;
+
+namespace OvopQuality.Api.Labels;
+
+public static class Configuration
+{
+    /// <summary>
+    /// Labels: what verification reads (the public certificate, the label registry, clone signals,
+    /// kept inline) and the module's state held in memory. Each piece of that state, and how it
+    /// stays true when another instance changes the facts behind it:
+    /// <list type="bullet">
+    /// <item><see cref="CertificateCache"/>: certificates' public state, Ovop:Verification:CertificateSeconds (2 s);
+    /// a commit here drops the entry at once, another instance's change ages out within that time.</item>
+    /// <item><see cref="LabelLookup"/>: where each label was issued, which never changes.</item>
+    /// <item><see cref="StatusSnapshotCache"/>: the last signed status snapshot, made again after a
+    /// commit here or after Ovop:Signing:SnapshotCacheSeconds (60 s).</item>
+    /// <item><see cref="SigningKeys"/>: private keys read from the shared key folder; the keys' standing
+    /// is read from the database on each use, so a rotation or revocation anywhere holds everywhere.</item>
+    /// <item><see cref="CloneWatch"/>: confirmed clone warnings; applied here at commit, read from
+    /// other instances every Ovop:Clones:RefreshSeconds (5 s) by <see cref="CloneWatchRefresh"/>.</item>
+    /// </list>
+    /// </summary>
+    public static IServiceCollection AddOvopLabels(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Label verification is many tiny independent reads: multiplexing packs concurrent ones into
+        // fewer round trips. Kept apart from the store's connections, which hold transactions.
+        services.AddSingleton(new VerificationDatabase(new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(Infrastructure.PersistenceConfiguration.ConnectionString(configuration)) { Multiplexing = true }.ConnectionString).Build()));
+        var certificates = new CertificateCache(configuration);
+        var clones = new CloneWatch();
+        services.AddSingleton(certificates);
+        services.AddSingleton(clones);
+        services.AddSingleton<LabelLookup>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<StatusSnapshotCache>();
+        services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<CloneSettings>() ?? new CloneSettings());
+        services.AddHostedService<CloneWatchRefresh>();
+        return services.ConfigureMarten(opts =>
+        {
+            opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
+            opts.Projections.Add(new LabelRegistry(), ProjectionLifecycle.Inline);
+            opts.Projections.Snapshot<CloneSignalCase>(SnapshotLifecycle.Inline);
+            opts.Listeners.Add(certificates);
+            opts.Listeners.Add(clones);
+            opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
+            opts.Schema.For<CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);
+            opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
+            opts.Storage.ExtendedSchemaObjects.Add(ScanRecords.Table());
+        });
+    }
+}
