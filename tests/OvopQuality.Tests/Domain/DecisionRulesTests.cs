@@ -67,7 +67,7 @@ public class DecisionRulesTests
     {
         var file = File(CertificationStatus.Inspected, Recorded("ins-a", score, failedMandatory));
 
-        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "scope"), file, Officer, new Support.TestClock(Now))));
+        Assert.Equal(refusedBy, Rule(DecideStandardMetEndpoint.Before(new DecideStandardMet(3, "scope"), file, Officer, new Support.TestClock(Now)).Item1));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class DecisionRulesTests
     {
         var file = File(CertificationStatus.Inspected, Recorded("ins-a", 91));
 
-        var met = DecideStandardMetEndpoint.Grant(new DecideStandardMet(3, "Dried apricots"), file, "off-b", "TJ-OVOP-2026-000042", Now);
+        var met = DecideStandardMetEndpoint.Grant(new DecideStandardMet(3, "Dried apricots"), file, new GrantBasis(file.LatestRecordedInspection!.Outcome!), "off-b", "TJ-OVOP-2026-000042", Now);
 
         Assert.Equal(5, met.Stars);
         Assert.Equal(new DateOnly(2026, 6, 1), met.ValidFrom);

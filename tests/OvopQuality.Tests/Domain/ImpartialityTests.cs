@@ -42,21 +42,21 @@ public class ImpartialityTests
     /// <summary>Each decision with a file in a state where a neutral officer may take it.</summary>
     private static readonly Dictionary<BodyDecision, (CertificationFile File, Func<CertificationFile, Actor, ProblemDetails> Decide)> Decisions = new()
     {
-        [BodyDecision.Grant] = (Base(CertificationStatus.Inspected), (f, a) => DecideStandardMetEndpoint.Before(new DecideStandardMet(7, "Dried apricots"), f, a, Clock)),
+        [BodyDecision.Grant] = (Base(CertificationStatus.Inspected), (f, a) => DecideStandardMetEndpoint.Before(new DecideStandardMet(7, "Dried apricots"), f, a, Clock).Item1),
         [BodyDecision.Refusal] = (Base(CertificationStatus.Inspected), (f, a) => RefuseCertificationEndpoint.Before(new RefuseCertification(7, ["Moisture over the limit"]), f, a)),
         [BodyDecision.Suspension] = (Base(CertificationStatus.Certified) with { Certificate = Granted },
-            (f, a) => SuspendCertificateEndpoint.Before(new SuspendCertificate(7, ReasonClass.SurveillanceFailed, "Moisture 21 %"), f, a, Clock)),
+            (f, a) => SuspendCertificateEndpoint.Before(new SuspendCertificate(7, ReasonClass.SurveillanceFailed, "Moisture 21 %"), f, a, Clock).Item1),
         [BodyDecision.Reinstatement] = (Base(CertificationStatus.Suspended) with
             {
                 Certificate = Granted,
                 Suspension = new Suspension(Guid.NewGuid(), Now.AddDays(-3), Now.AddDays(180)),
                 LastAdverse = new AdverseDecision(AppealableDecision.Suspension, Decider, Now.AddDays(-3)),
             },
-            (f, a) => ReinstateCertificateEndpoint.Before(new ReinstateCertificate(7, "Cause cleared"), f, a, Clock)),
+            (f, a) => ReinstateCertificateEndpoint.Before(new ReinstateCertificate(7, "Cause cleared"), f, a, Clock).Item1),
         [BodyDecision.Withdrawal] = (Base(CertificationStatus.Certified) with { Certificate = Granted },
-            (f, a) => WithdrawCertificateEndpoint.Before(new WithdrawCertificate(7, ReasonClass.MisuseOfLabels, "Labels on other produce"), f, a, Clock)),
+            (f, a) => WithdrawCertificateEndpoint.Before(new WithdrawCertificate(7, ReasonClass.MisuseOfLabels, "Labels on other produce"), f, a, Clock).Item1),
         [BodyDecision.ScopeChange] = (Base(CertificationStatus.Certified) with { Certificate = Granted },
-            (f, a) => ChangeScopeEndpoint.Before(new ChangeScope(7, "Dried apricots, 1 kg packs", "Producer asked", 400), f, a, Clock)),
+            (f, a) => ChangeScopeEndpoint.Before(new ChangeScope(7, "Dried apricots, 1 kg packs", "Producer asked", 400), f, a, Clock).Item1),
         [BodyDecision.AppealDecision] = (Base(CertificationStatus.Refused) with
             {
                 LastAdverse = new AdverseDecision(AppealableDecision.Refusal, Decider, Now.AddDays(-3)),

@@ -21,6 +21,9 @@ public sealed record DecideStandardMet(long ExpectedVersion, string Scope, int? 
 
 public sealed record CertificateGranted(string CertificateNumber, int Stars, int ScorePercent, DateOnly ValidFrom, DateOnly ValidUntil, int CertifiedUnits, long Version);
 
+/// <summary>What a grant rests on: the last recorded inspection, which <c>Before</c> found and judged.</summary>
+public sealed record GrantBasis(InspectionOutcome Inspection);
+
 public static class DecideStandardMetEndpoint
 {
     public static ProblemDetails Validate(DecideStandardMet command) =>
@@ -29,7 +32,14 @@ public static class DecideStandardMetEndpoint
             .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more")
             .ToProblem();
 
-    public static ProblemDetails Before(DecideStandardMet command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules of a grant, and the recorded inspection it rests on: found once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, GrantBasis?) Before(DecideStandardMet command, CertificationFile file, Actor actor, TimeProvider clock)
+    {
+        var problem = Rules(command, file, actor, clock);
+        return (problem, problem.Stops() ? null : new GrantBasis(file.LatestRecordedInspection!.Outcome!));
+    }
+
+    private static ProblemDetails Rules(DecideStandardMet command, CertificationFile file, Actor actor, TimeProvider clock)
     {
         var problem = DecisionRules.CanDecide(file, command.ExpectedVersion, actor.Subject, BodyDecision.Grant);
         if (problem.Stops())
@@ -82,20 +92,20 @@ public static class DecideStandardMetEndpoint
     [Tags("Certification")]
     [Authorize(Roles = Roles.CertificationOfficer)]
     public static async Task<(CertificateGranted, Events, OutgoingMessages)> Post(
-        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, NpgsqlDataSource database,
+        DecideStandardMet command, [WriteAggregate("fileId")] CertificationFile file, GrantBasis basis, Actor actor, NpgsqlDataSource database,
         IDocumentSession session, LifecycleSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
-        var met = Grant(command, file, actor.Subject, number, now);
+        var met = Grant(command, file, basis, actor.Subject, number, now);
         await Renewal.SupersedeAsync(session, file, met, ct);
         return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1),
             [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings, now));
     }
 
-    public static StandardMet Grant(DecideStandardMet command, CertificationFile file, string officer, string certificateNumber, DateTimeOffset now)
+    public static StandardMet Grant(DecideStandardMet command, CertificationFile file, GrantBasis basis, string officer, string certificateNumber, DateTimeOffset now)
     {
-        var score = file.LatestRecordedInspection!.Outcome!.ScorePercent;
+        var score = basis.Inspection.ScorePercent;
         var validFrom = command.ValidFrom ?? DateOnly.FromDateTime(now.UtcDateTime);
         var validUntil = validFrom.AddMonths(file.Standard.ValidityMonths).AddDays(-1);
         return new StandardMet(

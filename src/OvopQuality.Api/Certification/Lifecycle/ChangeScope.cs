@@ -13,7 +13,11 @@ public static class ChangeScopeEndpoint
         new Validation().Version(command.ExpectedVersion).Text(command.Scope, "scope", 1000).Reason(command.Reason)
             .Require(command.CertifiedUnits is null or >= 1, "certifiedUnits", "must be 1 or more").ToProblem();
 
-    public static ProblemDetails Before(ChangeScope command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules, then when the change takes effect: worked out once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, EffectiveAt) Before(ChangeScope command, CertificationFile file, Actor actor, TimeProvider clock) =>
+        LifecycleRules.TakingEffect(Rules(command, file, actor), command.EffectiveFrom, file, clock.GetUtcNow());
+
+    private static ProblemDetails Rules(ChangeScope command, CertificationFile file, Actor actor)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
@@ -44,17 +48,17 @@ public static class ChangeScopeEndpoint
             }
         }
 
-        return LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, clock.GetUtcNow()).Problem;
+        return WolverineContinue.NoProblems;
     }
 
     /// <summary>Reduces or extends the certificate's scope and certified volume; the reason is kept with the file.</summary>
     [WolverinePost("/api/certifications/{fileId}/scope", OperationId = "ChangeScope")]
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.CertificationOfficer)]
-    public static (LifecycleChanged, ScopeChanged) Post(ChangeScope command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
+    public static (LifecycleChanged, ScopeChanged) Post(ChangeScope command, [WriteAggregate("fileId")] CertificationFile file, EffectiveAt at, Actor actor, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var effective = LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, now).Effective;
+        var effective = at.Value;
         return (new LifecycleChanged(file.Status, effective, file.Version + 1),
             new ScopeChanged(file.Id, command.Scope, command.CertifiedUnits ?? file.Certificate!.CertifiedUnits, command.Reason, effective, actor.Subject, now));
     }

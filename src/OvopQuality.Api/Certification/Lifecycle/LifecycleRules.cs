@@ -1,5 +1,8 @@
 namespace OvopQuality.Api.Certification.Lifecycle;
 
+/// <summary>When a change decided by <c>Before</c> takes effect, handed to the endpoint so it is worked out once.</summary>
+public sealed record EffectiveAt(DateTimeOffset Value);
+
 /// <summary>The rules every change to a granted certificate obeys.</summary>
 public static class LifecycleRules
 {
@@ -41,6 +44,13 @@ public static class LifecycleRules
         return error is null
             ? (effective, WolverineContinue.NoProblems)
             : (effective, Problems.Invalid(new Dictionary<string, string[]> { ["effectiveFrom"] = [error] }));
+    }
+
+    /// <summary>The answer of a lifecycle command's <c>Before</c>: its own rules first, then whether the time it takes effect holds.</summary>
+    public static (ProblemDetails, EffectiveAt) TakingEffect(ProblemDetails rules, DateTimeOffset? requested, CertificationFile file, DateTimeOffset now)
+    {
+        var (effective, problem) = EffectiveFrom(requested, file, now);
+        return (rules.Stops() ? rules : problem, new EffectiveAt(effective));
     }
 
     public static Validation Reason(this Validation v, string? reason) => v.Text(reason, "reason", 2000);

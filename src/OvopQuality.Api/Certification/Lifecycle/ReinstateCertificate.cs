@@ -9,7 +9,11 @@ public static class ReinstateCertificateEndpoint
     public static ProblemDetails Validate(ReinstateCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(ReinstateCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules, then when the change takes effect: worked out once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, EffectiveAt) Before(ReinstateCertificate command, CertificationFile file, Actor actor, TimeProvider clock) =>
+        LifecycleRules.TakingEffect(Rules(command, file, actor), command.EffectiveFrom, file, clock.GetUtcNow());
+
+    private static ProblemDetails Rules(ReinstateCertificate command, CertificationFile file, Actor actor)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
@@ -28,7 +32,7 @@ public static class ReinstateCertificateEndpoint
 
         return file.Status != CertificationStatus.Suspended
             ? Problems.Conflict("not-suspended", $"Certificate {file.Certificate!.Number} is not suspended.")
-            : LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, clock.GetUtcNow()).Problem;
+            : WolverineContinue.NoProblems;
     }
 
     /// <summary>Lifts a suspension once its cause is cleared: the certificate is in force again.</summary>
@@ -36,10 +40,10 @@ public static class ReinstateCertificateEndpoint
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.CertificationOfficer)]
     public static (LifecycleChanged, CertificateReinstated) Post(
-        ReinstateCertificate command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
+        ReinstateCertificate command, [WriteAggregate("fileId")] CertificationFile file, EffectiveAt at, Actor actor, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var effective = LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, now).Effective;
+        var effective = at.Value;
         return (new LifecycleChanged(CertificationStatus.Certified, effective, file.Version + 1),
             new CertificateReinstated(file.Id, file.Suspension!.Id, command.Reason, effective, actor.Subject, now));
     }

@@ -9,7 +9,11 @@ public static class SurrenderCertificateEndpoint
     public static ProblemDetails Validate(SurrenderCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(SurrenderCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules, then when the change takes effect: worked out once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, EffectiveAt) Before(SurrenderCertificate command, CertificationFile file, Actor actor, TimeProvider clock) =>
+        LifecycleRules.TakingEffect(Rules(command, file, actor), command.EffectiveFrom, file, clock.GetUtcNow());
+
+    private static ProblemDetails Rules(SurrenderCertificate command, CertificationFile file, Actor actor)
     {
         if (!actor.MayActFor(file.ProducerNumber))
         {
@@ -23,7 +27,7 @@ public static class SurrenderCertificateEndpoint
 
         return LifecycleRules.InForce(file, "surrendered") is var ended && ended.Stops()
             ? ended
-            : LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, clock.GetUtcNow()).Problem;
+            : WolverineContinue.NoProblems;
     }
 
     /// <summary>The producer gives the certificate up (e.g. stops making the product).</summary>
@@ -31,10 +35,10 @@ public static class SurrenderCertificateEndpoint
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
     public static (LifecycleChanged, CertificateSurrendered) Post(
-        SurrenderCertificate command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
+        SurrenderCertificate command, [WriteAggregate("fileId")] CertificationFile file, EffectiveAt at, Actor actor, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var effective = LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, now).Effective;
+        var effective = at.Value;
         return (new LifecycleChanged(CertificationStatus.Surrendered, effective, file.Version + 1),
             new CertificateSurrendered(file.Id, command.Reason, effective, actor.Subject, now));
     }

@@ -15,7 +15,11 @@ public static class SuspendCertificateEndpoint
     public static ProblemDetails Validate(SuspendCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Defined(command.ReasonClass, "reasonClass").Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(SuspendCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules, then when the change takes effect: worked out once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, EffectiveAt) Before(SuspendCertificate command, CertificationFile file, Actor actor, TimeProvider clock) =>
+        LifecycleRules.TakingEffect(Rules(command, file, actor), command.EffectiveFrom, file, clock.GetUtcNow());
+
+    private static ProblemDetails Rules(SuspendCertificate command, CertificationFile file, Actor actor)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
@@ -34,7 +38,7 @@ public static class SuspendCertificateEndpoint
 
         return file.Status == CertificationStatus.Suspended
             ? Problems.Conflict("already-suspended", $"Certificate {file.Certificate!.Number} is already suspended since {file.Suspension!.EffectiveFrom:u}.")
-            : LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, clock.GetUtcNow()).Problem;
+            : WolverineContinue.NoProblems;
     }
 
     /// <summary>
@@ -46,10 +50,10 @@ public static class SuspendCertificateEndpoint
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.CertificationOfficer)]
     public static (LifecycleChanged, Events, OutgoingMessages) Post(
-        SuspendCertificate command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, LifecycleSettings settings, TimeProvider clock)
+        SuspendCertificate command, [WriteAggregate("fileId")] CertificationFile file, EffectiveAt at, Actor actor, LifecycleSettings settings, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var effective = LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, now).Effective;
+        var effective = at.Value;
         var suspended = new CertificateSuspended(
             file.Id, Guid.CreateVersion7(), command.ReasonClass, command.Reason, effective,
             effective.AddDays(settings.MaximumSuspensionDays), actor.Subject, now);

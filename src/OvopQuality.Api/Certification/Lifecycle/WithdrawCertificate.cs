@@ -9,7 +9,11 @@ public static class WithdrawCertificateEndpoint
     public static ProblemDetails Validate(WithdrawCertificate command) =>
         new Validation().Version(command.ExpectedVersion).Defined(command.ReasonClass, "reasonClass").Reason(command.Reason).ToProblem();
 
-    public static ProblemDetails Before(WithdrawCertificate command, CertificationFile file, Actor actor, TimeProvider clock)
+    /// <summary>The rules, then when the change takes effect: worked out once, here, and handed to <c>Post</c>.</summary>
+    public static (ProblemDetails, EffectiveAt) Before(WithdrawCertificate command, CertificationFile file, Actor actor, TimeProvider clock) =>
+        LifecycleRules.TakingEffect(Rules(command, file, actor), command.EffectiveFrom, file, clock.GetUtcNow());
+
+    private static ProblemDetails Rules(WithdrawCertificate command, CertificationFile file, Actor actor)
     {
         if (Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops())
         {
@@ -23,7 +27,7 @@ public static class WithdrawCertificateEndpoint
 
         return LifecycleRules.InForce(file, "withdrawn") is var ended && ended.Stops()
             ? ended
-            : LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, clock.GetUtcNow()).Problem;
+            : WolverineContinue.NoProblems;
     }
 
     /// <summary>Withdraws a certificate for good: its labels verify as withdrawn with the reason.</summary>
@@ -31,10 +35,10 @@ public static class WithdrawCertificateEndpoint
     [Tags("Certificate lifecycle")]
     [Authorize(Roles = Roles.CertificationOfficer)]
     public static (LifecycleChanged, CertificateWithdrawn) Post(
-        WithdrawCertificate command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
+        WithdrawCertificate command, [WriteAggregate("fileId")] CertificationFile file, EffectiveAt at, Actor actor, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var effective = LifecycleRules.EffectiveFrom(command.EffectiveFrom, file, now).Effective;
+        var effective = at.Value;
         return (new LifecycleChanged(CertificationStatus.Withdrawn, effective, file.Version + 1),
             new CertificateWithdrawn(file.Id, command.ReasonClass, command.Reason, effective, actor.Subject, now));
     }
