@@ -79,7 +79,7 @@ public sealed record CertificationFile(
     public ProblemDetails Impartial(BodyDecision decision, string person) =>
         Impartiality.Check(decision, person, Participants, decision == BodyDecision.AppealDecision ? LastAdverse?.DecidedBy : null);
 
-    public CertificationFile Apply(Deciding.AdviceRecorded e) => this with { Participants = With(e.By, Involvement.Advised) };
+    public CertificationFile Apply(AdviceRecorded e) => this with { Participants = With(e.By, Involvement.Advised) };
 
     public IReadOnlyList<FindingStatus> Findings { get; init; } = Findings ?? [];
 
@@ -133,13 +133,13 @@ public sealed record CertificationFile(
             Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
-    public CertificationFile Apply(Appeals.AppealLodged e) => this with { OpenAppeal = e.AppealId, Participants = With(e.By, Involvement.LodgedAppeal) };
+    public CertificationFile Apply(AppealLodged e) => this with { OpenAppeal = e.AppealId, Participants = With(e.By, Involvement.LodgedAppeal) };
 
-    public CertificationFile Apply(Appeals.AppealDecided e) => this with { OpenAppeal = null, Participants = With(e.By, Involvement.Decided) };
+    public CertificationFile Apply(AppealDecided e) => this with { OpenAppeal = null, Participants = With(e.By, Involvement.Decided) };
 
-    public CertificationFile Apply(Appeals.RefusalOverturned e) => this with { Status = CertificationStatus.Inspected, LastAdverse = null };
+    public CertificationFile Apply(RefusalOverturned e) => this with { Status = CertificationStatus.Inspected, LastAdverse = null };
 
-    public CertificationFile Apply(Appeals.WithdrawalOverturned e) => this with { Status = CertificationStatus.Certified, LastAdverse = null };
+    public CertificationFile Apply(WithdrawalOverturned e) => this with { Status = CertificationStatus.Certified, LastAdverse = null };
 
     public CertificationFile Apply(LabelsIssued e) =>
         this with { LabelsIssued = LabelsIssued + e.Quantity, Participants = With(e.IssuedBy, Involvement.IssuedLabels) };
@@ -205,17 +205,17 @@ public sealed record CertificationFile(
 
     public FindingStatus? FindFinding(Guid id) => Findings.FirstOrDefault(f => f.Id == id);
 
-    public CertificationFile Apply(Sampling.SampleTaken e) =>
+    public CertificationFile Apply(SampleTaken e) =>
         this with { Samples = [.. Samples, new Sample(e.SampleId, e.TakenBy, null, false)], Participants = With(e.TakenBy, Involvement.Sampled) };
 
-    public CertificationFile Apply(Sampling.SampleSentToLaboratory e) =>
+    public CertificationFile Apply(SampleSentToLaboratory e) =>
         this with
         {
             Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { Laboratory = e.Laboratory } : s)],
             Participants = With(e.By, Involvement.DispatchedSample),
         };
 
-    public CertificationFile Apply(Sampling.LabResultsRecorded e) =>
+    public CertificationFile Apply(LabResultsRecorded e) =>
         this with
         {
             Samples = [.. Samples.Select(s => s.Id == e.SampleId ? s with { HasResults = true } : s)],

@@ -15,6 +15,7 @@ public static class Configuration
         services.AddSingleton(configuration.GetSection("Ovop:Lifecycle").Get<Lifecycle.LifecycleSettings>() ?? new());
         return services.ConfigureMarten(opts =>
         {
+            opts.Events.AddEventTypes(CertificationFileEvents.All);
             opts.Projections.Snapshot<CertificationFile>(SnapshotLifecycle.Inline);
             opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
             opts.Projections.Add<ScheduledInspectionProjection>(ProjectionLifecycle.Inline);

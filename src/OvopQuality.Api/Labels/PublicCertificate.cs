@@ -96,10 +96,10 @@ public sealed partial class PublicCertificateProjection : SingleStreamProjection
     /// Adds a fact with its two times. The recorded time is the one the service's clock gave the
     /// decision (the same clock as every other time it states), not the database's.
     /// </summary>
-    public static PublicCertificate Apply(IEvent<Certification.Appeals.WithdrawalOverturned> e, PublicCertificate certificate) =>
+    public static PublicCertificate Apply(IEvent<WithdrawalOverturned> e, PublicCertificate certificate) =>
         Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Certified);
 
-    public static PublicCertificate Apply(Certification.Appeals.RefusalOverturned e, PublicCertificate certificate) =>
+    public static PublicCertificate Apply(RefusalOverturned e, PublicCertificate certificate) =>
         certificate with { Status = CertificationStatus.Inspected };
 
     public static PublicCertificate Apply(IEvent<ScopeChanged> e, PublicCertificate certificate) =>

@@ -15,16 +15,6 @@ public enum AppealableDecision
 /// <summary>The last decision against the producer: what an appeal would be about.</summary>
 public sealed record AdverseDecision(AppealableDecision Kind, string DecidedBy, DateTimeOffset EffectiveFrom);
 
-public sealed record AppealLodged(Guid FileId, Guid AppealId, AppealableDecision Against, string DecisionBy, string Grounds, string By, DateTimeOffset At);
-
-public sealed record AppealDecided(Guid FileId, Guid AppealId, AppealableDecision Against, bool Upheld, string Reasoning, string By, DateTimeOffset At);
-
-/// <summary>An upheld appeal against a refusal: the file goes back to await a decision.</summary>
-public sealed record RefusalOverturned(Guid FileId, Guid AppealId, DateTimeOffset At);
-
-/// <summary>An upheld appeal against a withdrawal: the certificate is in force again, as if never withdrawn.</summary>
-public sealed record WithdrawalOverturned(Guid FileId, Guid AppealId, DateTimeOffset EffectiveFrom, DateTimeOffset At);
-
 public sealed record LodgeAppeal(long ExpectedVersion, string Grounds);
 
 public sealed record AppealResponse(Guid AppealId, AppealableDecision Against, long Version);

@@ -8,8 +8,6 @@ namespace OvopQuality.Api.Certification.Deciding;
 /// </summary>
 public sealed record RecordAdvice(long ExpectedVersion, string Topic, DateOnly GivenOn);
 
-public sealed record AdviceRecorded(Guid FileId, string Topic, DateOnly GivenOn, string By, DateTimeOffset At);
-
 public sealed record AdviceResponse(long Version);
 
 public static class RecordAdviceEndpoint

@@ -109,7 +109,7 @@ public static class RecordInspectionEndpoint
         {
             // A surveillance inspection that finds the standard still met maintains the certificate;
             // anything else is for an officer to weigh (suspension, or a new inspection).
-            events.Add(new Lifecycle.SurveillancePassed(file.Id, inspectionId, file.SurveillanceRound, recorded.RecordedAt, recorded.RecordedAt));
+            events.Add(new SurveillancePassed(file.Id, inspectionId, file.SurveillanceRound, recorded.RecordedAt, recorded.RecordedAt));
         }
 
         return (new InspectionRecordedResponse(inspectionId, score.Percent, stars, score.FailedMandatoryRequirements, file.Version + events.Count), events);

@@ -5,8 +5,6 @@ namespace OvopQuality.Api.Certification.Lifecycle;
 /// <summary>A reduction or extension of what the certificate covers (products, lots, volume), with its reason.</summary>
 public sealed record ChangeScope(long ExpectedVersion, string Scope, string Reason, int? CertifiedUnits = null, DateTimeOffset? EffectiveFrom = null);
 
-public sealed record ScopeChanged(Guid FileId, string Scope, int CertifiedUnits, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt);
-
 public static class ChangeScopeEndpoint
 {
     public static ProblemDetails Validate(ChangeScope command) =>

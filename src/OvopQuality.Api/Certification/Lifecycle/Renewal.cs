@@ -1,8 +1,5 @@
 namespace OvopQuality.Api.Certification.Lifecycle;
 
-/// <summary>The old certificate gave way to the new one granted on its renewal.</summary>
-public sealed record CertificateSuperseded(Guid FileId, Guid ByFileId, string ByCertificateNumber, DateTimeOffset EffectiveFrom, DateTimeOffset At);
-
 public static class Renewal
 {
     /// <summary>

@@ -216,24 +216,24 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Notifications = Notify(view, e.Data.At, "expired", $"Certificate {view.Certificate?.Number} has expired. Apply for renewal to go on using OVOP labels."),
         };
 
-    public static CertificationFileView Apply(IEvent<Appeals.AppealLodged> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<AppealLodged> e, CertificationFileView view) =>
         view with
         {
             Appeals = [.. view.Appeals ?? [], new AppealView(e.Data.AppealId, e.Data.Against, e.Data.Grounds, e.Data.By, e.Data.At, null, null, null, null)],
             Steps = [.. view.Steps, FileStep.Of(e, "AppealLodged", e.Data.At)],
         };
 
-    public static CertificationFileView Apply(IEvent<Appeals.AppealDecided> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<AppealDecided> e, CertificationFileView view) =>
         view with
         {
             Appeals = [.. (view.Appeals ?? []).Select(a => a.AppealId == e.Data.AppealId ? a with { Upheld = e.Data.Upheld, Reasoning = e.Data.Reasoning, DecidedBy = e.Data.By, DecidedAt = e.Data.At } : a)],
             Steps = [.. view.Steps, FileStep.Of(e, e.Data.Upheld ? "AppealUpheld" : "AppealDismissed", e.Data.At)],
         };
 
-    public static CertificationFileView Apply(IEvent<Appeals.RefusalOverturned> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<RefusalOverturned> e, CertificationFileView view) =>
         view with { Status = CertificationStatus.Inspected, Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "RefusalOverturned", e.Data.At)] };
 
-    public static CertificationFileView Apply(IEvent<Appeals.WithdrawalOverturned> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<WithdrawalOverturned> e, CertificationFileView view) =>
         view with { Status = CertificationStatus.Certified, Steps = [.. view.Steps, FileStep.Of(e, "WithdrawalOverturned", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<ScopeChanged> e, CertificationFileView view) =>
@@ -243,7 +243,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Steps = [.. view.Steps, FileStep.Of(e, "ScopeChanged", e.Data.DecidedAt)],
         };
 
-    public static CertificationFileView Apply(IEvent<Deciding.AdviceRecorded> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<AdviceRecorded> e, CertificationFileView view) =>
         view with { Steps = [.. view.Steps, FileStep.Of(e, "AdviceRecorded", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CertificateSuperseded> e, CertificationFileView view) =>
@@ -279,28 +279,28 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Steps = [.. view.Steps, FileStep.Of(e, "SurveillancePassed", e.Data.At)],
         };
 
-    public static CertificationFileView Apply(IEvent<Findings.FindingRaised> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<FindingRaised> e, CertificationFileView view) =>
         view with
         {
             Findings = [.. view.Findings ?? [], NewFinding(e.Data.Finding, e.Data.Source)],
             Steps = [.. view.Steps, FileStep.Of(e, "FindingRaised", e.Data.At)],
         };
 
-    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionSubmitted> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<CorrectiveActionSubmitted> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
             State = Findings.FindingState.ActionSubmitted,
             Actions = [.. f.Actions, new CorrectiveActionView(e.Data.ActionId, e.Data.Description, e.Data.EvidenceHashes, e.Data.By, e.Data.At, null, null)],
         }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionSubmitted", e.Data.At)] };
 
-    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionAccepted> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<CorrectiveActionAccepted> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
             State = Findings.FindingState.Closed,
             Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "accepted" } : a)],
         }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionAccepted", e.Data.At)] };
 
-    public static CertificationFileView Apply(IEvent<Findings.CorrectiveActionRejected> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<CorrectiveActionRejected> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
             State = Findings.FindingState.Open,
@@ -313,18 +313,18 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     private static CertificationFileView WithFinding(CertificationFileView view, Guid id, Func<FindingView, FindingView> change) =>
         view with { Findings = [.. (view.Findings ?? []).Select(f => f.Id == id ? change(f) : f)] };
 
-    public static CertificationFileView Apply(IEvent<Sampling.SampleTaken> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<SampleTaken> e, CertificationFileView view) =>
         view with
         {
             Samples = [.. view.Samples ?? [], new SampleView(e.Data.SampleId, e.Data.TakenAt, e.Data.Place, e.Data.Conditions, e.Data.TakenBy, null, null, null, [])],
             Steps = [.. view.Steps, FileStep.Of(e, "SampleTaken", e.Data.RecordedAt)],
         };
 
-    public static CertificationFileView Apply(IEvent<Sampling.SampleSentToLaboratory> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<SampleSentToLaboratory> e, CertificationFileView view) =>
         WithSample(view, e.Data.SampleId, s => s with { Laboratory = e.Data.Laboratory, SentAt = e.Data.SentAt })
             with { Steps = [.. view.Steps, FileStep.Of(e, "SampleSentToLaboratory", e.Data.SentAt)] };
 
-    public static CertificationFileView Apply(IEvent<Sampling.LabResultsRecorded> e, CertificationFileView view) =>
+    public static CertificationFileView Apply(IEvent<LabResultsRecorded> e, CertificationFileView view) =>
         WithSample(view, e.Data.SampleId, s => s with { ReportNumber = e.Data.ReportNumber, Results = e.Data.Results })
             with { Steps = [.. view.Steps, FileStep.Of(e, "LabResultsRecorded", e.Data.RecordedAt)] };
 

@@ -9,13 +9,7 @@ namespace OvopQuality.Api.Certification.Sampling;
 // conditions; which laboratory tested it; each result as a value with its unit against the limit
 // the file's standard version sets.
 
-public sealed record SampleTaken(Guid FileId, Guid SampleId, DateTimeOffset TakenAt, string Place, string Conditions, string TakenBy, DateTimeOffset RecordedAt);
-
-public sealed record SampleSentToLaboratory(Guid FileId, Guid SampleId, string Laboratory, string By, DateTimeOffset SentAt);
-
 public sealed record LabResult(string Parameter, decimal Value, string Unit, string? Limit, bool WithinLimit);
-
-public sealed record LabResultsRecorded(Guid FileId, Guid SampleId, string Laboratory, string ReportNumber, IReadOnlyList<LabResult> Results, string By, DateTimeOffset RecordedAt);
 
 public sealed record SampleResponse(Guid SampleId, long Version);
 
