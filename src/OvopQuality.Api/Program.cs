@@ -52,6 +52,7 @@ app.UseRequestBodyLimit(app.Configuration);
 app.UseSnapshotCompression();
 app.UseOvopAccess();
 app.UseInputGuards();
+app.UseBodyCapture();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapWolverineEndpoints(opts =>

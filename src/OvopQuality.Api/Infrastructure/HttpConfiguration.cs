@@ -75,11 +75,11 @@ public static class HttpConfiguration
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
-            if (JsonBodyProblems.IsWolverineJsonProblem(c.ProblemDetails))
+            if (JsonBodyProblems.IsUnreadableBody(c))
             {
                 c.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JsonBodyProblems))
                     .LogInformation("Refused an unreadable body on {Path}: {Reason}", c.HttpContext.Request.Path, c.ProblemDetails.Detail);
-                JsonBodyProblems.Rewrite(c.ProblemDetails, c.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Wolverine.Http.HttpChain>()?.RequestType);
+                JsonBodyProblems.Rewrite(c);
             }
 
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;

@@ -1,23 +1,25 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace OvopQuality.Api.Infrastructure;
 
 /// <summary>
 /// A body that cannot be read into the command is refused by Wolverine before the endpoint runs,
-/// with a problem whose detail is System.Text.Json's own message: .NET type names, zero-based
-/// positions. This turns it into the API's own answer: <c>invalid-input</c> with the fields named
-/// the way the client wrote them and what each should hold, or <c>malformed-json</c> with the line
-/// and column where the text stops being JSON.
+/// with the serializer's own message: .NET type names, zero-based positions, one error at a time.
+/// This answers instead with the API's own problem, worked out from the body and the command's
+/// JSON contract (its type information under the API's options), never from the wording of an
+/// exception: <c>invalid-input</c> naming every field that does not hold, as the client wrote it
+/// (<c>address.region</c>, <c>results[0].outcome</c>), with what each should hold; or
+/// <c>malformed-json</c> with the line and column where the text stops being JSON.
 /// </summary>
-public static partial class JsonBodyProblems
+public static class JsonBodyProblems
 {
-    private const string WolverineType = "https://httpstatuses.com/400";
-    private const string WolverineTitle = "Invalid JSON format";
+    private const string CapturedBody = "ovop.body";
 
     private static readonly string[] Required = ["Required."];
+    private static readonly string[] NotNull = ["Must not be null."];
+    private static readonly string[] Unknown = ["The API does not know this field: leave it out."];
 
     /// <summary>
     /// The commands endpoints read from a request body: by the convention of this code base, the
@@ -46,142 +48,223 @@ public static partial class JsonBodyProblems
         return logging;
     }
 
-    /// <summary>Whether this problem is Wolverine's answer to a body it could not read.</summary>
-    public static bool IsWolverineJsonProblem(ProblemDetails problem) =>
-        problem.Status == StatusCodes.Status400BadRequest && problem.Type == WolverineType && problem.Title == WolverineTitle;
+    /// <summary>
+    /// Keeps the body of a command request in memory (it is at most Ovop:MaxRequestBodyBytes), so that
+    /// when it cannot be read into the command, what is wrong with it can be worked out from the body
+    /// itself. Runs after routing: only endpoints that read a body are concerned.
+    /// </summary>
+    public static IApplicationBuilder UseBodyCapture(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>()?.RequestType is { IsValueType: false }
+                && (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method) || HttpMethods.IsPatch(context.Request.Method)))
+            {
+                var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                body.Position = 0;
+                context.Request.Body = body;
+                context.Items[CapturedBody] = body;
+            }
 
-    /// <summary>Rewrites Wolverine's problem in place, from the serializer's message it carries.</summary>
-    /// <param name="problem">Wolverine's problem.</param>
-    /// <param name="bodyType">The command the body was read into, to name a nested field by its path.</param>
-    public static void Rewrite(ProblemDetails problem, Type? bodyType = null)
+            await next(context);
+        });
+
+    /// <summary>
+    /// Whether this problem is the framework's refusal of a body it could not read: a 400 that is not
+    /// one of the API's own problems, on an endpoint whose body was captured.
+    /// </summary>
+    public static bool IsUnreadableBody(ProblemDetailsContext context) =>
+        context.ProblemDetails.Status == StatusCodes.Status400BadRequest
+        && context.ProblemDetails.Type?.StartsWith(Problems.TypeBase, StringComparison.Ordinal) != true
+        && context.HttpContext.Items.ContainsKey(CapturedBody);
+
+    /// <summary>Rewrites the framework's refusal in place, from the captured body and the command's contract.</summary>
+    public static void Rewrite(ProblemDetailsContext context)
     {
-        var message = problem.Detail ?? "";
+        var chain = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HttpChain>();
+        var body = (MemoryStream)context.HttpContext.Items[CapturedBody]!;
+        var options = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        Rewrite(context.ProblemDetails, body.GetBuffer().AsSpan(0, (int)body.Length), chain!.RequestType!, options);
+    }
+
+    public static void Rewrite(ProblemDetails problem, ReadOnlySpan<byte> body, Type command, JsonSerializerOptions options)
+    {
         problem.Extensions.Remove("lineNumber");
         problem.Extensions.Remove("bytePositionInLine");
-
-        var errors = FieldErrors(message, bodyType);
-        if (errors is not null)
+        var described = Describe(body, command, options);
+        problem.Type = described.Type;
+        problem.Title = described.Title;
+        problem.Detail = described.Detail;
+        if (described is ValidationProblemDetails invalid)
         {
-            problem.Type = Problems.TypeBase + "invalid-input";
-            problem.Title = "The request is not valid";
-            problem.Detail = "One or more fields are missing or invalid: " + string.Join(", ", errors.Keys) + ".";
-            problem.Extensions["errors"] = errors;
+            problem.Extensions["errors"] = new Dictionary<string, string[]>(invalid.Errors, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>What is wrong with a body that should hold <paramref name="command"/>: every field that does not hold, or where the text stops being JSON.</summary>
+    public static ProblemDetails Describe(ReadOnlySpan<byte> body, Type command, JsonSerializerOptions options)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth });
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException malformed)
+        {
+            return new ProblemDetails
+            {
+                Type = Problems.TypeBase + "malformed-json",
+                Title = "The body is not valid JSON",
+                Status = StatusCodes.Status400BadRequest,
+                Detail = malformed.LineNumber is { } line && malformed.BytePositionInLine is { } column
+                    ? $"The body is not valid JSON: it stops making sense at line {line + 1}, column {column + 1}."
+                    : "The body is not valid JSON.",
+            };
+        }
+
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            Check(document.RootElement, command, "body", options, errors, root: true);
+            if (errors.Count == 0)
+            {
+                errors["body"] = [$"Could not be read as {Kind(command)}."];
+            }
+
+            return Problems.Invalid(errors);
+        }
+    }
+
+    private static void Check(JsonElement value, Type type, string path, JsonSerializerOptions options, Dictionary<string, string[]> errors, bool root = false)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (Scalar(value, target) is { } holds)
+        {
+            if (!holds)
+            {
+                errors[path] = [$"Expected {Kind(target)}."];
+            }
+
             return;
         }
 
-        var position = Position().Match(message);
-        problem.Type = Problems.TypeBase + "malformed-json";
-        problem.Title = "The body is not valid JSON";
-        problem.Detail = position.Success
-            ? $"The body is not valid JSON: it stops making sense at line {int.Parse(position.Groups["line"].Value, CultureInfo.InvariantCulture) + 1}, "
-              + $"column {int.Parse(position.Groups["column"].Value, CultureInfo.InvariantCulture) + 1}."
-            : "The body is not valid JSON.";
-    }
-
-    /// <summary>The fields the message is about, with what each should hold; null for a syntax error.</summary>
-    public static Dictionary<string, string[]>? FieldErrors(string message, Type? bodyType = null)
-    {
-        if (MissingRequired().Match(message) is { Success: true } missing)
+        if (target != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(target))
         {
-            // The serializer names the object that lacks them, not where that object sits.
-            var container = typeof(JsonBodyProblems).Assembly.GetType(missing.Groups["type"].Value);
-            var parent = bodyType is not null && container is not null ? PathTo(bodyType, container) : null;
-            return Quoted().Matches(missing.Groups["names"].Value)
-                .Select(m => string.IsNullOrEmpty(parent) ? m.Groups[1].Value : parent + "." + m.Groups[1].Value)
-                .ToDictionary(name => name, _ => Required, StringComparer.Ordinal);
-        }
-
-        var path = FieldPath(message);
-        if (Unmapped().Match(message) is { Success: true } unmapped)
-        {
-            // The serializer names the object the field was found in, not where that object sits.
-            var name = unmapped.Groups["name"].Value;
-            var container = typeof(JsonBodyProblems).Assembly.GetType(unmapped.Groups["type"].Value);
-            var parent = bodyType is not null && container is not null ? PathTo(bodyType, container) : null;
-            return new() { [string.IsNullOrEmpty(parent) ? name : parent + "." + name] = ["The API does not know this field: leave it out."] };
-        }
-
-        if (NotNull().Match(message) is { Success: true } notNull)
-        {
-            var name = notNull.Groups["name"].Value;
-            return new() { [path is null or "body" ? name : path] = ["Must not be null."] };
-        }
-
-        if (NotConvertible().Match(message) is { Success: true } conversion && path is not null)
-        {
-            return new() { [path] = [$"Expected {Kind(conversion.Groups["type"].Value, path)}."] };
-        }
-
-        return null;
-    }
-
-    /// <summary>Where an object of type <paramref name="target"/> sits in a body of type <paramref name="root"/>: "" for the body itself, "results[]" for an item of a list.</summary>
-    private static string? PathTo(Type root, Type target)
-    {
-        var queue = new Queue<(Type Type, string Path)>([(root, "")]);
-        var seen = new HashSet<Type>();
-        while (queue.TryDequeue(out var next))
-        {
-            if (next.Type == target)
+            if (value.ValueKind != JsonValueKind.Array)
             {
-                return next.Path;
+                errors[path] = ["Expected a list."];
+                return;
             }
 
-            if (!seen.Add(next.Type) || next.Type.Assembly != typeof(JsonBodyProblems).Assembly)
+            var item = target.IsArray ? target.GetElementType()! : target.GetGenericArguments()[^1];
+            var index = 0;
+            foreach (var element in value.EnumerateArray())
             {
+                var at = $"{path}[{index++}]";
+                if (element.ValueKind == JsonValueKind.Null)
+                {
+                    errors[at] = NotNull;
+                }
+                else
+                {
+                    Check(element, item, at, options, errors);
+                }
+            }
+
+            return;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors[path] = ["Expected an object."];
+            return;
+        }
+
+        var info = options.GetTypeInfo(target);
+        var comparison = options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var sent = new HashSet<string>(comparison);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (Text(() => property.Name) is not { } name)
+            {
+                errors[path] = ["A field's name is broken Unicode."];
                 continue;
             }
 
-            foreach (var property in next.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            sent.Add(name);
+            var field = root ? name : path + "." + name;
+            if (info.Properties.FirstOrDefault(p => comparison.Equals(p.Name, name)) is not { } known)
             {
-                var name = (next.Path.Length == 0 ? "" : next.Path + ".") + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                var item = type.IsArray ? type.GetElementType() : type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[^1] : null;
-                queue.Enqueue(item is null ? (type, name) : (item, name + "[]"));
+                errors[field] = Unknown;
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                if (!MayBeNull(known))
+                {
+                    errors[field] = NotNull;
+                }
+            }
+            else
+            {
+                Check(property.Value, known.PropertyType, field, options, errors);
             }
         }
 
-        return null;
+        foreach (var missing in info.Properties.Where(p => !sent.Contains(p.Name) && (p.IsRequired || p.AssociatedParameter is { HasDefaultValue: false })))
+        {
+            errors[root ? missing.Name : path + "." + missing.Name] = Required;
+        }
     }
 
-    /// <summary>"$.address.region" as "address.region"; "$" (the body itself) as "body".</summary>
-    private static string? FieldPath(string message)
+    /// <summary>Text of the body, or null where its escapes spell broken Unicode (half a surrogate pair).</summary>
+    private static string? Text(Func<string?> read)
     {
-        var match = PathPart().Match(message);
-        if (!match.Success)
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
         {
             return null;
         }
-
-        var path = match.Groups["path"].Value;
-        return path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
     }
 
-    /// <summary>
-    /// What the field should hold, in a client's words. The serializer names the type it failed to
-    /// build, which for a command's constructor parameter is the command itself: then the field's
-    /// own type is looked up on it.
-    /// </summary>
-    public static string Kind(string dotnetType, string? path = null)
+    private static bool MayBeNull(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
+        property.AssociatedParameter?.IsNullable ?? property.IsSetNullable;
+
+    /// <summary>Whether a value of a simple type holds (null when the type is not simple: a list or an object).</summary>
+    private static bool? Scalar(JsonElement value, Type type)
     {
-        var named = NullableOf().Match(dotnetType) is { Success: true } nullable ? nullable.Groups["inner"].Value : dotnetType;
-        if (Simple(named) is { } simple)
+        if (type == typeof(string))
         {
-            return simple;
+            return value.ValueKind == JsonValueKind.String && Text(() => value.GetString()) is { } text && !InputGuards.IsUnsafe(text);
         }
 
-        var type = typeof(JsonBodyProblems).Assembly.GetType(named);
-        var field = path?.Split('.', '[')[^1];
-        if (type is { IsClass: true } && field is not null
-            && type.GetProperty(field, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
+        if (type.IsEnum)
         {
-            return Kind(property.PropertyType);
+            return value.ValueKind == JsonValueKind.String
+                   && Enum.GetNames(type).Any(n => string.Equals(JsonNamingPolicy.CamelCase.ConvertName(n), value.GetString(), StringComparison.OrdinalIgnoreCase));
         }
 
-        return type is not null ? Kind(type) : "a value of another kind";
+        return type switch
+        {
+            _ when type == typeof(bool) => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            _ when type == typeof(int) => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
+            _ when type == typeof(long) => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+            _ when type == typeof(short) => value.ValueKind == JsonValueKind.Number && value.TryGetInt16(out _),
+            _ when type == typeof(decimal) => value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out _),
+            _ when type == typeof(double) || type == typeof(float) => value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()),
+            _ when type == typeof(Guid) => value.ValueKind == JsonValueKind.String && value.TryGetGuid(out _),
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out _),
+            _ when type == typeof(DateOnly) => value.ValueKind == JsonValueKind.String
+                                               && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            _ => null,
+        };
     }
 
-    private static string Kind(Type type)
+    /// <summary>What a field of this type should hold, in a client's words.</summary>
+    public static string Kind(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (Simple(type.FullName ?? "") is { } simple)
@@ -210,28 +293,4 @@ public static partial class JsonBodyProblems
         _ when type.EndsWith("[]", StringComparison.Ordinal) || type.StartsWith("System.Collections.", StringComparison.Ordinal) => "a list",
         _ => null,
     };
-
-    [GeneratedRegex(@"for type '(?<type>[^']+)' was missing required properties including: (?<names>.*?)\.?$", RegexOptions.Singleline)]
-    private static partial Regex MissingRequired();
-
-    [GeneratedRegex(@"'([^']+)'")]
-    private static partial Regex Quoted();
-
-    [GeneratedRegex(@"The JSON property '(?<name>[^']+)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'")]
-    private static partial Regex Unmapped();
-
-    [GeneratedRegex(@"(?:property or field|constructor parameter) '(?<name>[^']+)' on type '[^']+' doesn't allow (?:setting )?null values")]
-    private static partial Regex NotNull();
-
-    [GeneratedRegex(@"could not be converted to (?<type>[^ ]+?)\. Path:")]
-    private static partial Regex NotConvertible();
-
-    [GeneratedRegex(@"Path: (?<path>\S+) \|")]
-    private static partial Regex PathPart();
-
-    [GeneratedRegex(@"LineNumber: (?<line>\d+) \| BytePositionInLine: (?<column>\d+)")]
-    private static partial Regex Position();
-
-    [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>[^\]]+)\]$")]
-    private static partial Regex NullableOf();
 }

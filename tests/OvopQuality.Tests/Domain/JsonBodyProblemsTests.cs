@@ -8,8 +8,9 @@ using OvopQuality.Api.Producers.Registering;
 namespace OvopQuality.Tests.Domain;
 
 /// <summary>
-/// What a client is told when its body cannot be read: the serializer's real messages, under the
-/// API's own JSON options, turned into field names and expectations without .NET type names.
+/// What a client is told when its body cannot be read, under the API's own JSON options: worked
+/// out from the body and the command's contract (not from the serializer's wording), every field
+/// that does not hold named as the client wrote it, with no .NET type names.
 /// </summary>
 public class JsonBodyProblemsTests
 {
@@ -27,8 +28,7 @@ public class JsonBodyProblemsTests
         var failure = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<T>(body, Options));
         var problem = new ProblemDetails { Type = "https://httpstatuses.com/400", Title = "Invalid JSON format", Status = 400, Detail = failure.Message };
         problem.Extensions["lineNumber"] = failure.LineNumber;
-        Assert.True(JsonBodyProblems.IsWolverineJsonProblem(problem));
-        JsonBodyProblems.Rewrite(problem, typeof(T));
+        JsonBodyProblems.Rewrite(problem, System.Text.Encoding.UTF8.GetBytes(body), typeof(T), Options);
         Assert.DoesNotContain("System.", problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("OvopQuality", problem.Detail, StringComparison.Ordinal);
         Assert.False(problem.Extensions.ContainsKey("lineNumber"));
@@ -150,7 +150,19 @@ public class JsonBodyProblemsTests
     {
         var errors = Errors(ProblemFor<RecordInspection>("""{"expectedVersion": 2, "tookPlaceOn": "2026-05-01", "results": [{"requirementCode": "DF-C1", "outcome": "passed", "grade": 5}]}"""));
 
-        Assert.Equal(["results[].grade"], errors.Keys);
+        Assert.Equal(["results[0].grade"], errors.Keys);
+    }
+
+    [Fact]
+    public void Every_field_that_does_not_hold_is_named_at_once_not_only_the_first()
+    {
+        var errors = Errors(ProblemFor<RegisterProducer>("""
+            {"legalName":{"tg":"a","ru":null,"en":"c"},"taxId":7,
+             "address":{"region":"atlantis","village":"y","planet":"earth"},"contact":{"person":"p","phone":"1\u0000"}}
+            """));
+
+        Assert.Equal(["address.district", "address.planet", "address.region", "contact.phone", "legalName.ru", "taxId"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Expected a string, without control characters or broken Unicode.", Assert.Single(errors["taxId"]));
     }
 
     [Fact]
