@@ -29,6 +29,37 @@ public enum CertificationStatus
     Superseded,
 }
 
+/// <summary>
+/// The one state machine of a file's status: every model of the file (the write model, the file
+/// view, the public certificate) takes its status from here, so a rule of the process is written
+/// once.
+/// </summary>
+public static class FileStatus
+{
+    public static bool IsEvaluating(CertificationStatus status) =>
+        status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
+
+    /// <summary>The status after <paramref name="fact"/>; <paramref name="inspectionsPending"/> is how many scheduled inspections are unrecorded once it is applied.</summary>
+    public static CertificationStatus After(CertificationStatus status, object fact, int inspectionsPending = 0) => fact switch
+    {
+        ApplicationSubmitted => CertificationStatus.Applied,
+        InspectionScheduled when IsEvaluating(status) => CertificationStatus.InspectionScheduled,
+        InspectionRecorded when IsEvaluating(status) => inspectionsPending > 0 ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+        StandardMet => CertificationStatus.Certified,
+        CertificationRefused => CertificationStatus.Refused,
+        // An upheld appeal against a refusal returns the file to a decision; against a withdrawal, the certificate is in force again.
+        RefusalOverturned => CertificationStatus.Inspected,
+        WithdrawalOverturned => CertificationStatus.Certified,
+        CertificateSuspended => CertificationStatus.Suspended,
+        CertificateReinstated => CertificationStatus.Certified,
+        CertificateWithdrawn => CertificationStatus.Withdrawn,
+        CertificateSurrendered => CertificationStatus.Surrendered,
+        CertificateExpired => CertificationStatus.Expired,
+        CertificateSuperseded => CertificationStatus.Superseded,
+        _ => status,
+    };
+}
+
 public sealed record Inspection(Guid Id, string InspectorId, DateOnly ScheduledFor, InspectionOutcome? Outcome);
 
 public sealed record InspectionOutcome(DateOnly TookPlaceOn, int ScorePercent, IReadOnlyList<string> FailedMandatoryRequirements);
@@ -89,7 +120,7 @@ public sealed record CertificationFile(
 
     public static CertificationFile Create(ApplicationSubmitted e) =>
         new(e.FileId, e.ProducerId, e.ProducerNumber, e.ProductId, e.Standard, e.DeclaredVolume,
-            CertificationStatus.Applied, [], null, 0, Renews: e.Renews)
+            FileStatus.After(default, e), [], null, 0, Renews: e.Renews)
         {
             Participants = e.SubmittedBy is { } by ? [new Participant(by, Involvement.Applied)] : [],
         };
@@ -97,7 +128,7 @@ public sealed record CertificationFile(
     public CertificationFile Apply(InspectionScheduled e) =>
         this with
         {
-            Status = IsEvaluating ? CertificationStatus.InspectionScheduled : Status,
+            Status = FileStatus.After(Status, e),
             Inspections = [.. Inspections, new Inspection(e.InspectionId, e.InspectorId, e.ScheduledFor, null)],
             Participants = Join(With(e.InspectorId, Involvement.Inspected), e.ScheduledBy, Involvement.Scheduled),
         };
@@ -112,15 +143,14 @@ public sealed record CertificationFile(
             Inspections = inspections,
             Findings = [.. Findings, .. e.Findings.Select(f => new FindingStatus(f.Id, f.Severity, f.Deadline, FindingState.Open, null))],
             Participants = With(e.InspectorId, Involvement.Inspected),
-            Status = !IsEvaluating ? Status
-                : inspections.Any(i => i.Outcome is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Status = FileStatus.After(Status, e, inspections.Count(i => i.Outcome is null)),
         };
     }
 
     public CertificationFile Apply(StandardMet e) =>
         this with
         {
-            Status = CertificationStatus.Certified,
+            Status = FileStatus.After(Status, e),
             Certificate = new Certificate(e.CertificateNumber, e.Stars, e.ValidFrom, e.ValidUntil, e.CertifiedUnits),
             Participants = With(e.DecidedBy, Involvement.Decided),
         };
@@ -128,7 +158,7 @@ public sealed record CertificationFile(
     public CertificationFile Apply(CertificationRefused e) =>
         this with
         {
-            Status = CertificationStatus.Refused,
+            Status = FileStatus.After(Status, e),
             LastAdverse = new(Appeals.AppealableDecision.Refusal, e.DecidedBy, e.DecidedAt),
             Participants = With(e.DecidedBy, Involvement.Decided),
         };
@@ -137,9 +167,9 @@ public sealed record CertificationFile(
 
     public CertificationFile Apply(AppealDecided e) => this with { OpenAppeal = null, Participants = With(e.By, Involvement.Decided) };
 
-    public CertificationFile Apply(RefusalOverturned e) => this with { Status = CertificationStatus.Inspected, LastAdverse = null };
+    public CertificationFile Apply(RefusalOverturned e) => this with { Status = FileStatus.After(Status, e), LastAdverse = null };
 
-    public CertificationFile Apply(WithdrawalOverturned e) => this with { Status = CertificationStatus.Certified, LastAdverse = null };
+    public CertificationFile Apply(WithdrawalOverturned e) => this with { Status = FileStatus.After(Status, e), LastAdverse = null };
 
     public CertificationFile Apply(LabelsIssued e) =>
         this with { LabelsIssued = LabelsIssued + e.Quantity, Participants = With(e.IssuedBy, Involvement.IssuedLabels) };
@@ -147,33 +177,33 @@ public sealed record CertificationFile(
     public CertificationFile Apply(CertificateSuspended e) =>
         this with
         {
-            Status = CertificationStatus.Suspended,
+            Status = FileStatus.After(Status, e),
             Suspension = new Suspension(e.SuspensionId, e.EffectiveFrom, e.WithdrawOn),
             LastAdverse = new(Appeals.AppealableDecision.Suspension, e.DecidedBy, e.EffectiveFrom),
             Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
     public CertificationFile Apply(CertificateReinstated e) =>
-        this with { Status = CertificationStatus.Certified, Suspension = null, LastAdverse = null, Participants = With(e.DecidedBy, Involvement.Decided) };
+        this with { Status = FileStatus.After(Status, e), Suspension = null, LastAdverse = null, Participants = With(e.DecidedBy, Involvement.Decided) };
 
     public CertificationFile Apply(CertificateWithdrawn e) =>
         this with
         {
-            Status = CertificationStatus.Withdrawn,
+            Status = FileStatus.After(Status, e),
             Suspension = null,
             LastAdverse = new(Appeals.AppealableDecision.Withdrawal, e.DecidedBy, e.EffectiveFrom),
             Participants = With(e.DecidedBy, Involvement.Decided),
         };
 
     public CertificationFile Apply(CertificateSurrendered e) =>
-        this with { Status = CertificationStatus.Surrendered, Suspension = null, Participants = With(e.By, Involvement.Surrendered) };
+        this with { Status = FileStatus.After(Status, e), Suspension = null, Participants = With(e.By, Involvement.Surrendered) };
 
-    public CertificationFile Apply(CertificateExpired e) => this with { Status = CertificationStatus.Expired, Suspension = null };
+    public CertificationFile Apply(CertificateExpired e) => this with { Status = FileStatus.After(Status, e), Suspension = null };
 
     public CertificationFile Apply(ScopeChanged e) =>
         this with { Certificate = Certificate! with { CertifiedUnits = e.CertifiedUnits }, Participants = With(e.DecidedBy, Involvement.Decided) };
 
-    public CertificationFile Apply(CertificateSuperseded e) => this with { Status = CertificationStatus.Superseded, Suspension = null };
+    public CertificationFile Apply(CertificateSuperseded e) => this with { Status = FileStatus.After(Status, e), Suspension = null };
 
     public CertificationFile Apply(SurveillanceFellDue e) => this with { SurveillanceRound = e.Round, SurveillanceDueOn = e.DueOn };
 
@@ -225,7 +255,7 @@ public sealed record CertificationFile(
     public Sample? FindSample(Guid id) => Samples.FirstOrDefault(s => s.Id == id);
 
     /// <summary>Still being evaluated: no decision yet.</summary>
-    public bool IsEvaluating => Status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
+    public bool IsEvaluating => FileStatus.IsEvaluating(Status);
 
     public bool IsDecided => !IsEvaluating;
 

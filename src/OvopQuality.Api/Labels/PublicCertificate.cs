@@ -57,13 +57,13 @@ public sealed record PublicCertificate(
 public sealed partial class PublicCertificateProjection : SingleStreamProjection<PublicCertificate, Guid>
 {
     public static PublicCertificate Create(ApplicationSubmitted e) =>
-        new(e.FileId, CertificationStatus.Applied, null, e.ProducerNumber, e.ProducerName, e.ProducerAddress.Region,
+        new(e.FileId, FileStatus.After(default, e), null, e.ProducerNumber, e.ProducerName, e.ProducerAddress.Region,
             e.ProductName, e.ProductCategory, e.Standard.Code, e.Standard.Version, e.Standard.Title, null, null, null, []);
 
     public static PublicCertificate Apply(IEvent<StandardMet> e, PublicCertificate certificate) =>
         certificate with
         {
-            Status = CertificationStatus.Certified,
+            Status = FileStatus.After(certificate.Status, e.Data),
             CertificateNumber = e.Data.CertificateNumber,
             Stars = e.Data.Stars,
             ValidFrom = e.Data.ValidFrom,
@@ -72,50 +72,50 @@ public sealed partial class PublicCertificateProjection : SingleStreamProjection
         };
 
     public static PublicCertificate Apply(CertificationRefused e, PublicCertificate certificate) =>
-        certificate with { Status = CertificationStatus.Refused };
+        certificate with { Status = FileStatus.After(certificate.Status, e) };
 
     public static PublicCertificate Apply(IEvent<SurveillancePassed> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.SurveillancePassed, null, e.Data.EffectiveFrom, e.Data.At, certificate.Status);
+        Add(certificate, e, TimelineEvent.SurveillancePassed, null, e.Data.EffectiveFrom, e.Data.At);
 
     public static PublicCertificate Apply(IEvent<CertificateSuspended> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Suspended, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Suspended);
+        Add(certificate, e, TimelineEvent.Suspended, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt);
 
     public static PublicCertificate Apply(IEvent<CertificateReinstated> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Certified);
+        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.DecidedAt);
 
     public static PublicCertificate Apply(IEvent<CertificateWithdrawn> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Withdrawn, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt, CertificationStatus.Withdrawn);
+        Add(certificate, e, TimelineEvent.Withdrawn, e.Data.ReasonClass, e.Data.EffectiveFrom, e.Data.DecidedAt);
 
     public static PublicCertificate Apply(IEvent<CertificateSurrendered> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Surrendered, ReasonClass.ProducerRequest, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Surrendered);
+        Add(certificate, e, TimelineEvent.Surrendered, ReasonClass.ProducerRequest, e.Data.EffectiveFrom, e.Data.At);
 
     public static PublicCertificate Apply(IEvent<CertificateExpired> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Expired, null, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Expired);
+        Add(certificate, e, TimelineEvent.Expired, null, e.Data.EffectiveFrom, e.Data.At);
 
     /// <summary>
     /// Adds a fact with its two times. The recorded time is the one the service's clock gave the
     /// decision (the same clock as every other time it states), not the database's.
     /// </summary>
     public static PublicCertificate Apply(IEvent<WithdrawalOverturned> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.At, CertificationStatus.Certified);
+        Add(certificate, e, TimelineEvent.Reinstated, null, e.Data.EffectiveFrom, e.Data.At);
 
     public static PublicCertificate Apply(RefusalOverturned e, PublicCertificate certificate) =>
-        certificate with { Status = CertificationStatus.Inspected };
+        certificate with { Status = FileStatus.After(certificate.Status, e) };
 
     public static PublicCertificate Apply(IEvent<ScopeChanged> e, PublicCertificate certificate) =>
-        Add(certificate, e, TimelineEvent.ScopeChanged, null, e.Data.EffectiveFrom, e.Data.DecidedAt, certificate.Status);
+        Add(certificate, e, TimelineEvent.ScopeChanged, null, e.Data.EffectiveFrom, e.Data.DecidedAt);
 
     public static PublicCertificate Apply(IEvent<CertificateSuperseded> e, PublicCertificate certificate) =>
         certificate with
         {
-            Status = CertificationStatus.Superseded,
+            Status = FileStatus.After(certificate.Status, e.Data),
             Timeline = [.. certificate.Timeline, new TimelineEntry(TimelineEvent.Superseded, null, e.Data.EffectiveFrom, e.Data.At, e.Version, e.Data.ByCertificateNumber)],
         };
 
-    private static PublicCertificate Add(PublicCertificate certificate, IEvent e, TimelineEvent what, ReasonClass? reason, DateTimeOffset effective, DateTimeOffset recorded, CertificationStatus status) =>
+    private static PublicCertificate Add(PublicCertificate certificate, IEvent e, TimelineEvent what, ReasonClass? reason, DateTimeOffset effective, DateTimeOffset recorded) =>
         certificate with
         {
-            Status = status,
+            Status = FileStatus.After(certificate.Status, e.Data),
             Timeline = [.. certificate.Timeline, new TimelineEntry(what, reason, effective, recorded, e.Version)],
         };
 }

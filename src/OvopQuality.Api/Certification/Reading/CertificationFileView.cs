@@ -95,7 +95,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     {
         var a = e.Data;
         return new CertificationFileView(
-            a.FileId, CertificationStatus.Applied, a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
+            a.FileId, FileStatus.After(default, a), a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
             a.ProductId, a.ProductName, a.ProductCategory, a.Standard.Code, a.Standard.Version, a.Standard.Title,
             a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], null, null, 0, [],
             [FileStep.Of(e, "ApplicationSubmitted", a.SubmittedAt)]);
@@ -107,7 +107,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         var inspections = (IReadOnlyList<InspectionView>)[.. view.Inspections, new InspectionView(s.InspectionId, s.InspectorId, s.ScheduledFor, null, [], [], null, null, null, [])];
         return view with
         {
-            Status = IsEvaluating(view) ? CertificationStatus.InspectionScheduled : view.Status,
+            Status = FileStatus.After(view.Status, e.Data),
             Inspections = inspections,
             Steps = [.. view.Steps, FileStep.Of(e, "InspectionScheduled", s.ScheduledAt)],
         };
@@ -124,8 +124,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         return view with
         {
             Findings = [.. view.Findings ?? [], .. r.Findings.Select(f => NewFinding(f, "inspection"))],
-            Status = !IsEvaluating(view) ? view.Status
-                : inspections.Any(i => i.TookPlaceOn is null) ? CertificationStatus.InspectionScheduled : CertificationStatus.Inspected,
+            Status = FileStatus.After(view.Status, e.Data, inspections.Count(i => i.TookPlaceOn is null)),
             Inspections = inspections,
             Steps = [.. view.Steps, FileStep.Of(e, "InspectionRecorded", r.RecordedAt)],
         };
@@ -136,7 +135,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         var m = e.Data;
         return view with
         {
-            Status = CertificationStatus.Certified,
+            Status = FileStatus.After(view.Status, e.Data),
             Decision = new DecisionView("StandardMet", m.DecidedBy, m.DecidedAt, []),
             Certificate = new CertificateView(m.CertificateNumber, m.Stars, m.ScorePercent, m.Scope, m.CertifiedUnits, m.ValidFrom, m.ValidUntil, m.StandardCode, m.StandardVersion),
             Steps = [.. view.Steps, FileStep.Of(e, "StandardMet", m.DecidedAt)],
@@ -148,7 +147,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         var r = e.Data;
         return view with
         {
-            Status = CertificationStatus.Refused,
+            Status = FileStatus.After(view.Status, e.Data),
             Decision = new DecisionView("Refused", r.DecidedBy, r.DecidedAt, r.Reasons),
             Steps = [.. view.Steps, FileStep.Of(e, "CertificationRefused", r.DecidedAt)],
         };
@@ -165,15 +164,13 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         };
     }
 
-    private static bool IsEvaluating(CertificationFileView view) =>
-        view.Status is CertificationStatus.Applied or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected;
 
     public static CertificationFileView Apply(IEvent<CertificateSuspended> e, CertificationFileView view)
     {
         var s = e.Data;
         return view with
         {
-            Status = CertificationStatus.Suspended,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = new SuspensionView(s.ReasonClass, s.Reason, s.EffectiveFrom, s.WithdrawOn),
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuspended", s.DecidedAt)],
             Notifications = Notify(view, s.DecidedAt, "suspended",
@@ -184,7 +181,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CertificateReinstated> e, CertificationFileView view) =>
         view with
         {
-            Status = CertificationStatus.Certified,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateReinstated", e.Data.DecidedAt)],
             Notifications = Notify(view, e.Data.DecidedAt, "reinstated", $"Certificate {view.Certificate?.Number} is in force again from {e.Data.EffectiveFrom:yyyy-MM-dd}."),
@@ -193,7 +190,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CertificateWithdrawn> e, CertificationFileView view) =>
         view with
         {
-            Status = CertificationStatus.Withdrawn,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateWithdrawn", e.Data.DecidedAt)],
             Notifications = Notify(view, e.Data.DecidedAt, "withdrawn", $"Certificate {view.Certificate?.Number} is withdrawn from {e.Data.EffectiveFrom:yyyy-MM-dd}: {e.Data.Reason}"),
@@ -202,7 +199,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CertificateSurrendered> e, CertificationFileView view) =>
         view with
         {
-            Status = CertificationStatus.Surrendered,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateSurrendered", e.Data.At)],
         };
@@ -210,7 +207,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CertificateExpired> e, CertificationFileView view) =>
         view with
         {
-            Status = CertificationStatus.Expired,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateExpired", e.Data.At)],
             Notifications = Notify(view, e.Data.At, "expired", $"Certificate {view.Certificate?.Number} has expired. Apply for renewal to go on using OVOP labels."),
@@ -231,10 +228,10 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         };
 
     public static CertificationFileView Apply(IEvent<RefusalOverturned> e, CertificationFileView view) =>
-        view with { Status = CertificationStatus.Inspected, Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "RefusalOverturned", e.Data.At)] };
+        view with { Status = FileStatus.After(view.Status, e.Data), Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "RefusalOverturned", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<WithdrawalOverturned> e, CertificationFileView view) =>
-        view with { Status = CertificationStatus.Certified, Steps = [.. view.Steps, FileStep.Of(e, "WithdrawalOverturned", e.Data.At)] };
+        view with { Status = FileStatus.After(view.Status, e.Data), Steps = [.. view.Steps, FileStep.Of(e, "WithdrawalOverturned", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<ScopeChanged> e, CertificationFileView view) =>
         view with
@@ -249,7 +246,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CertificateSuperseded> e, CertificationFileView view) =>
         view with
         {
-            Status = CertificationStatus.Superseded,
+            Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuperseded", e.Data.At)],
             Notifications = Notify(view, e.Data.At, "superseded", $"Certificate {view.Certificate?.Number} is replaced by the renewed certificate {e.Data.ByCertificateNumber}."),
