@@ -34,7 +34,11 @@ public sealed class OfflineVerifier
 
     public static readonly IReadOnlyList<string> SnapshotClaims = ["iat", "exp", "maxAge", "certs", "revokedKeys"];
 
-    private static readonly JsonWebTokenHandler Handler = new();
+    /// <summary>The largest document read: a status snapshot for tens of thousands of certificates not valid.</summary>
+    public const int LongestDocument = 16 * 1024 * 1024;
+
+    // The library's own limit (250 KiB) would refuse the snapshot of some 4,000 certificates.
+    private static readonly JsonWebTokenHandler Handler = new() { MaximumTokenSizeInBytes = LongestDocument };
 
     private readonly Dictionary<string, SecurityKey> _keys = new(StringComparer.Ordinal);
     private readonly Snapshot? _snapshot;
@@ -149,7 +153,7 @@ public sealed class OfflineVerifier
     /// </summary>
     private Checked? Check(string token, string type, IReadOnlyList<string> requiredClaims)
     {
-        if (token.Length > 4 * 1024 * 1024 || !Handler.CanReadToken(token))
+        if (token.Length > LongestDocument || !Handler.CanReadToken(token))
         {
             return null;
         }

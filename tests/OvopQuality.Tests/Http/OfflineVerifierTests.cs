@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using OvopQuality.Tests.Support;
@@ -88,6 +89,24 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
         {
             Directory.Delete(cache, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_ten_thousand_certificates_not_valid_is_read_and_used_offline()
+    {
+        var (_, _, token) = await ALabel();
+        var number = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).GetPayloadValue<string>("cert");
+        var keys = App.Host.Services.GetRequiredService<OvopQuality.Api.Labels.Signing.SigningKeys>();
+        var (key, privateKey) = await keys.ActiveAsync(TestContext.Current.CancellationToken);
+        var now = Now.ToUnixTimeSeconds();
+        string[][] notValid = [.. Enumerable.Range(1, 10_000).Select(i => new[] { $"TJ-OVOP-2026-9{i:00000}", "withdrawn", "2026-03-01" }), [number, "suspended", "2026-03-02"]];
+        var snapshot = OvopQuality.Api.Labels.Signing.SignedDocuments.Sign(OvopQuality.Api.Labels.Signing.DocumentKind.StatusSnapshot,
+            new OvopQuality.Api.Labels.Signing.StatusSnapshotClaims(now, now + 86400, 86400, notValid, []), key.Id, privateKey);
+        Assert.True(snapshot.Length > 500_000, $"the snapshot is {snapshot.Length} characters");
+
+        var verdict = new OfflineVerifier((await GetAnonymously("/.well-known/jwks.json")).Body, snapshot).Verify(token, Now);
+
+        Assert.Equal("suspended", verdict.Verdict);
     }
 
     [Fact]

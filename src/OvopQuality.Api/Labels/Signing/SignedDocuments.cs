@@ -36,9 +36,10 @@ public static class SignedDocuments
 {
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
-    private const int LongestDocument = 4096 * 1024;
+    private const int LongestDocument = 16 * 1024 * 1024;
 
-    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    // The library's own limit (250 KiB) is below a large status snapshot.
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false, MaximumTokenSizeInBytes = LongestDocument };
 
     // One set of credentials per private key: the library caches its signature provider per key,
     // and a batch of labels is signed with one key many thousands of times.
