@@ -30,9 +30,19 @@ public sealed class OfflineVerifier
     /// <summary>The JWS <c>typ</c> of a status snapshot.</summary>
     public const string SnapshotType = "ovop-status+jws";
 
-    public static readonly IReadOnlyList<string> LabelClaims = ["lbl", "cert", "pn", "prod", "std", "sv", "iat"];
+    /// <summary>The claims a label statement carries, and the kind of value each holds.</summary>
+    public static readonly IReadOnlyDictionary<string, JsonValueKind> LabelClaims = new Dictionary<string, JsonValueKind>
+    {
+        ["lbl"] = JsonValueKind.String, ["cert"] = JsonValueKind.String, ["pn"] = JsonValueKind.String, ["prod"] = JsonValueKind.String,
+        ["std"] = JsonValueKind.String, ["sv"] = JsonValueKind.Number, ["iat"] = JsonValueKind.Number,
+    };
 
-    public static readonly IReadOnlyList<string> SnapshotClaims = ["iat", "exp", "maxAge", "certs", "revokedKeys"];
+    /// <summary>The claims a status snapshot carries, and the kind of value each holds.</summary>
+    public static readonly IReadOnlyDictionary<string, JsonValueKind> SnapshotClaims = new Dictionary<string, JsonValueKind>
+    {
+        ["iat"] = JsonValueKind.Number, ["exp"] = JsonValueKind.Number, ["maxAge"] = JsonValueKind.Number,
+        ["certs"] = JsonValueKind.Array, ["revokedKeys"] = JsonValueKind.Array,
+    };
 
     /// <summary>The largest document read: a status snapshot for tens of thousands of certificates not valid.</summary>
     public const int LongestDocument = 16 * 1024 * 1024;
@@ -151,7 +161,7 @@ public sealed class OfflineVerifier
     /// Checks a document with Microsoft's JOSE library: ES256 only, the key by its id in the cached set,
     /// the signature, then the kind: its <c>typ</c> and the claims that kind carries.
     /// </summary>
-    private Checked? Check(string token, string type, IReadOnlyList<string> requiredClaims)
+    private Checked? Check(string token, string type, IReadOnlyDictionary<string, JsonValueKind> requiredClaims)
     {
         if (token.Length > LongestDocument || !Handler.CanReadToken(token))
         {
@@ -201,8 +211,8 @@ public sealed class OfflineVerifier
                 : new Checked(read.Kid!, true, false, claims, null);
         }
 
-        var missing = requiredClaims.FirstOrDefault(c => !claims.TryGetProperty(c, out var value) || value.ValueKind == JsonValueKind.Null);
-        return new Checked(read.Kid!, true, true, claims, missing is null ? null : $"it lacks the claim '{missing}'");
+        var missing = requiredClaims.FirstOrDefault(c => !claims.TryGetProperty(c.Key, out var value) || value.ValueKind != c.Value).Key;
+        return new Checked(read.Kid!, true, true, claims, missing is null ? null : $"it lacks the claim '{missing}' or holds another kind of value in it");
     }
 
     private sealed record Listed(string Status, string? Since);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OvopQuality.Tests.Support;
@@ -76,6 +77,14 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
         Assert.Null(asLabel["label"]);
         Assert.Contains("not an OVOP label statement", asLabel["verdict"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("valid", (await VerifyScanned(statement)).Json["signature"]!.GetValue<string>());
+
+        // A genuine signature over a label claim of the wrong kind of value is no label statement either.
+        var keys = App.Host.Services.GetRequiredService<OvopQuality.Api.Labels.Signing.SigningKeys>();
+        var (key, privateKey) = await keys.ActiveAsync(TestContext.Current.CancellationToken);
+        var odd = OvopQuality.Api.Labels.Signing.SignedDocuments.Sign(OvopQuality.Api.Labels.Signing.DocumentKind.LabelStatement,
+            new { lbl = 5, cert = "TJ-OVOP-2026-000001", pn = "TJ-P-000001", prod = "Honey", std = "OVOP-HN", sv = 1, iat = 1 }, key.Id, privateKey);
+        Assert.Equal("wrongKind", (await VerifyScanned(odd)).Json["signature"]!.GetValue<string>());
+        Assert.Equal("unknown", new OvopQuality.Verifier.OfflineVerifier((await GetAnonymously("/.well-known/jwks.json")).Body, null).Verify(odd, App.Clock.GetUtcNow()).Verdict);
 
         // The kinds the service signs are the kinds the offline verifier knows.
         Assert.Equal(OvopQuality.Verifier.OfflineVerifier.LabelType, OvopQuality.Api.Labels.Signing.DocumentKind.LabelStatement.Type);

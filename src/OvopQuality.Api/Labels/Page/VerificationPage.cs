@@ -177,6 +177,10 @@ public static class VerificationScriptEndpoint
     [AllowAnonymous]
     public static IResult Get() => Results.Content(Script, "text/javascript; charset=utf-8");
 
+    /// <summary>The label statement's claims and the JavaScript type of each, for the page's own check.</summary>
+    private static readonly string RequiredClaimsForScript = System.Text.Json.JsonSerializer.Serialize(
+        Signing.DocumentKind.LabelStatement.RequiredClaims.ToDictionary(c => c.Key, c => c.Value.ToString().ToLowerInvariant()));
+
     private static readonly string Script = $$"""
         (async () => {
           const box = document.getElementById('signature');
@@ -192,7 +196,8 @@ public static class VerificationScriptEndpoint
             const jwk = jwks.keys.find(k => k.kid === header.kid);
             // Only a label statement: a status snapshot or any other document signed by the same key is refused.
             if (!jwk || header.alg !== 'ES256' || header.typ !== '{{Signing.DocumentKind.LabelStatement.Type}}') throw new Error('kind');
-            if ({{System.Text.Json.JsonSerializer.Serialize(Signing.DocumentKind.LabelStatement.RequiredClaims)}}.some(c => claims[c] === undefined || claims[c] === null)) throw new Error('claims');
+            const required = {{RequiredClaimsForScript}};
+            if (Object.entries(required).some(([c, kind]) => kind === 'array' ? !Array.isArray(claims[c]) : typeof claims[c] !== kind)) throw new Error('claims');
             const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
             const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, bytes(s), new TextEncoder().encode(h + '.' + p));
             const genuine = ok && claims.lbl === box.dataset.code;

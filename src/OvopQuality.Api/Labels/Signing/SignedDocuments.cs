@@ -11,11 +11,19 @@ namespace OvopQuality.Api.Labels.Signing;
 /// kind must carry. A verifier accepts a document only as the kind it expects, so a status snapshot
 /// can never pass for a label statement (or, later, a consignment report for either).
 /// </summary>
-public sealed record DocumentKind(string Type, string Description, IReadOnlyList<string> RequiredClaims)
+public sealed record DocumentKind(string Type, string Description, IReadOnlyDictionary<string, JsonValueKind> RequiredClaims)
 {
-    public static readonly DocumentKind LabelStatement = new("ovop-label+jws", "an OVOP label statement", ["lbl", "cert", "pn", "prod", "std", "sv", "iat"]);
+    public static readonly DocumentKind LabelStatement = new("ovop-label+jws", "an OVOP label statement", new Dictionary<string, JsonValueKind>
+    {
+        ["lbl"] = JsonValueKind.String, ["cert"] = JsonValueKind.String, ["pn"] = JsonValueKind.String, ["prod"] = JsonValueKind.String,
+        ["std"] = JsonValueKind.String, ["sv"] = JsonValueKind.Number, ["iat"] = JsonValueKind.Number,
+    });
 
-    public static readonly DocumentKind StatusSnapshot = new("ovop-status+jws", "an OVOP status snapshot", ["iat", "exp", "maxAge", "certs", "revokedKeys"]);
+    public static readonly DocumentKind StatusSnapshot = new("ovop-status+jws", "an OVOP status snapshot", new Dictionary<string, JsonValueKind>
+    {
+        ["iat"] = JsonValueKind.Number, ["exp"] = JsonValueKind.Number, ["maxAge"] = JsonValueKind.Number,
+        ["certs"] = JsonValueKind.Array, ["revokedKeys"] = JsonValueKind.Array,
+    });
 
     public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot];
 }
@@ -94,9 +102,9 @@ public static class SignedDocuments
         }
 
         var claims = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(read.EncodedPayload)).RootElement;
-        if (kind.RequiredClaims.FirstOrDefault(c => !claims.TryGetProperty(c, out var value) || value.ValueKind is JsonValueKind.Null) is { } missing)
+        if (kind.RequiredClaims.FirstOrDefault(c => !claims.TryGetProperty(c.Key, out var value) || value.ValueKind != c.Value) is { Key: { } missing })
         {
-            return new(SignatureCheck.WrongKind, key.Id, read.Typ, claims, $"This is not {kind.Description}: it lacks the claim '{missing}'.");
+            return new(SignatureCheck.WrongKind, key.Id, read.Typ, claims, $"This is not {kind.Description}: it lacks the claim '{missing}' or holds another kind of value in it.");
         }
 
         return new(key.Status == KeyStatus.Revoked ? SignatureCheck.RevokedKey : SignatureCheck.Valid, key.Id, read.Typ, claims, null);
