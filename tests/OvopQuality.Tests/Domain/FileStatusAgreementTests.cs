@@ -17,7 +17,8 @@ namespace OvopQuality.Tests.Domain;
 /// <summary>
 /// Random valid histories of a certification file, applied event by event to the write model, the
 /// file view and the public certificate, as their projections apply them: the status they give
-/// agrees at every step. A fixed seed, and a changing one (OVOP_PROBE_SEED, printed by test.sh).
+/// agrees at every step, and so does what a verifier is told at each instant, as known then. A fixed
+/// seed, and a changing one (OVOP_PROBE_SEED, printed by test.sh).
 /// </summary>
 public class FileStatusAgreementTests
 {
@@ -63,9 +64,35 @@ public class FileStatusAgreementTests
                     Assert.True(file.Status == view.Status, $"write model {file.Status}, file view {view.Status} after {where}");
                     Assert.True(FileStatus.IsEvaluating(file.Status) ? FileStatus.IsEvaluating(publicCertificate.Status) : file.Status == publicCertificate.Status,
                         $"write model {file.Status}, public certificate {publicCertificate.Status} after {where}");
+
+                    // What a verifier is told at that instant, as known then, is what the file's status means for a label.
+                    var told = OvopQuality.Api.Labels.Verifying.CertificateStanding.At(publicCertificate, at, at).Status;
+                    Assert.True(Means(file, at) == told, $"write model {file.Status} means {Means(file, at)}, a verifier is told {told} at {at:u} after {where}");
                 }
             }
         }
+    }
+
+    /// <summary>What a label of the file verifies as, by the write model's status and the certificate's validity.</summary>
+    private static OvopQuality.Api.Labels.Verifying.LabelStatus Means(CertificationFile file, DateTimeOffset at)
+    {
+        if (file.Certificate is not { } certificate)
+        {
+            return OvopQuality.Api.Labels.Verifying.LabelStatus.Unknown;
+        }
+
+        var expired = at >= LifecycleSettings.ExpiresAt(certificate.ValidUntil);
+        return file.Status switch
+        {
+            CertificationStatus.Certified or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected when expired => OvopQuality.Api.Labels.Verifying.LabelStatus.Expired,
+            CertificationStatus.Suspended when expired => OvopQuality.Api.Labels.Verifying.LabelStatus.Expired,
+            CertificationStatus.Certified or CertificationStatus.InspectionScheduled or CertificationStatus.Inspected => OvopQuality.Api.Labels.Verifying.LabelStatus.Valid,
+            CertificationStatus.Suspended => OvopQuality.Api.Labels.Verifying.LabelStatus.Suspended,
+            CertificationStatus.Withdrawn or CertificationStatus.Surrendered => OvopQuality.Api.Labels.Verifying.LabelStatus.Withdrawn,
+            CertificationStatus.Expired => OvopQuality.Api.Labels.Verifying.LabelStatus.Expired,
+            CertificationStatus.Superseded => OvopQuality.Api.Labels.Verifying.LabelStatus.Superseded,
+            _ => OvopQuality.Api.Labels.Verifying.LabelStatus.Unknown,
+        };
     }
 
     /// <summary>What may happen next to a file in its state, as the commands allow it; null when its life is over.</summary>
@@ -84,7 +111,7 @@ public class FileStatusAgreementTests
                 : [new AppealLodged(id, appeal, against, "officer-a", "Grounds", "producer", at), new AppealDecided(id, appeal, against, false, "Dismissed", "officer-b", at)];
         }
 
-        var granted = new DateOnly(2026, 4, 1);
+        var granted = DateOnly.FromDateTime(at.UtcDateTime);
         Func<object[]>[] choices = file.Status switch
         {
             CertificationStatus.Applied => [() => [Scheduled()]],
