@@ -49,7 +49,6 @@ public sealed record AppealView(
 public sealed record SuspensionView(ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
 /// <summary>Something the producer should read: a reminder before expiry, a change of the certificate's status.</summary>
-public sealed record Notification(DateTimeOffset At, string Kind, string Message);
 
 /// <summary>
 /// The certification file as its people read it: where it stands, every step so far with who and
@@ -81,7 +80,6 @@ public sealed record CertificationFileView(
     SuspensionView? Suspension = null,
     int SurveillanceRound = 0,
     DateOnly? SurveillanceDueOn = null,
-    IReadOnlyList<Notification>? Notifications = null,
     IReadOnlyList<FindingView>? Findings = null,
     IReadOnlyList<SampleView>? Samples = null,
     IReadOnlyList<AppealView>? Appeals = null)
@@ -173,8 +171,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = new SuspensionView(s.ReasonClass, s.Reason, s.EffectiveFrom, s.WithdrawOn),
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuspended", s.DecidedAt)],
-            Notifications = Notify(view, s.DecidedAt, "suspended",
-                $"Certificate {view.Certificate?.Number} is suspended from {s.EffectiveFrom:yyyy-MM-dd}: {s.Reason}. It is withdrawn on {s.WithdrawOn:yyyy-MM-dd} unless reinstated."),
         };
     }
 
@@ -184,7 +180,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateReinstated", e.Data.DecidedAt)],
-            Notifications = Notify(view, e.Data.DecidedAt, "reinstated", $"Certificate {view.Certificate?.Number} is in force again from {e.Data.EffectiveFrom:yyyy-MM-dd}."),
         };
 
     public static CertificationFileView Apply(IEvent<CertificateWithdrawn> e, CertificationFileView view) =>
@@ -193,7 +188,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateWithdrawn", e.Data.DecidedAt)],
-            Notifications = Notify(view, e.Data.DecidedAt, "withdrawn", $"Certificate {view.Certificate?.Number} is withdrawn from {e.Data.EffectiveFrom:yyyy-MM-dd}: {e.Data.Reason}"),
         };
 
     public static CertificationFileView Apply(IEvent<CertificateSurrendered> e, CertificationFileView view) =>
@@ -210,7 +204,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateExpired", e.Data.At)],
-            Notifications = Notify(view, e.Data.At, "expired", $"Certificate {view.Certificate?.Number} has expired. Apply for renewal to go on using OVOP labels."),
         };
 
     public static CertificationFileView Apply(IEvent<AppealLodged> e, CertificationFileView view) =>
@@ -249,15 +242,12 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
             Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuperseded", e.Data.At)],
-            Notifications = Notify(view, e.Data.At, "superseded", $"Certificate {view.Certificate?.Number} is replaced by the renewed certificate {e.Data.ByCertificateNumber}."),
         };
 
     public static CertificationFileView Apply(IEvent<ExpiryReminderDue> e, CertificationFileView view) =>
         view with
         {
             Steps = [.. view.Steps, FileStep.Of(e, "ExpiryReminderDue", e.Data.At)],
-            Notifications = Notify(view, e.Data.At, "expiry-reminder",
-                $"Certificate {e.Data.CertificateNumber} expires in {e.Data.DaysBefore} days, after {e.Data.ValidUntil:yyyy-MM-dd}: apply for renewal in time."),
         };
 
     public static CertificationFileView Apply(IEvent<SurveillanceFellDue> e, CertificationFileView view) =>
@@ -266,7 +256,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             SurveillanceRound = e.Data.Round,
             SurveillanceDueOn = e.Data.DueOn,
             Steps = [.. view.Steps, FileStep.Of(e, "SurveillanceFellDue", e.Data.At)],
-            Notifications = Notify(view, e.Data.At, "surveillance-due", $"Surveillance inspection {e.Data.Round} of certificate {view.Certificate?.Number} is due from {e.Data.DueOn:yyyy-MM-dd}."),
         };
 
     public static CertificationFileView Apply(IEvent<SurveillancePassed> e, CertificationFileView view) =>
@@ -328,6 +317,4 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     private static CertificationFileView WithSample(CertificationFileView view, Guid id, Func<SampleView, SampleView> change) =>
         view with { Samples = [.. (view.Samples ?? []).Select(s => s.SampleId == id ? change(s) : s)] };
 
-    private static IReadOnlyList<Notification> Notify(CertificationFileView view, DateTimeOffset at, string kind, string message) =>
-        [.. view.Notifications ?? [], new Notification(at, kind, message)];
 }

@@ -131,12 +131,14 @@ public static class GetProducerNotificationsEndpoint
     /// <summary>
     /// What the producer should read, newest first: reminders before expiry, suspensions,
     /// surveillance due, and complaints about its certificates (what was said, never who said it)
-    /// with how they were resolved.
+    /// with how they were resolved; written in the reader's language (<c>?lang=tg|ru|en</c>, else
+    /// the browser's Accept-Language, else English).
     /// </summary>
     [WolverineGet("/api/producers/{producerId}/notifications", OperationId = "GetProducerNotifications")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static async Task<Results<Ok<Page<ProducerNotification>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<ProducerNotification>>, ProblemHttpResult>> Get(
+        Guid producerId, int? limit, string? cursor, string? lang, HttpContext context, IQuerySession session, Actor actor, CancellationToken ct)
     {
         var (page, invalid) = Paging.Read(limit, cursor);
         if (page is null)
@@ -149,24 +151,14 @@ public static class GetProducerNotificationsEndpoint
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
-        var files = await session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
+        var language = Labels.Page.PageTexts.Choose(lang, context.Request.Headers.AcceptLanguage);
+        var files = await session.Query<Notifying.FileNotices>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
         // A repeat of a complaint the producer was told of is held for staff: one client cannot flood a producer.
         var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number && c.RepeatOf == null).ToListAsync(ct);
         return TypedResults.Ok(Paging.Slice<ProducerNotification>([.. files
-            .SelectMany(f => (f.Notifications ?? []).Select(n => new ProducerNotification(f.Id, f.Certificate?.Number, n.At, n.Kind, n.Message)))
-            .Concat(complaints.SelectMany(About))
+            .SelectMany(f => f.Notices.Select(n => new ProducerNotification(f.Id, n.CertificateNumber, n.At, n.Kind, Notifying.NoticeTexts.Render(n, language))))
+            .Concat(complaints.SelectMany(c => Notifying.NoticeTexts.About(c, language)
+                .Select(n => new ProducerNotification(c.FileId!.Value, c.CertificateNumber, n.At, n.Kind, n.Message))))
             .OrderByDescending(n => n.At)], page));
-    }
-
-    private static IEnumerable<ProducerNotification> About(Complaints.Complaint c)
-    {
-        yield return new ProducerNotification(c.FileId!.Value, c.CertificateNumber, c.ReceivedAt, "complaintReceived",
-            $"Complaint {c.Reference} ({c.Category}) received: {c.Description}");
-        if (c is { Outcome: { } outcome, ResolvedAt: { } resolvedAt })
-        {
-            yield return new ProducerNotification(c.FileId!.Value, c.CertificateNumber, resolvedAt, "complaintResolved",
-                $"Complaint {c.Reference} resolved, {(outcome == Complaints.ComplaintOutcome.Upheld ? "upheld" : "not upheld")}: {c.Answer}"
-                + (c.ActionTaken is null ? "" : $" Action taken: {c.ActionTaken}"));
-        }
     }
 }
