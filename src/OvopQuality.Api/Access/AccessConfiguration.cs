@@ -114,7 +114,11 @@ public static class AccessConfiguration
         var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // ASP.NET Core believes every sender when both known lists are empty, so with no proxy
+            // configured the headers are not read at all.
+            o.ForwardedHeaders = proxies.Length + networks.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = section.GetValue("ForwardLimit", 1);
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
@@ -147,7 +151,7 @@ public static class AccessConfiguration
         return services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Anonymous callers are limited per client address, more strictly when they send a body;
+            // Anonymous callers are limited per client (an IPv4 address or an IPv6 /64), more strictly when they send a body;
             // signed-in users per user, generously (staff enter whole inspections at once).
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
@@ -158,7 +162,7 @@ public static class AccessConfiguration
                     return RateLimitPartition.GetFixedWindowLimiter("user:" + user, _ => Window("User", 1200, 60));
                 }
 
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var address = ClientNetwork.KeyOf(context.Connection.RemoteIpAddress);
                 return hasBody
                     ? RateLimitPartition.GetFixedWindowLimiter("body:" + address, _ => Window("PublicBody", 30, 60))
                     : RateLimitPartition.GetFixedWindowLimiter("public:" + address, _ => Window("Public", 600, 60));

@@ -1,5 +1,34 @@
 namespace OvopQuality.Api.Access;
 
+/// <summary>
+/// What one client holds of the address space: an IPv4 address, or the /64 network of an IPv6 one
+/// (what one household or phone is given; an IPv6 client picks any address in it at will). Rate
+/// limits, scan pseudonyms and complaint holds all count a client by this, so that stepping to the
+/// next address of one's own /64 is not a new client.
+/// </summary>
+public static class ClientNetwork
+{
+    public static byte[]? BytesOf(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        var bytes = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).GetAddressBytes();
+        return bytes.Length == 16 ? bytes[..8] : bytes;
+    }
+
+    /// <summary>The client's address (IPv4) or network (IPv6, as <c>2001:db8:1:2::/64</c>), as a key for a rate limit's partition.</summary>
+    public static string KeyOf(System.Net.IPAddress? address) =>
+        BytesOf(address) switch
+        {
+            null => "unknown",
+            { Length: 4 } v4 => new System.Net.IPAddress(v4).ToString(),
+            var v6 => new System.Net.IPAddress([.. v6, .. new byte[8]]).ToString() + "/64",
+        };
+}
+
 /// <summary>The key that turns a client's address into the pseudonym scans and complaints keep; one for all instances, made once.</summary>
 public sealed record ClientPseudonymKey(string Id, string Key)
 {
@@ -7,8 +36,8 @@ public sealed record ClientPseudonymKey(string Id, string Key)
 }
 
 /// <summary>
-/// Names the client of a scan or an anonymous complaint by a keyed hash (HMAC-SHA256) of its address: an IPv4 address, or
-/// the /64 network of an IPv6 one (what one household or phone holds). The key lives in the
+/// Names the client of a scan or an anonymous complaint by a keyed hash (HMAC-SHA256) of its
+/// <see cref="ClientNetwork"/>: an IPv4 address, or the /64 network of an IPv6 one. The key lives in the
 /// database, so every instance names a client alike, and nobody can turn a name back into an address
 /// without it.
 /// </summary>
@@ -16,26 +45,10 @@ public sealed class ClientPseudonyms
 {
     private volatile byte[]? _key;
 
-    public string? NameOf(System.Net.IPAddress? address)
-    {
-        if (address is null || _key is not { } key)
-        {
-            return null;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var bytes = address.GetAddressBytes();
-        if (bytes.Length == 16)
-        {
-            bytes = bytes[..8];
-        }
-
-        return Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, bytes))[..16];
-    }
+    public string? NameOf(System.Net.IPAddress? address) =>
+        ClientNetwork.BytesOf(address) is { } bytes && _key is { } key
+            ? Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, bytes))[..16]
+            : null;
 
     public async Task LoadAsync(IDocumentStore store, CancellationToken ct)
     {

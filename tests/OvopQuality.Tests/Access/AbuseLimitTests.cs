@@ -12,12 +12,15 @@ namespace OvopQuality.Tests.Access;
 /// anonymous calls (all from one address) never meet a limit, and this test never depends on how
 /// many of them ran in the same minute.
 /// </summary>
-public sealed class LimitedHost : IAsyncLifetime
+public class LimitedHost : IAsyncLifetime
 {
     public const int PublicPermits = 20;
 
     /// <summary>The reverse proxy this host trusts to say who the client is.</summary>
     public const string Proxy = "192.0.2.10";
+
+    /// <summary>The proxy configured in Ovop:ForwardedHeaders:KnownProxies, if any.</summary>
+    protected virtual string? TrustedProxy => Proxy;
 
     private readonly OwnDatabase _database = new("limits");
 
@@ -33,7 +36,11 @@ public sealed class LimitedHost : IAsyncLifetime
             builder.UseSetting("Ovop:Auth:DevelopmentIssuer", "true");
             builder.UseSetting("Ovop:Auth:DevelopmentKeyFile", AppFixture.KeyFile);
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Ovop:ForwardedHeaders:KnownProxies:0", Proxy);
+            if (TrustedProxy is not null)
+            {
+                builder.UseSetting("Ovop:ForwardedHeaders:KnownProxies:0", TrustedProxy);
+            }
+
             builder.ConfigureServices(services => services.RunWolverineInSoloMode());
         });
     }
@@ -45,7 +52,14 @@ public sealed class LimitedHost : IAsyncLifetime
     }
 }
 
-public class AbuseLimitTests(AppFixture app, LimitedHost limited) : CertificationTest(app), IClassFixture<LimitedHost>
+/// <summary>The same, as the service is deployed by default: no reverse proxy configured.</summary>
+public sealed class LimitedHostWithoutProxy : LimitedHost
+{
+    protected override string? TrustedProxy => null;
+}
+
+public class AbuseLimitTests(AppFixture app, LimitedHost limited, LimitedHostWithoutProxy unproxied)
+    : CertificationTest(app), IClassFixture<LimitedHost>, IClassFixture<LimitedHostWithoutProxy>
 {
     [Fact]
     public async Task An_address_that_hammers_the_public_verification_gets_429_with_retry_after()
@@ -75,8 +89,42 @@ public class AbuseLimitTests(AppFixture app, LimitedHost limited) : Certificatio
         Assert.NotEqual(429, otherAddress.Context.Response.StatusCode);
     }
 
-    private Task<IScenarioResult> LookUpFrom(string address, string? forwardedFor) =>
-        limited.Host.Scenario(s =>
+    [Fact]
+    public async Task Addresses_of_one_ipv6_64_network_share_one_limit_as_one_client()
+    {
+        var network = $"2001:db8:{Random.Shared.Next(1, 0xffff):x}:7";
+        IScenarioResult? last = null;
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            last = await LookUpFrom($"{network}::{i + 1:x}", null);
+        }
+
+        Assert.Equal(429, last!.Context.Response.StatusCode);
+        Assert.NotEqual(429, (await LookUpFrom($"{network[..^1]}8::1", null)).Context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_proxy_x_forwarded_for_is_not_believed_and_gives_no_fresh_limit()
+    {
+        var address = "203.0.113." + Random.Shared.Next(1, 254);
+        IScenarioResult? last = null;
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            last = await LookUpFrom(address, $"198.51.100.{i + 1}", unproxied);
+        }
+
+        Assert.Equal(429, last!.Context.Response.StatusCode);
+        // Not even from the address a proxy would have: nobody is trusted until configured.
+        for (var i = 0; i <= LimitedHost.PublicPermits; i++)
+        {
+            last = await LookUpFrom(LimitedHost.Proxy, $"198.51.100.{100 + i}", unproxied);
+        }
+
+        Assert.Equal(429, last!.Context.Response.StatusCode);
+    }
+
+    private Task<IScenarioResult> LookUpFrom(string address, string? forwardedFor, LimitedHost? host = null) =>
+        (host ?? limited).Host.Scenario(s =>
         {
             s.Get.Url("/api/labels/0000-0000-0000-0000-1");
             s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address));

@@ -165,6 +165,25 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_client_that_names_itself_someone_else_in_x_forwarded_for_is_still_held_when_no_proxy_is_configured()
+    {
+        var (code, _) = await ALabel();
+        async Task<System.Text.Json.Nodes.JsonNode> ComplainAs(string forwardedFor, string description) =>
+            System.Text.Json.Nodes.JsonNode.Parse(await (await App.Host.Scenario(s =>
+            {
+                s.Post.Json(new { category = "productQuality", description, labelCode = code }).ToUrl("/api/complaints");
+                s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.90"));
+                s.WithRequestHeader("X-Forwarded-For", forwardedFor);
+                s.StatusCodeShouldBe(201);
+            })).ReadAsTextAsync())!;
+
+        var first = await ComplainAs("203.0.113.1", "Mould inside the sealed pack, bought in Dushanbe.");
+        var again = await ComplainAs("203.0.113.2", "Yet another mouldy pack, from another shop entirely.");
+
+        Assert.Equal(first["value"]!["reference"]!.GetValue<string>(), again["value"]!["repeatOf"]?.GetValue<string>());
+    }
+
+    [Fact]
     public async Task One_client_may_complain_anonymously_ten_times_a_day_then_gets_429_and_a_signed_in_user_is_not_held()
     {
         var (code, _) = await ALabel();
