@@ -33,6 +33,9 @@ public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correlat
 /// <summary>Headers that keep browsers from sniffing, framing or leaking what the service answers.</summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
+    /// <summary>Where the API reference's script nonce of this request is kept, for the page to put on its script tags.</summary>
+    public const string ScriptNonce = "ovop.script-nonce";
+
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Response.Headers;
@@ -42,9 +45,12 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         headers.ContentSecurityPolicy =
             context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
-                // The API reference (Scalar's bundle, served from this service) writes styles and a
-                // bootstrap script inline; it shows only the OpenAPI document, no stored text.
-                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+                // The API reference (Scalar's bundle, served from this service) starts with an inline
+                // bootstrap script: it runs by a nonce made for this response alone, so no other
+                // inline script could. Its components set styles at run time (style elements and
+                // attributes), which only 'unsafe-inline' allows; the page shows the OpenAPI
+                // document, which holds no stored text, and no script but ours can run there.
+                ? $"default-src 'self'; script-src 'self' 'nonce-{NewNonce(context)}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : context.Request.Path.Value?.EndsWith("/sheet", StringComparison.Ordinal) == true
                 // A print sheet: the service's stylesheet and inline SVG, no script, no inline style.
                 ? "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -54,5 +60,13 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
                 : "default-src 'none'; frame-ancestors 'none'";
         return next(context);
+    }
+
+    private static string NewNonce(HttpContext context)
+    {
+        // Hex: nothing in it needs encoding in the page's attribute.
+        var nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        context.Items[ScriptNonce] = nonce;
+        return nonce;
     }
 }

@@ -54,7 +54,10 @@ public static class OpenApiConfiguration
     public static WebApplication MapOvopOpenApi(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("OvopQuality API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        // The reference runs its scripts by the nonce the security headers made for this response
+        // (no other inline script can run), and asks nothing of a third party (Scalar's font CDN).
+        app.MapScalarApiReference("/docs", (o, context) => o.WithTitle("OvopQuality API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .WithNonce(context.Items[Access.SecurityHeadersMiddleware.ScriptNonce] as string ?? "").DisableDefaultFonts()).AllowAnonymous();
         return app;
     }
 

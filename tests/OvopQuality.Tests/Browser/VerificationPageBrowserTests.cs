@@ -19,7 +19,7 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
 
     private static string Screenshots => Path.Combine(Environment.GetEnvironmentVariable("OVOP_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
 
-    private async Task<IPage> OpenAsync(string url, string locale)
+    private async Task<IPage> OpenAsync(string url, string locale, List<string>? errors = null)
     {
         _playwright ??= await Playwright.CreateAsync();
         _browser ??= await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -31,6 +31,27 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
         await context.RouteAsync("**/*", ServeFromTheServiceAsync);
         var page = await context.NewPageAsync();
+        if (errors is not null)
+        {
+            page.Console += (_, message) =>
+            {
+                if (message.Type is "error" or "warning")
+                {
+                    lock (errors)
+                    {
+                        errors.Add(message.Text);
+                    }
+                }
+            };
+            page.PageError += (_, error) =>
+            {
+                lock (errors)
+                {
+                    errors.Add(error);
+                }
+            };
+        }
+
         await page.GotoAsync(url);
         return page;
     }
@@ -187,6 +208,20 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
 
         Assert.Equal("sent", await page.GetAttributeAsync("#complaint-result", "data-result"));
         Assert.True(await page.IsHiddenAsync("#complaint"));
+    }
+
+    [Fact]
+    public async Task The_api_reference_works_under_its_policy_with_no_inline_script_but_its_own()
+    {
+        var errors = new List<string>();
+        var page = await OpenAsync($"{AppFixture.PublicBaseUrl}/docs/", "en", errors);
+        await page.GetByText("Registers a product of a producer").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await ScreenshotAsync(page, "api-reference");
+
+        lock (errors)
+        {
+            Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+        }
     }
 
     public new async ValueTask DisposeAsync()

@@ -77,6 +77,29 @@ public class VerificationPageTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task The_api_reference_runs_only_the_scripts_the_service_gave_it_a_fresh_nonce_for()
+    {
+        var first = (await Page("/docs/")).Is(HttpStatusCode.OK);
+        var second = (await Page("/docs/")).Is(HttpStatusCode.OK);
+
+        string NonceOf(Reply reply)
+        {
+            var policy = reply.Headers.GetValues("Content-Security-Policy").Single();
+            var scripts = policy.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
+            Assert.DoesNotContain("unsafe-inline", scripts, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+            var nonce = System.Text.RegularExpressions.Regex.Match(scripts, "'nonce-([A-Za-z0-9+/=_-]{16,})'").Groups[1].Value;
+            Assert.NotEmpty(nonce);
+            var tags = System.Text.RegularExpressions.Regex.Matches(reply.Body, "<script[^>]*>").Select(m => m.Value).ToList();
+            Assert.NotEmpty(tags);
+            Assert.All(tags, tag => Assert.Contains($"nonce=\"{nonce}\"", tag, StringComparison.Ordinal));
+            return nonce;
+        }
+
+        Assert.NotEqual(NonceOf(first), NonceOf(second));
+    }
+
+    [Fact]
     public async Task The_page_defaults_to_the_browsers_language()
     {
         var (_, code) = await ALabel();
