@@ -61,6 +61,39 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_list_walked_page_by_page_gives_every_item_once_even_when_items_tie_and_change_between_pages()
+    {
+        // Certificates granted the same day fall due for surveillance the same day.
+        var files = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            files.Add(await ACertifiedFile());
+        }
+
+        var all = (await Get("/api/surveillance?limit=500")).Is(HttpStatusCode.OK).Json;
+        var expected = all["items"]!.AsArray().Select(i => i!["fileId"]!.GetValue<Guid>()).ToList();
+        Assert.True(all["total"]!.GetValue<int>() == expected.Count, "the test needs the whole list on one page");
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = (await Get("/api/surveillance?limit=3" + (cursor is null ? "" : "&cursor=" + cursor))).Is(HttpStatusCode.OK).Json;
+            var items = page["items"]!.AsArray().Select(i => i!["fileId"]!.GetValue<Guid>()).ToList();
+            seen.AddRange(items);
+            cursor = page["next"]?.GetValue<string>();
+            // Files change while someone reads the list: those just read are suspended (and stay due for surveillance).
+            foreach (var file in items.Intersect(files))
+            {
+                (await Suspend(file, await VersionOf(file))).Is(HttpStatusCode.OK);
+            }
+        }
+        while (cursor is not null);
+
+        Assert.Equal(expected.Order(), seen.Order());
+    }
+
+    [Fact]
     public async Task An_all_zero_id_is_an_unknown_id_and_a_control_character_in_the_query_is_refused_by_name()
     {
         var zero = Guid.Empty;

@@ -27,13 +27,18 @@ public static class GetSurveillanceDueEndpoint
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var overdueBefore = today.AddDays(-settings.SurveillanceGraceDays);
-        var due = await session.Query<CertificationFileView>()
-            .Where(f => f.SurveillanceDueOn != null && (f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
-            .OrderBy(f => f.SurveillanceDueOn)
-            .ToListAsync(ct);
-        return TypedResults.Ok(Paging.Slice<SurveillanceItem>([.. due
+        var query = session.Query<CertificationFileView>()
+            .Where(f => f.SurveillanceDueOn != null && (f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended));
+        if (overdue == true)
+        {
+            query = query.Where(f => f.SurveillanceDueOn < overdueBefore);
+        }
+
+        // Only the page is read; the id orders files due the same day, so that pages neither repeat nor skip one.
+        var total = await query.CountAsync(ct);
+        var due = await query.OrderBy(f => f.SurveillanceDueOn).ThenBy(f => f.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        return TypedResults.Ok(Paging.PageOf<SurveillanceItem>([.. due
             .Select(f => new SurveillanceItem(f.Id, f.Certificate!.Number, f.ProducerNumber, f.ProducerName, f.ProductName,
-                f.SurveillanceRound, f.SurveillanceDueOn!.Value, f.SurveillanceDueOn < overdueBefore, f.Version))
-            .Where(i => overdue != true || i.Overdue)], page));
+                f.SurveillanceRound, f.SurveillanceDueOn!.Value, f.SurveillanceDueOn < overdueBefore, f.Version))], page, total));
     }
 }

@@ -114,13 +114,12 @@ public static class GetProducerCertificationsEndpoint
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
-        var files = await session.Query<CertificationFileView>()
-            .Where(f => f.ProducerId == producerId)
-            .OrderByDescending(f => f.SubmittedAt)
-            .ToListAsync(ct);
-        return TypedResults.Ok(Paging.Slice<ProducerCertification>([.. files.Select(f => new ProducerCertification(
+        var query = session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId);
+        var total = await query.CountAsync(ct);
+        var files = await query.OrderByDescending(f => f.SubmittedAt).ThenBy(f => f.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        return TypedResults.Ok(Paging.PageOf<ProducerCertification>([.. files.Select(f => new ProducerCertification(
             f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.Certificate?.Number,
-            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))], page));
+            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))], page, total));
     }
 }
 
@@ -152,9 +151,11 @@ public static class GetProducerNotificationsEndpoint
         }
 
         var language = Labels.Page.PageTexts.Choose(lang, context.Request.Headers.AcceptLanguage);
-        var files = await session.Query<Notifying.FileNotices>().Where(f => f.ProducerId == producerId).ToListAsync(ct);
+        // Read in a fixed order, so that notices of the same instant keep theirs from one page to the next.
+        var files = await session.Query<Notifying.FileNotices>().Where(f => f.ProducerId == producerId).OrderBy(f => f.Id).ToListAsync(ct);
         // A repeat of a complaint the producer was told of is held for staff: one client cannot flood a producer.
-        var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number && c.RepeatOf == null).ToListAsync(ct);
+        var complaints = await session.Query<Complaints.Complaint>().Where(c => c.ProducerNumber == producer.Number && c.RepeatOf == null)
+            .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).ToListAsync(ct);
         return TypedResults.Ok(Paging.Slice<ProducerNotification>([.. files
             .SelectMany(f => f.Notices.Select(n => new ProducerNotification(f.Id, n.CertificateNumber, n.At, n.Kind, Notifying.NoticeTexts.Render(n, language))))
             .Concat(complaints.SelectMany(c => Notifying.NoticeTexts.About(c, language)
