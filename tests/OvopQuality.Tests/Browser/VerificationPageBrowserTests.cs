@@ -191,7 +191,7 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
         Assert.True("sent" == await page.GetAttributeAsync("#complaint-result", "data-result"), await page.InnerTextAsync("#complaint-result"));
         Assert.StartsWith("Отправлено. Номер вашей жалобы: TJ-C-", await page.InnerTextAsync("#complaint-result"), StringComparison.Ordinal);
         var reference = await page.GetAttributeAsync("#complaint-result", "data-reference");
-        var complaint = (await Get("/api/complaints?status=received")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!;
+        var complaint = (await Get("/api/complaints?status=received&limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!;
         Assert.Equal(fileId, complaint["fileId"]!.GetValue<Guid>());
         Assert.Equal("+992 93 111 2233", complaint["complainant"]!["contact"]!.GetValue<string>());
     }

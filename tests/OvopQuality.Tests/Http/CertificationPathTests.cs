@@ -21,7 +21,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         Assert.Equal($"/api/certifications/{fileId}", application.Location);
 
         var inspectionId = await Schedule(fileId, 1);
-        var worklist = (await Get($"/api/inspectors/{Inspector}/inspections")).Is(HttpStatusCode.OK).Items;
+        var worklist = (await Get($"/api/inspectors/{Inspector}/inspections?limit=500")).Is(HttpStatusCode.OK).Items;
         Assert.Contains(worklist, i => i!["inspectionId"]!.GetValue<Guid>() == inspectionId);
 
         var inspection = (await Record(fileId, inspectionId, 2, Results(("DF-M2", "failed"), ("DF-M3", "notApplicable")))).Is(HttpStatusCode.OK).Json;

@@ -85,7 +85,7 @@ public class ImpartialityTests(AppFixture app) : CertificationTest(app)
         var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
         var reference = (await Send(HttpMethod.Post, "/api/complaints", JsonContent.Create(new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }), null))
             .Is(HttpStatusCode.Created).Json["value"]!["reference"]!.GetValue<string>();
-        var id = (await Get("/api/complaints")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+        var id = (await Get("/api/complaints?limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
         (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-handler" })).Is(HttpStatusCode.OK);
 
         (await Advise(fileId, 5, "officer-handler")).Is(HttpStatusCode.OK);

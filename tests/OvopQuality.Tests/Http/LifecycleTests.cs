@@ -246,16 +246,16 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         App.Clock.Set(new DateTimeOffset(2027, 3, 2, 8, 0, 0, TimeSpan.Zero));
         await App.Host.InvokeMessageAndWaitAsync(new SurveillanceFallsDue(fileId, 1, new DateOnly(2027, 3, 2), new DateOnly(2029, 3, 1)));
 
-        var due = (await Get("/api/surveillance")).Is(HttpStatusCode.OK).Items;
+        var due = (await Get("/api/surveillance?limit=500")).Is(HttpStatusCode.OK).Items;
         Assert.Contains(due, d => d!["fileId"]!.GetValue<Guid>() == fileId && !d["overdue"]!.GetValue<bool>());
         App.Clock.Advance(TimeSpan.FromDays(45));
-        Assert.Contains((await Get("/api/surveillance?overdue=true")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
+        Assert.Contains((await Get("/api/surveillance?overdue=true&limit=500")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
 
         var version = await VersionOf(fileId);
         var inspection = await Schedule(fileId, version);
         (await Record(fileId, inspection, version + 1)).Is(HttpStatusCode.OK);
 
-        Assert.DoesNotContain((await Get("/api/surveillance")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
+        Assert.DoesNotContain((await Get("/api/surveillance?limit=500")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
         var file = await File(fileId);
         Assert.Equal("certified", file["status"]!.GetValue<string>());
         var number = file["certificate"]!["number"]!.GetValue<string>();
