@@ -88,6 +88,13 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         return JsonNode.Parse(await result.ReadAsTextAsync())!;
     }
 
+    /// <summary>What a phone is told for the signed statement it scanned from the label's QR code.</summary>
+    private async Task<JsonNode> VerifyScanned(string code)
+    {
+        var token = (await GetAnonymously($"/api/labels/{code}/token")).Is(HttpStatusCode.OK).Json["token"]!.GetValue<string>();
+        return (await Send(HttpMethod.Post, "/api/labels/verification", System.Net.Http.Json.JsonContent.Create(new { token }), null)).Is(HttpStatusCode.OK).Json;
+    }
+
     /// <summary>Scans are weighed in batches off the request path: the signal on the code once the batch had its moment.</summary>
     private async Task<JsonNode?> SignalOn(string code, string status = "raised")
     {
@@ -126,19 +133,32 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         Assert.Null((await ScanFrom("198.51.100.30", code))["warning"]);
         Assert.DoesNotContain("Copies of this label", (await GetAnonymously($"/l/{code}")).Body, StringComparison.Ordinal);
 
+        Assert.Null((await VerifyScanned(code))["label"]!["warning"]);
+
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var confirmedAt = App.Clock.GetUtcNow();
         (await Decide(signal, "confirmation", 1)).Is(HttpStatusCode.OK);
-        Assert.Contains("Copies of this label may be in circulation", (await ScanFrom("198.51.100.31", code))["warning"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("Copies of this label", (await GetAnonymously($"/l/{code}")).Body, StringComparison.Ordinal);
+        var warned = await ScanFrom("198.51.100.31", code);
+        Assert.Contains("Copies of this label may be in circulation", warned["warning"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(confirmedAt, warned["warningConfirmedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Contains("Copies of this label", (await VerifyScanned(code))["label"]!["warning"]!.GetValue<string>(), StringComparison.Ordinal);
+        var page = (await GetAnonymously($"/l/{code}")).Body;
+        Assert.Contains("Copies of this label", page, StringComparison.Ordinal);
+        Assert.Contains($"since {confirmedAt:yyyy-MM-dd}", page, StringComparison.Ordinal);
 
         // Another instance, or this one restarted, learns the confirmation from the database.
-        var elsewhere = new CloneWatch();
+        using var elsewhere = new CloneWatch();
         var refresh = new CloneWatchRefresh(App.Host.Services.GetRequiredService<Marten.IDocumentStore>(), elsewhere, Settings, App.Clock, NullLogger<CloneWatchRefresh>.Instance);
         await refresh.StartAsync(TestContext.Current.CancellationToken);
         await refresh.StopAsync(TestContext.Current.CancellationToken);
         Assert.NotNull(elsewhere.WarningFor(code));
 
         (await Decide(signal, "lifting", 2)).Is(HttpStatusCode.OK);
-        Assert.Null((await ScanFrom("198.51.100.32", code))["warning"]);
+        var lookedUp = await ScanFrom("198.51.100.32", code);
+        Assert.Null(lookedUp["warning"]);
+        Assert.Null(lookedUp["warningConfirmedAt"]);
+        Assert.Null((await VerifyScanned(code))["label"]!["warning"]);
+        Assert.DoesNotContain("Copies of this label", (await GetAnonymously($"/l/{code}")).Body, StringComparison.Ordinal);
         var lifted = (await Get($"/api/clone-signals/{signal["id"]}")).Json;
         Assert.Equal("lifted", lifted["status"]!.GetValue<string>());
         Assert.Equal(["raised", "confirmed", "lifted"], lifted["steps"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
@@ -192,7 +212,7 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
-    public async Task Only_a_certification_officer_decides_a_signal_with_the_version_read_and_bad_requests_get_problems()
+    public async Task Only_a_certification_officer_decides_a_signal_with_a_reason_and_the_version_read_and_bad_requests_get_problems()
     {
         var code = await ALabel();
         await ScanFrom("198.51.100.60", code, Dushanbe);
@@ -204,11 +224,113 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         (await Send(HttpMethod.Post, $"/api/clone-signals/{signal["id"]}/confirmation", System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 1, reason = "x" }), null))
             .IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
         (await GetAnonymously("/api/clone-signals")).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        (await Decide(signal, "confirmation", 1, Administrator)).IsProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await Post($"/api/clone-signals/{signal["id"]}/dismissal", new { expectedVersion = 1, reason = " " }, OfficerNamed(Officer))).IsInvalid("reason");
         (await Decide(signal, "confirmation", 7)).IsProblem(HttpStatusCode.Conflict, "stale-version");
         (await Decide(signal, "lifting", 1)).IsProblem(HttpStatusCode.Conflict, "clone-signal-raised");
         (await Get("/api/clone-signals?limit=0")).IsInvalid("limit");
         (await Get("/api/clone-signals?cursor=garbage")).IsInvalid("cursor");
         (await Get($"/api/clone-signals/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "clone-signal-not-found");
         Assert.Null((await ScanFrom("198.51.100.62", code))["warning"]);
+    }
+
+    [Fact]
+    public async Task The_evidence_lists_each_client_at_each_place_once_with_how_often_and_only_its_latest_places()
+    {
+        var code = await ALabel();
+        for (var place = 0; place < 15; place++)
+        {
+            await ScanFrom("198.51.100.70", code, $"lat={-70 + (place * 8)}&lon={-170 + (place * 20)}");
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        for (var again = 0; again < 5; again++)
+        {
+            await ScanFrom("198.51.100.70", code, Dushanbe);
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await ScanFrom("203.0.113.71", code, Moscow);
+
+        var evidence = (await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised"))["evidence"]!;
+        Assert.Equal((21, 2), (evidence["scans"]!.GetValue<int>(), evidence["distinctClients"]!.GetValue<int>()));
+        var places = evidence["recent"]!.AsArray();
+        Assert.Equal(ScanRecords.PlacesPerClient + 1, places.Count);
+        var dushanbe = Assert.Single(places, p => p!["latitude"]!.GetValue<double>() == 38.6);
+        Assert.Equal(5, dushanbe!["times"]!.GetValue<int>());
+        Assert.Equal(TimeSpan.FromMinutes(4), dushanbe["at"]!.GetValue<DateTimeOffset>() - dushanbe["firstAt"]!.GetValue<DateTimeOffset>());
+        Assert.DoesNotContain(places, p => p!["latitude"]!.GetValue<double>() == -70);
+    }
+
+    [Fact]
+    public async Task An_instance_that_has_not_yet_heard_of_a_dismissal_made_elsewhere_does_not_raise_the_dismissed_scans_again()
+    {
+        var code = await ALabel();
+        await ScanFrom("198.51.100.80", code, Dushanbe);
+        await ScanFrom("203.0.113.81", code, Moscow);
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+        (await Decide(signal, "dismissal", 1)).Is(HttpStatusCode.OK);
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // Another instance, whose memory has not yet read the dismissal, weighs a new scan of the code.
+        using var elsewhere = new CloneWatch();
+        await WeighElsewhere(elsewhere, new LabelScanned(code, App.Clock.GetUtcNow(), 38.6, 68.8, "client-c"));
+        Assert.Null(await SignalOn(code, "raised"));
+
+        // Scans after the dismissal are new evidence, there too.
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await WeighElsewhere(elsewhere, new LabelScanned(code, App.Clock.GetUtcNow(), 55.8, 37.6, "client-d"));
+        var raised = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised on the new scans");
+        Assert.NotEqual(signal["id"]!.GetValue<Guid>(), raised["id"]!.GetValue<Guid>());
+        Assert.Equal(2, raised["evidence"]!["distinctClients"]!.GetValue<int>());
+    }
+
+    private async Task WeighElsewhere(CloneWatch watch, params LabelScanned[] scans)
+    {
+        var services = App.Host.Services;
+        await using var session = services.GetRequiredService<Marten.IDocumentStore>().LightweightSession();
+        await LabelScannedHandler.Handle(scans, services.GetRequiredService<Npgsql.NpgsqlDataSource>(), session, watch, Settings, App.Clock, TestContext.Current.CancellationToken);
+        await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Another_instance_learns_a_confirmation_committed_late_or_by_an_instance_whose_clock_is_behind()
+    {
+        var code = await ALabel();
+        await ScanFrom("198.51.100.90", code, Dushanbe);
+        await ScanFrom("203.0.113.91", code, Moscow);
+        var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
+
+        // The other instance has read a signal raised an hour later already.
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var later = await ALabel();
+        await ScanFrom("198.51.100.92", later, Dushanbe);
+        await ScanFrom("203.0.113.93", later, Moscow);
+        _ = await SignalOn(later) ?? throw new InvalidOperationException("no signal was raised");
+        using var elsewhere = new CloneWatch();
+        var refresh = new CloneWatchRefresh(
+            App.Host.Services.GetRequiredService<Marten.IDocumentStore>(), elsewhere, new CloneSettings { RefreshSeconds = 0.2 }, App.Clock, NullLogger<CloneWatchRefresh>.Instance);
+        await refresh.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            Assert.Null(elsewhere.WarningFor(code));
+
+            // Confirmed by an instance whose clock is 30 seconds behind the one that reads.
+            App.Clock.Advance(TimeSpan.FromSeconds(-30));
+            (await Decide(signal, "confirmation", 1)).Is(HttpStatusCode.OK);
+            App.Clock.Advance(TimeSpan.FromSeconds(30));
+
+            for (var attempt = 0; attempt < 25 && elsewhere.WarningFor(code) is null; attempt++)
+            {
+                await Task.Delay(200, TestContext.Current.CancellationToken);
+            }
+
+            Assert.NotNull(elsewhere.WarningFor(code));
+        }
+        finally
+        {
+            await refresh.StopAsync(TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -82,7 +82,7 @@ public static class VerificationPageEndpoint
             page.Add(Html.Trusted("</dl>"));
             if (label.Warning is not null)
             {
-                page.Add(Html.Of($"<div class=\"warning\">{t.Warning}: {label.Warning}</div>"));
+                page.Add(Html.Of($"<div class=\"warning\">{t.Warning} ({t.Since} {label.WarningConfirmedAt:yyyy-MM-dd}): {label.Warning}</div>"));
             }
 
             page.Add(Html.Of(

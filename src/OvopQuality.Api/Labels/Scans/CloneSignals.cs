@@ -20,10 +20,19 @@ public enum CloneSignalStatus
     Lifted,
 }
 
-/// <summary>One scan as staff see it in a signal's evidence: when, where (to a tenth of a degree) and which client, by a keyed hash.</summary>
-public sealed record ScanEvidence(DateTimeOffset At, double? Latitude, double? Longitude, string Client);
+/// <summary>
+/// Scans as staff see them in a signal's evidence: one client at one place (to a tenth of a degree, or
+/// none given), the client by a keyed hash; how many times it scanned there in the window, from
+/// <see cref="FirstAt"/> to <see cref="At"/> (the last). Signals raised before places were grouped hold
+/// one scan per entry.
+/// </summary>
+public sealed record ScanEvidence(DateTimeOffset At, double? Latitude, double? Longitude, string Client, int Times = 1, DateTimeOffset? FirstAt = null);
 
-/// <summary>What the scans showed when a signal was raised or last weighed.</summary>
+/// <summary>
+/// What the scans showed when a signal was raised or last weighed: the rule that fired, how many scans
+/// and different clients, the first and last scan, and the latest places each client scanned from
+/// (<see cref="ScanRecords.PlacesPerClient"/> at most per client, 50 in all).
+/// </summary>
 public sealed record CloneEvidence(
     CloneSignal Signal, string Detail, int Scans, int DistinctClients, DateTimeOffset FirstScanAt, DateTimeOffset LastScanAt, IReadOnlyList<ScanEvidence> Recent);
 
@@ -65,27 +74,47 @@ public sealed record CloneSignalCase(
         this with { Status = CloneSignalStatus.Lifted, ChangedAt = e.At, Steps = [.. Steps, new("lifted", e.Reason, e.By, e.At)] };
 
     public bool IsOpen => Status is CloneSignalStatus.Raised or CloneSignalStatus.Confirmed;
+
+    /// <summary>When staff confirmed it, if they did.</summary>
+    public DateTimeOffset? ConfirmedAt => Steps.LastOrDefault(s => s.Step == "confirmed")?.At;
 }
+
+/// <summary>A confirmed clone signal as the public reads it: the warning, and when staff confirmed it.</summary>
+public sealed record CloneWarning(string Text, DateTimeOffset ConfirmedAt);
 
 /// <summary>
 /// What label verification and the scan handler need to know of clone signals, in memory: per code,
 /// the signal open on it (raised or confirmed), the public warning of a confirmed one, and since when
 /// scans count again after a dismissal or a lift (the scans staff already judged never raise a signal
 /// twice).
-/// Several instances: a change committed here is applied at once (this is a Marten listener, fed by
-/// the committed events); a change committed by another instance is read by
-/// <see cref="CloneWatchRefresh"/> within Ovop:Clones:RefreshSeconds (5), and every instance reads
-/// the open signals when it starts.
+/// How it stays true when several instances run:
+/// <list type="bullet">
+/// <item>A change committed by this instance is applied when it commits (this is a Marten listener).</item>
+/// <item>A change committed by another instance is read by <see cref="CloneWatchRefresh"/> within
+/// Ovop:Clones:RefreshSeconds (5 s): every signal that changed since its previous read, less a minute
+/// of overlap, so a transaction that committed late or an instance whose clock runs up to a minute
+/// behind is still read. Reading the same state twice is harmless.</item>
+/// <item>A starting instance reads the open signals, and those closed within the window, before it
+/// answers its first request.</item>
+/// <item>Every read of the store and the change it makes here happen one at a time, under one gate
+/// (<see cref="LearnAsync"/>): a read made before a commit can never be applied after what that
+/// commit's own read applied, so the state never steps back to an older one.</item>
+/// <item>The scan handler, which may run before a dismissal made elsewhere reached this instance,
+/// asks the store for the code's latest signal before it raises one (<see cref="LabelScannedHandler"/>).</item>
+/// </list>
 /// </summary>
-public sealed class CloneWatch : DocumentSessionListenerBase
+public sealed class CloneWatch : DocumentSessionListenerBase, IDisposable
 {
-    public sealed record CodeState(Guid? OpenSignal, string? Warning, DateTimeOffset? QuietSince);
+    public sealed record CodeState(Guid? OpenSignal, CloneWarning? Warning, DateTimeOffset? QuietSince);
 
     private readonly ConcurrentDictionary<string, CodeState> _codes = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _weighed = new(StringComparer.Ordinal);
 
-    public string? WarningFor(string code) => _codes.TryGetValue(code, out var state) ? state.Warning : null;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The public warning on a code: only a signal staff confirmed and did not lift has one.</summary>
+    public CloneWarning? WarningFor(string code) => _codes.TryGetValue(code, out var state) ? state.Warning : null;
 
     /// <summary>
     /// Whether this instance should read a code's scans one by one again: always while no signal is
@@ -111,18 +140,33 @@ public sealed class CloneWatch : DocumentSessionListenerBase
 
     public CodeState? StateOf(string code) => _codes.GetValueOrDefault(code);
 
-    /// <summary>Takes a signal's state as stored (at start, or from another instance).</summary>
-    public void Learn(CloneSignalCase signal) =>
-        _codes.AddOrUpdate(signal.Code, _ => State(signal, null), (_, known) => State(signal, known));
+    /// <summary>Reads signals as stored and takes their state, one read at a time (see the class's remarks).</summary>
+    public async Task LearnAsync(Func<CancellationToken, Task<IReadOnlyList<CloneSignalCase>>> read, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (var signal in await read(ct))
+            {
+                _codes.AddOrUpdate(signal.Code, _ => State(signal, null), (_, known) => State(signal, known));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     private static CodeState State(CloneSignalCase signal, CodeState? known) => signal.Status switch
     {
         CloneSignalStatus.Raised => new(signal.Id, null, known?.QuietSince),
-        CloneSignalStatus.Confirmed => new(signal.Id, signal.Warning, known?.QuietSince),
+        CloneSignalStatus.Confirmed => new(signal.Id, new(signal.Warning, signal.ConfirmedAt ?? signal.ChangedAt), known?.QuietSince),
         // A closed signal closes the code's open one only if it is that one; scans before it are judged.
         _ => new(known?.OpenSignal == signal.Id ? null : known?.OpenSignal, known?.OpenSignal == signal.Id ? null : known?.Warning,
             Later(known?.QuietSince, signal.ChangedAt)),
     };
+
+    public void Dispose() => _gate.Dispose();
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } earlier && earlier > b ? earlier : b;
 
@@ -142,21 +186,25 @@ public sealed class CloneWatch : DocumentSessionListenerBase
             return;
         }
 
-        await using var query = session.DocumentStore.QuerySession();
-        foreach (var signal in await query.LoadManyAsync<CloneSignalCase>(token, changed))
+        await LearnAsync(async ct =>
         {
-            Learn(signal);
-        }
+            await using var query = session.DocumentStore.QuerySession();
+            return await query.LoadManyAsync<CloneSignalCase>(ct, changed);
+        }, token);
     }
 }
 
 /// <summary>
-/// Keeps <see cref="CloneWatch"/> true when other instances confirm, dismiss or lift signals: reads
-/// the signals that changed since the last look, at start and then every Ovop:Clones:RefreshSeconds.
+/// Keeps <see cref="CloneWatch"/> true when other instances raise, confirm, dismiss or lift signals:
+/// reads the open signals and those closed within the window at start, then every
+/// Ovop:Clones:RefreshSeconds the signals changed since its previous read, less <see cref="Overlap"/>.
 /// </summary>
 public sealed class CloneWatchRefresh(IDocumentStore store, CloneWatch watch, CloneSettings settings, TimeProvider clock, ILogger<CloneWatchRefresh> logger) : BackgroundService
 {
-    private DateTimeOffset _seen = DateTimeOffset.MinValue;
+    /// <summary>How far before its previous read each read looks again: longer than a commit takes and than instances' clocks differ.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset _readBefore = DateTimeOffset.UnixEpoch;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -181,19 +229,18 @@ public sealed class CloneWatchRefresh(IDocumentStore store, CloneWatch watch, Cl
         }
     }
 
-    private async Task RefreshAsync(DateTimeOffset? closedSince, CancellationToken ct)
+    private Task RefreshAsync(DateTimeOffset? closedSince, CancellationToken ct) => watch.LearnAsync(async token =>
     {
         await using var session = store.QuerySession();
-        var since = _seen;
+        var readAt = clock.GetUtcNow();
+        var since = _readBefore - Overlap;
         var query = closedSince is { } closed
             ? session.Query<CloneSignalCase>().Where(s => s.Status == CloneSignalStatus.Raised || s.Status == CloneSignalStatus.Confirmed || s.ChangedAt > closed)
             : session.Query<CloneSignalCase>().Where(s => s.ChangedAt >= since);
-        foreach (var signal in await query.OrderBy(s => s.ChangedAt).ToListAsync(ct))
-        {
-            watch.Learn(signal);
-            _seen = signal.ChangedAt > _seen ? signal.ChangedAt : _seen;
-        }
-    }
+        var signals = await query.OrderBy(s => s.ChangedAt).ToListAsync(token);
+        _readBefore = readAt;
+        return signals;
+    }, ct);
 }
 
 public sealed record CloneSignalDecision(long ExpectedVersion, string Reason);

@@ -43,6 +43,9 @@ public sealed class CloneSettings
 /// </summary>
 public static class ScanRecords
 {
+    /// <summary>How many of its latest places one client's scans of a code are weighed by (a unit does not travel that much in a window).</summary>
+    public const int PlacesPerClient = 10;
+
     public static readonly DbObjectName TableName = new PostgresqlObjectName(Infrastructure.Identifiers.Schema, "label_scans", SchemaUtils.IdentifierUsage.General);
 
     public static Table Table()
@@ -121,9 +124,9 @@ public static class ScanRecords
 /// Records scans in batches (one insert and one summary read per batch, not per verification) and
 /// weighs the clone signals of the codes in the batch. The summary gives, per code, the number of
 /// different clients in its window and the box its positions span: only a code whose box is wide
-/// enough to hold two scans far apart has its scans read one by one. Scans before a signal on the
-/// code was dismissed or lifted were judged by staff already and do not count again. A signal is
-/// raised for staff, never shown to the public until a member of staff confirms it.
+/// enough to hold two scans far apart has its scans read, grouped by client and place. Scans before a
+/// signal on the code was dismissed or lifted were judged by staff already and do not count again. A
+/// signal is raised for staff, never shown to the public until a member of staff confirms it.
 /// </summary>
 public static class LabelScannedHandler
 {
@@ -137,7 +140,7 @@ public static class LabelScannedHandler
         {
             var last = g.Max(s => s.At);
             var since = last.AddHours(-settings.WindowHours);
-            return (Last: last, Since: watch.StateOf(g.Key)?.QuietSince is { } quiet && quiet > since ? quiet : since);
+            return watch.StateOf(g.Key)?.QuietSince is { } quiet && quiet > since ? quiet : since;
         }, StringComparer.Ordinal);
         await using var batch = database.CreateBatch();
         var insert = new NpgsqlBatchCommand($"insert into {table} (code, scanned_at, latitude, longitude, client) select * from unnest($1, $2, $3, $4, $5)");
@@ -150,7 +153,7 @@ public static class LabelScannedHandler
             $"select s.code, count(distinct coalesce(s.client, 'unknown')), min(s.latitude), max(s.latitude), min(s.longitude), max(s.longitude) " +
             $"from unnest($1, $2) as w(code, since) join {table} s on s.code = w.code and s.scanned_at > w.since group by s.code");
         summary.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. windows.Keys] });
-        summary.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. windows.Values.Select(w => w.Since)] });
+        summary.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. windows.Values] });
         batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(summary);
 
@@ -179,22 +182,28 @@ public static class LabelScannedHandler
         }
 
         var now = clock.GetUtcNow();
-        var recent = await RecentAsync(database, table, [.. wide.Concat(signalled).Where(code => watch.DueForWeighing(code, now, WeighAgainAfter))], windows, ct);
-        foreach (var (code, scansOfCode) in recent)
+        var weighed = await PlacesAsync(database, table, [.. wide.Concat(signalled).Where(code => watch.DueForWeighing(code, now, WeighAgainAfter))], windows, ct);
+        foreach (var (code, (count, firstScanAt, places)) in weighed)
         {
-            if (ScanRecords.Weigh(scansOfCode, settings) is not { } signal)
+            if (ScanRecords.Weigh([.. places.Select(p => (p.At, p.Latitude, p.Longitude, p.Client))], settings) is not { } signal)
             {
                 continue;
             }
 
-            var clients = scansOfCode.Select(s => s.Client).Distinct(StringComparer.Ordinal).Count();
-            var evidence = new CloneEvidence(signal.Signal, signal.Detail, scansOfCode.Count, clients, scansOfCode[0].At, scansOfCode[^1].At,
-                [.. scansOfCode.TakeLast(50).Select(s => new ScanEvidence(s.At, s.Latitude, s.Longitude, s.Client))]);
-            var open = watch.StateOf(code)?.OpenSignal is { } known
-                ? await session.LoadAsync<CloneSignalCase>(known, ct)
-                : await session.Query<CloneSignalCase>().Where(s => s.Code == code && (s.Status == CloneSignalStatus.Raised || s.Status == CloneSignalStatus.Confirmed)).FirstOrDefaultAsync(ct);
+            // The store, not this instance's memory, says whether a signal is open on the code or was
+            // closed after the window began: a dismissal made elsewhere may not have reached us yet.
+            var latest = await session.Query<CloneSignalCase>().Where(s => s.Code == code).OrderByDescending(s => s.RaisedAt).FirstOrDefaultAsync(ct);
+            if (latest is { IsOpen: false } closed && closed.ChangedAt > windows[code])
+            {
+                // Scans staff judged are among these: once this instance knows, the next scan weighs only the later ones.
+                await watch.LearnAsync(_ => Task.FromResult<IReadOnlyList<CloneSignalCase>>([closed]), ct);
+                continue;
+            }
+
+            var evidence = new CloneEvidence(signal.Signal, signal.Detail, count, places.Select(p => p.Client).Distinct(StringComparer.Ordinal).Count(),
+                firstScanAt, places[^1].At, [.. places.TakeLast(50)]);
             EventAttribution.Stamp(session, Actor.System);
-            if (open is not { IsOpen: true })
+            if (latest is not { IsOpen: true } open)
             {
                 var id = Guid.CreateVersion7();
                 session.Events.StartStream<CloneSignalCase>(id, new CloneSignalRaised(id, code, evidence, now));
@@ -206,34 +215,44 @@ public static class LabelScannedHandler
         }
     }
 
-    /// <summary>The scans in their windows of the codes that may hold a clone signal, oldest first.</summary>
-    private static async Task<Dictionary<string, List<(DateTimeOffset At, double? Latitude, double? Longitude, string Client)>>> RecentAsync(
-        NpgsqlDataSource database, string table, List<string> codes, Dictionary<string, (DateTimeOffset Last, DateTimeOffset Since)> windows, CancellationToken ct)
+    /// <summary>
+    /// The scans in their windows of the codes that may hold a clone signal, one entry per client and
+    /// place, oldest last scan first: at most <see cref="ScanRecords.PlacesPerClient"/> places per
+    /// client (its latest), so a caller sending a new position with every scan makes no more work than
+    /// one who sends a few. A client's positions only count against other clients' anyway.
+    /// </summary>
+    private static async Task<Dictionary<string, (int Scans, DateTimeOffset FirstScanAt, List<ScanEvidence> Places)>> PlacesAsync(
+        NpgsqlDataSource database, string table, List<string> codes, Dictionary<string, DateTimeOffset> windows, CancellationToken ct)
     {
-        var byCode = new Dictionary<string, List<(DateTimeOffset, double?, double?, string)>>(StringComparer.Ordinal);
+        var byCode = new Dictionary<string, (int, DateTimeOffset, List<ScanEvidence>)>(StringComparer.Ordinal);
         if (codes.Count == 0)
         {
             return byCode;
         }
 
         await using var command = database.CreateCommand(
-            $"select s.code, s.scanned_at, s.latitude, s.longitude, coalesce(s.client, 'unknown') from unnest($1, $2) as w(code, since) " +
-            $"join {table} s on s.code = w.code and s.scanned_at > w.since order by s.scanned_at");
+            $"select code, client, latitude, longitude, times, first_at, last_at, scans, first_scan from (" +
+            $"select s.code, coalesce(s.client, 'unknown') as client, s.latitude, s.longitude, count(*) as times, min(s.scanned_at) as first_at, max(s.scanned_at) as last_at, " +
+            $"(sum(count(*)) over (partition by s.code))::bigint as scans, min(min(s.scanned_at)) over (partition by s.code) as first_scan, " +
+            $"row_number() over (partition by s.code, coalesce(s.client, 'unknown') order by max(s.scanned_at) desc, count(*) desc) as place " +
+            $"from unnest($1, $2) as w(code, since) join {table} s on s.code = w.code and s.scanned_at > w.since " +
+            $"group by s.code, coalesce(s.client, 'unknown'), s.latitude, s.longitude) places where place <= $3 order by last_at");
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. codes] });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. codes.Select(c => windows[c].Since)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. codes.Select(c => windows[c])] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = ScanRecords.PlacesPerClient });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var code = reader.GetString(0);
-            if (!byCode.TryGetValue(code, out var list))
+            if (!byCode.TryGetValue(code, out var ofCode))
             {
-                byCode[code] = list = [];
+                byCode[code] = ofCode = ((int)reader.GetInt64(7), reader.GetFieldValue<DateTimeOffset>(8), []);
             }
 
-            list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetString(4)));
+            ofCode.Item3.Add(new(reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.GetString(1), (int)reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
         }
 
         return byCode;
     }
 }
-

@@ -29,7 +29,8 @@ public sealed record LabelAnswer(
     DateOnly? ValidUntil,
     string Lot,
     DateTimeOffset IssuedAt,
-    string? Warning = null);
+    string? Warning = null,
+    DateTimeOffset? WarningConfirmedAt = null);
 
 public static class GetLabelEndpoint
 {
@@ -39,7 +40,8 @@ public static class GetLabelEndpoint
     /// standard and stars. <c>?at=</c> answers for a past instant or day (a shipment's date);
     /// <c>&amp;knownAt=</c> for what was on record then (default: what is known now). A verifier may
     /// add a coarse position (<c>lat</c>, <c>lon</c>, rounded to a tenth of a degree) to help find
-    /// copied labels. An unknown code is a 404 problem.
+    /// copied labels; <c>warning</c> is there only once staff confirmed that copies may be in
+    /// circulation (<c>warningConfirmedAt</c> says when). An unknown code is a 404 problem.
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]
@@ -81,6 +83,7 @@ public static class GetLabelEndpoint
         }
 
         var c = snapshot.Certificate;
+        var warning = clones.WarningFor(canonical);
         var standing = issue.IssuedAt > asOf.At || issue.IssuedAt > asOf.KnownAt
             ? new Standing(LabelStatus.Unknown, $"This label was issued on {issue.IssuedAt:yyyy-MM-dd}, after the time asked about.", null, null)
             : CertificateStanding.At(c, asOf.At, asOf.KnownAt);
@@ -88,7 +91,7 @@ public static class GetLabelEndpoint
             canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy,
             asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
             c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt,
-            clones.WarningFor(canonical)));
+            warning?.Text, warning?.ConfirmedAt));
 
         ProblemHttpResult Unknown(string why) =>
             TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));
