@@ -213,19 +213,19 @@ public sealed record CertificationFile(
         this with { Findings = [.. Findings, new FindingStatus(e.Finding.Id, e.Finding.Severity, e.Finding.Deadline, FindingState.Open, null)] };
 
     public CertificationFile Apply(CorrectiveActionSubmitted e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.ActionSubmitted, PendingAction = e.ActionId }) with
+        WithFinding(e.FindingId, f => f with { State = FindingStatus.After(f.State, e), PendingAction = e.ActionId }) with
         {
             Participants = With(e.By, Involvement.SubmittedCorrectiveAction),
         };
 
     public CertificationFile Apply(CorrectiveActionAccepted e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.Closed, PendingAction = null }) with
+        WithFinding(e.FindingId, f => f with { State = FindingStatus.After(f.State, e), PendingAction = null }) with
         {
             Participants = With(e.By, Involvement.ReviewedCorrectiveAction),
         };
 
     public CertificationFile Apply(CorrectiveActionRejected e) =>
-        WithFinding(e.FindingId, f => f with { State = FindingState.Open, PendingAction = null }) with
+        WithFinding(e.FindingId, f => f with { State = FindingStatus.After(f.State, e), PendingAction = null }) with
         {
             Participants = With(e.By, Involvement.ReviewedCorrectiveAction),
         };

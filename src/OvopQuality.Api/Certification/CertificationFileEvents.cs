@@ -48,6 +48,12 @@ public static class CertificationFileEvents
     ];
 }
 
+/// <summary>A fact of one certification file's life: its stream is the file's id.</summary>
+public interface IFileEvent
+{
+    Guid FileId { get; }
+}
+
 // Application and evaluation
 public sealed record ApplicationSubmitted(
     Guid FileId,
@@ -63,7 +69,7 @@ public sealed record ApplicationSubmitted(
     NationalEvidence NationalEvidence,
     DateTimeOffset SubmittedAt,
     Guid? Renews = null,
-    string? SubmittedBy = null);
+    string? SubmittedBy = null) : IFileEvent;
 
 public sealed record InspectionScheduled(
     Guid FileId,
@@ -71,7 +77,7 @@ public sealed record InspectionScheduled(
     string InspectorId,
     DateOnly ScheduledFor,
     DateTimeOffset ScheduledAt,
-    string? ScheduledBy = null);
+    string? ScheduledBy = null) : IFileEvent;
 
 public sealed record InspectionRecorded(
     Guid FileId,
@@ -84,27 +90,27 @@ public sealed record InspectionRecorded(
     int MaxPoints,
     int ScorePercent,
     IReadOnlyList<string> FailedMandatoryRequirements,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : IFileEvent;
 
 // Advice staff gave the producer
-public sealed record AdviceRecorded(Guid FileId, string Topic, DateOnly GivenOn, string By, DateTimeOffset At);
+public sealed record AdviceRecorded(Guid FileId, string Topic, DateOnly GivenOn, string By, DateTimeOffset At) : IFileEvent;
 
 // Findings and corrective actions
 /// <summary>A finding raised outside an inspection, e.g. by a laboratory result outside its limit.</summary>
-public sealed record FindingRaised(Guid FileId, Finding Finding, string Source, DateTimeOffset At);
+public sealed record FindingRaised(Guid FileId, Finding Finding, string Source, DateTimeOffset At) : IFileEvent;
 
-public sealed record CorrectiveActionSubmitted(Guid FileId, Guid FindingId, Guid ActionId, string Description, IReadOnlyList<string> EvidenceHashes, string By, DateTimeOffset At);
+public sealed record CorrectiveActionSubmitted(Guid FileId, Guid FindingId, Guid ActionId, string Description, IReadOnlyList<string> EvidenceHashes, string By, DateTimeOffset At) : IFileEvent;
 
-public sealed record CorrectiveActionAccepted(Guid FileId, Guid FindingId, Guid ActionId, string By, DateTimeOffset At);
+public sealed record CorrectiveActionAccepted(Guid FileId, Guid FindingId, Guid ActionId, string By, DateTimeOffset At) : IFileEvent;
 
-public sealed record CorrectiveActionRejected(Guid FileId, Guid FindingId, Guid ActionId, string Reason, string By, DateTimeOffset At);
+public sealed record CorrectiveActionRejected(Guid FileId, Guid FindingId, Guid ActionId, string Reason, string By, DateTimeOffset At) : IFileEvent;
 
 // Samples and laboratory results
-public sealed record SampleTaken(Guid FileId, Guid SampleId, DateTimeOffset TakenAt, string Place, string Conditions, string TakenBy, DateTimeOffset RecordedAt);
+public sealed record SampleTaken(Guid FileId, Guid SampleId, DateTimeOffset TakenAt, string Place, string Conditions, string TakenBy, DateTimeOffset RecordedAt) : IFileEvent;
 
-public sealed record SampleSentToLaboratory(Guid FileId, Guid SampleId, string Laboratory, string By, DateTimeOffset SentAt);
+public sealed record SampleSentToLaboratory(Guid FileId, Guid SampleId, string Laboratory, string By, DateTimeOffset SentAt) : IFileEvent;
 
-public sealed record LabResultsRecorded(Guid FileId, Guid SampleId, string Laboratory, string ReportNumber, IReadOnlyList<LabResult> Results, string By, DateTimeOffset RecordedAt);
+public sealed record LabResultsRecorded(Guid FileId, Guid SampleId, string Laboratory, string ReportNumber, IReadOnlyList<LabResult> Results, string By, DateTimeOffset RecordedAt) : IFileEvent;
 
 // Decisions
 public sealed record StandardMet(
@@ -120,7 +126,7 @@ public sealed record StandardMet(
     int StandardVersion,
     string DecidedBy,
     DateTimeOffset DecidedAt,
-    DateTimeOffset? EffectiveFrom = null)
+    DateTimeOffset? EffectiveFrom = null) : IFileEvent
 {
     /// <summary>When the certificate took effect: the decision, or the start of an earlier validity recorded late.</summary>
     public DateTimeOffset TookEffect => EffectiveFrom ?? DecidedAt;
@@ -130,7 +136,7 @@ public sealed record CertificationRefused(
     Guid FileId,
     IReadOnlyList<string> Reasons,
     string DecidedBy,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt) : IFileEvent;
 
 // Labels
 public sealed record LabelsIssued(
@@ -140,41 +146,41 @@ public sealed record LabelsIssued(
     int Quantity,
     IReadOnlyList<string> Codes,
     DateTimeOffset IssuedAt,
-    string? IssuedBy = null);
+    string? IssuedBy = null) : IFileEvent;
 
 // The certificate's life after the grant. Every event here records two times: EffectiveFrom, when the
 // change takes effect (a suspension decided on 10 March may take effect from 1 March), and the
 // instant it was recorded (the event's own timestamp, and the *At field).
 public sealed record CertificateSuspended(
-    Guid FileId, Guid SuspensionId, ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn, string DecidedBy, DateTimeOffset DecidedAt);
+    Guid FileId, Guid SuspensionId, ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn, string DecidedBy, DateTimeOffset DecidedAt) : IFileEvent;
 
-public sealed record CertificateReinstated(Guid FileId, Guid SuspensionId, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt);
+public sealed record CertificateReinstated(Guid FileId, Guid SuspensionId, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt) : IFileEvent;
 
-public sealed record CertificateWithdrawn(Guid FileId, ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt);
+public sealed record CertificateWithdrawn(Guid FileId, ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt) : IFileEvent;
 
-public sealed record CertificateSurrendered(Guid FileId, string Reason, DateTimeOffset EffectiveFrom, string By, DateTimeOffset At);
+public sealed record CertificateSurrendered(Guid FileId, string Reason, DateTimeOffset EffectiveFrom, string By, DateTimeOffset At) : IFileEvent;
 
-public sealed record CertificateExpired(Guid FileId, DateTimeOffset EffectiveFrom, DateTimeOffset At);
+public sealed record CertificateExpired(Guid FileId, DateTimeOffset EffectiveFrom, DateTimeOffset At) : IFileEvent;
 
-public sealed record ExpiryReminderDue(Guid FileId, string CertificateNumber, int DaysBefore, DateOnly ValidUntil, DateTimeOffset At);
+public sealed record ExpiryReminderDue(Guid FileId, string CertificateNumber, int DaysBefore, DateOnly ValidUntil, DateTimeOffset At) : IFileEvent;
 
-public sealed record SurveillanceFellDue(Guid FileId, int Round, DateOnly DueOn, DateTimeOffset At);
+public sealed record SurveillanceFellDue(Guid FileId, int Round, DateOnly DueOn, DateTimeOffset At) : IFileEvent;
 
-public sealed record SurveillancePassed(Guid FileId, Guid InspectionId, int Round, DateTimeOffset EffectiveFrom, DateTimeOffset At);
+public sealed record SurveillancePassed(Guid FileId, Guid InspectionId, int Round, DateTimeOffset EffectiveFrom, DateTimeOffset At) : IFileEvent;
 
 // Scope and renewal
-public sealed record ScopeChanged(Guid FileId, string Scope, int CertifiedUnits, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt);
+public sealed record ScopeChanged(Guid FileId, string Scope, int CertifiedUnits, string Reason, DateTimeOffset EffectiveFrom, string DecidedBy, DateTimeOffset DecidedAt) : IFileEvent;
 
 /// <summary>The old certificate gave way to the new one granted on its renewal.</summary>
-public sealed record CertificateSuperseded(Guid FileId, Guid ByFileId, string ByCertificateNumber, DateTimeOffset EffectiveFrom, DateTimeOffset At);
+public sealed record CertificateSuperseded(Guid FileId, Guid ByFileId, string ByCertificateNumber, DateTimeOffset EffectiveFrom, DateTimeOffset At) : IFileEvent;
 
 // Appeals
-public sealed record AppealLodged(Guid FileId, Guid AppealId, AppealableDecision Against, string DecisionBy, string Grounds, string By, DateTimeOffset At);
+public sealed record AppealLodged(Guid FileId, Guid AppealId, AppealableDecision Against, string DecisionBy, string Grounds, string By, DateTimeOffset At) : IFileEvent;
 
-public sealed record AppealDecided(Guid FileId, Guid AppealId, AppealableDecision Against, bool Upheld, string Reasoning, string By, DateTimeOffset At);
+public sealed record AppealDecided(Guid FileId, Guid AppealId, AppealableDecision Against, bool Upheld, string Reasoning, string By, DateTimeOffset At) : IFileEvent;
 
 /// <summary>An upheld appeal against a refusal: the file goes back to await a decision.</summary>
-public sealed record RefusalOverturned(Guid FileId, Guid AppealId, DateTimeOffset At);
+public sealed record RefusalOverturned(Guid FileId, Guid AppealId, DateTimeOffset At) : IFileEvent;
 
 /// <summary>An upheld appeal against a withdrawal: the certificate is in force again, as if never withdrawn.</summary>
-public sealed record WithdrawalOverturned(Guid FileId, Guid AppealId, DateTimeOffset EffectiveFrom, DateTimeOffset At);
+public sealed record WithdrawalOverturned(Guid FileId, Guid AppealId, DateTimeOffset EffectiveFrom, DateTimeOffset At) : IFileEvent;

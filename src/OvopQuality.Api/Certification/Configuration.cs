@@ -18,9 +18,10 @@ public static class Configuration
             opts.Events.AddEventTypes(CertificationFileEvents.All);
             opts.Projections.Snapshot<CertificationFile>(SnapshotLifecycle.Inline);
             opts.Projections.Add<CertificationFileViewProjection>(ProjectionLifecycle.Inline);
+            opts.Projections.Add<FileSummaryProjection>(ProjectionLifecycle.Inline);
             opts.Projections.Add<ScheduledInspectionProjection>(ProjectionLifecycle.Inline);
             opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
-            opts.Schema.For<CertificationFileView>().Index(f => f.ProducerId).Index(f => f.SurveillanceDueOn!);
+            opts.Schema.For<FileSummary>().Index(f => f.ProducerId).Index(f => f.SurveillanceDueOn!);
             opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
         });
     }

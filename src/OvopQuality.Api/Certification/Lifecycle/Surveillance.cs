@@ -27,7 +27,7 @@ public static class GetSurveillanceDueEndpoint
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var overdueBefore = today.AddDays(-settings.SurveillanceGraceDays);
-        var query = session.Query<CertificationFileView>()
+        var query = session.Query<FileSummary>()
             .Where(f => f.SurveillanceDueOn != null && (f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended));
         if (overdue == true)
         {
@@ -38,7 +38,7 @@ public static class GetSurveillanceDueEndpoint
         var total = await query.CountAsync(ct);
         var due = await query.OrderBy(f => f.SurveillanceDueOn).ThenBy(f => f.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
         return TypedResults.Ok(Paging.PageOf<SurveillanceItem>([.. due
-            .Select(f => new SurveillanceItem(f.Id, f.Certificate!.Number, f.ProducerNumber, f.ProducerName, f.ProductName,
+            .Select(f => new SurveillanceItem(f.Id, f.CertificateNumber!, f.ProducerNumber, f.ProducerName, f.ProductName,
                 f.SurveillanceRound, f.SurveillanceDueOn!.Value, f.SurveillanceDueOn < overdueBefore, f.Version))], page, total));
     }
 }

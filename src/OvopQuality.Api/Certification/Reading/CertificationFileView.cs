@@ -48,12 +48,15 @@ public sealed record AppealView(
 
 public sealed record SuspensionView(ReasonClass ReasonClass, string Reason, DateTimeOffset EffectiveFrom, DateTimeOffset WithdrawOn);
 
-/// <summary>Something the producer should read: a reminder before expiry, a change of the certificate's status.</summary>
-
 /// <summary>
-/// The certification file as its people read it: where it stands, every step so far with who and
-/// when, the inspections with their results, the decision and the label batches. Inline, so the
-/// writer of a command reads its own write at once.
+/// The certification file's page, read by staff, the producer and the file's inspectors
+/// (<c>GET /api/certifications/{id}</c>): where it stands, every step so far with who and when, the
+/// inspections with their results, findings, samples, appeals, the decision and the label batches.
+/// Its status and each finding's state come from the rules of <see cref="CertificationFile"/>
+/// (<see cref="FileStatus.After"/>, <see cref="Findings.FindingStatus.After"/>); this view only adds
+/// what people read. Lists read <see cref="FileSummary"/>, notifications
+/// <see cref="Producers.Notifying.FileNotices"/>, impartiality the write model's participants.
+/// Inline, so the writer of a command reads its own write at once.
 /// </summary>
 public sealed record CertificationFileView(
     Guid Id,
@@ -275,21 +278,21 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<CorrectiveActionSubmitted> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
-            State = Findings.FindingState.ActionSubmitted,
+            State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions, new CorrectiveActionView(e.Data.ActionId, e.Data.Description, e.Data.EvidenceHashes, e.Data.By, e.Data.At, null, null)],
         }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionSubmitted", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CorrectiveActionAccepted> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
-            State = Findings.FindingState.Closed,
+            State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "accepted" } : a)],
         }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionAccepted", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CorrectiveActionRejected> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
-            State = Findings.FindingState.Open,
+            State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "rejected", Reason = e.Data.Reason } : a)],
         }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionRejected", e.Data.At)] };
 

@@ -39,7 +39,7 @@ public static class GetInspectorWorklistEndpoint
         var query = session.Query<ScheduledInspection>().Where(i => i.InspectorId == inspector);
         var total = await query.CountAsync(ct);
         var scheduled = await query.OrderBy(i => i.ScheduledFor).ThenBy(i => i.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-        var files = (await session.LoadManyAsync<CertificationFileView>(ct, scheduled.Select(i => i.FileId).Distinct()))
+        var files = (await session.LoadManyAsync<FileSummary>(ct, scheduled.Select(i => i.FileId).Distinct()))
             .ToDictionary(f => f.Id);
         return TypedResults.Ok(Paging.PageOf<ScheduledInspectionItem>([.. scheduled.Select(i => files[i.FileId]).Zip(scheduled, (f, i) => new ScheduledInspectionItem(
             f.Id, i.Id, i.ScheduledFor, f.ProducerNumber, f.ProducerName, f.ProducerAddress,

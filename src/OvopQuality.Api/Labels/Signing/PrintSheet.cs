@@ -31,7 +31,7 @@ public static class PrintSheetEndpoint
             }));
         }
 
-        var view = await session.LoadAsync<CertificationFileView>(fileId, ct);
+        var view = await session.LoadAsync<FileSummary>(fileId, ct);
         if (view is null || !actor.MaySeeFile(view.ProducerNumber, []))
         {
             return TypedResults.Problem(Problems.CertificationFileNotFound(fileId));
@@ -53,7 +53,7 @@ public static class PrintSheetEndpoint
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>Labels {batch.Lot}</title>
                 <link rel="stylesheet" href="/l/verify.css"></head><body class="sheet-body">
-                <div class="meta">{view.ProductName.En} · {view.Certificate?.Number} · lot {batch.Lot} · labels {(number - 1) * size + 1}–{(number - 1) * size + codes.Count} of {batch.Quantity}</div>
+                <div class="meta">{view.ProductName.En} · {view.CertificateNumber} · lot {batch.Lot} · labels {(number - 1) * size + 1}–{(number - 1) * size + codes.Count} of {batch.Quantity}</div>
                 <div class="sheet">
                 """),
         };

@@ -114,12 +114,12 @@ public static class GetProducerCertificationsEndpoint
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
-        var query = session.Query<CertificationFileView>().Where(f => f.ProducerId == producerId);
+        var query = session.Query<Certification.Reading.FileSummary>().Where(f => f.ProducerId == producerId);
         var total = await query.CountAsync(ct);
         var files = await query.OrderByDescending(f => f.SubmittedAt).ThenBy(f => f.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
         return TypedResults.Ok(Paging.PageOf<ProducerCertification>([.. files.Select(f => new ProducerCertification(
-            f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.Certificate?.Number,
-            f.Certificate?.Stars, f.Certificate?.ValidUntil, f.SubmittedAt, f.Version))], page, total));
+            f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.CertificateNumber,
+            f.Stars, f.ValidUntil, f.SubmittedAt, f.Version))], page, total));
     }
 }
 
