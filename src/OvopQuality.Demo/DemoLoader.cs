@@ -85,7 +85,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
             {
                 expectedVersion = version, lot = $"LOT-{today:yyyyMM}-{batch}", quantity = 50,
             });
-            version = issued["value"]!["version"]!.GetValue<long>();
+            version = issued["version"]!.GetValue<long>();
         }
 
         var labels = p.LabelBatches > 0 ? $", {p.LabelBatches * 50} labels" : "";
@@ -106,7 +106,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
                     description = "OVOP labels of this certificate on apricots sold by a trader who buys from growers all over the valley.",
                     complainant = new { name = "Farrukh Nazarov", organisation = "Dushanbe wholesale market", contact = "+992 90 000 00 00" },
                 }, user: null);
-                var reference = complaint["value"]!["reference"]!.GetValue<string>();
+                var reference = complaint["reference"]!.GetValue<string>();
                 var complaints = await api.GetAsync("/api/complaints?status=received");
                 var complaintId = complaints["items"]!.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
                 await api.PostAsync($"/api/complaints/{complaintId}/assignment", new { expectedVersion = 1, handler = "officer-sharipova" });
@@ -176,7 +176,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
         return (recorded["version"]!.GetValue<long>(), recorded);
     }
 
-    private static Guid Id(JsonNode created) => created["value"]!.GetValue<Guid>();
+    private static Guid Id(JsonNode created) => created["id"]!.GetValue<Guid>();
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

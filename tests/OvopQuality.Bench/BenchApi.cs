@@ -44,7 +44,7 @@ public sealed class BenchApi(HttpClient http, BenchTokens tokens)
             taxId,
             address = new { region = "sughd", district = "Isfara", village = "Chorkuh" },
             contact = new { person = "Bench", phone = "+992 00 000 0000" },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
     }
 
     /// <summary>A new producer with one product and a file for it, applied for: the file is at version 1.</summary>
@@ -57,7 +57,7 @@ public sealed class BenchApi(HttpClient http, BenchTokens tokens)
             name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots" },
             category = "driedFruit",
             hsCode = "081310",
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         return (await PostAsync("/api/certifications", new
@@ -71,7 +71,7 @@ public sealed class BenchApi(HttpClient http, BenchTokens tokens)
                 certificateNumber = "TJ-ST-1", issuedBy = "Tajikstandard", validUntil = today.AddYears(1),
                 sanitaryConclusionNumber = "SES-1", sanitaryConclusionValidUntil = today.AddYears(1),
             },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
     }
 
     public async Task<Guid> ScheduleAsync(Guid file, long expectedVersion) =>

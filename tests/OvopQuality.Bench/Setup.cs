@@ -44,7 +44,7 @@ public static class Setup
         var clock = Stopwatch.StartNew();
         var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = 4, lot = "LOT-BENCH", quantity = labels });
         var issueTime = clock.Elapsed;
-        var codes = issued["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var codes = issued["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         while (true)
         {
             using var response = await api.Http.GetAsync($"/api/labels/{codes[^1]}");
@@ -72,8 +72,8 @@ public static class Setup
         {
             var quantity = Math.Min(100_000, total - codes.Count);
             var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = version, lot = $"LOT-{codes.Count}", quantity });
-            codes.AddRange(issued["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()));
-            version = issued["value"]!["version"]!.GetValue<long>();
+            codes.AddRange(issued["codes"]!.AsArray().Select(c => c!.GetValue<string>()));
+            version = issued["version"]!.GetValue<long>();
         }
 
         return codes;

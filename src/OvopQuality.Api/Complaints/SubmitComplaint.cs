@@ -12,7 +12,7 @@ public sealed record SubmitComplaint(
     ComplaintCategory Category, string Description, string? LabelCode = null, string? CertificateNumber = null, Complainant? Complainant = null);
 
 /// <summary>What the complainant keeps: the reference, and the key that shows them (and only them) how it stands.</summary>
-public sealed record ComplaintReceipt(string Reference, string TrackingKey, string StatusUrl, string? RepeatOf = null);
+public sealed record ComplaintReceipt(Guid Id, string Reference, string TrackingKey, string StatusUrl, string? RepeatOf, long Version) : CreationResponse(StatusUrl);
 
 /// <summary>How many complaints one client may submit without signing in, and what counts as the same complaint again.</summary>
 public sealed class ComplaintSettings
@@ -81,7 +81,7 @@ public static class SubmitComplaintEndpoint
     [WolverinePost("/api/complaints", OperationId = "SubmitComplaint")]
     [Tags("Complaints")]
     [AllowAnonymous]
-    public static async Task<(CreationResponse<ComplaintReceipt>, IStartStream)> Post(
+    public static async Task<(ComplaintReceipt, IStartStream)> Post(
         SubmitComplaint command, HttpContext context, LabelLookup labels, ClientPseudonyms clients, ComplaintSettings settings, IQuerySession session,
         NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
@@ -111,7 +111,7 @@ public static class SubmitComplaintEndpoint
             id, reference, command.Category, description, code ?? command.LabelCode?.Trim(), certificateNumber, fileId, producerNumber,
             command.Complainant, TrackingKeys.Hash(key), by, now, client, repeatOf);
         var statusUrl = $"/api/complaints/{reference}/status?key={key}";
-        return (new CreationResponse<ComplaintReceipt>(statusUrl, new ComplaintReceipt(reference, key, statusUrl, repeatOf)), MartenOps.StartStream<Complaint>(id, received));
+        return (new ComplaintReceipt(id, reference, key, statusUrl, repeatOf, 1), MartenOps.StartStream<Complaint>(id, received));
     }
 
     /// <summary>

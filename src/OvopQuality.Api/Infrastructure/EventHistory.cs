@@ -3,11 +3,12 @@ using JasperFx.Events;
 namespace OvopQuality.Api.Infrastructure;
 
 /// <summary>
-/// One stored event as the history endpoints show it, with who recorded it (the signed-in actor and
-/// role) and the correlation id of the request. Events are never edited or removed.
+/// One stored event as the history endpoints show it: its type in camelCase, who recorded it (the
+/// signed-in actor's subject, display name and role) and the correlation id of the request. Events
+/// are never edited or removed.
 /// </summary>
 public sealed record EventRecord(
-    long Version, long Sequence, string Type, DateTimeOffset RecordedAt, string? Actor, string? ActorRole, string? CorrelationId, object Data);
+    long Version, long Sequence, string Type, DateTimeOffset RecordedAt, string? Actor, string? ActorRole, string? CorrelationId, object Data, string? ActorName = null);
 
 public static class EventHistory
 {
@@ -15,8 +16,8 @@ public static class EventHistory
     {
         var events = await session.Events.FetchStreamAsync(streamId, token: ct);
         return [.. events.Select(e => new EventRecord(
-            e.Version, e.Sequence, e.EventTypeName, e.Timestamp,
-            Header(e, EventAttribution.ActorHeader), Header(e, EventAttribution.ActorRoleHeader), e.CorrelationId, e.Data))];
+            e.Version, e.Sequence, WireNames.Of(e.EventTypeName), e.Timestamp,
+            Header(e, EventAttribution.ActorHeader), Header(e, EventAttribution.ActorRoleHeader), e.CorrelationId, e.Data, Header(e, EventAttribution.ActorNameHeader)))];
     }
 
     public static string? Header(IEvent e, string name) =>

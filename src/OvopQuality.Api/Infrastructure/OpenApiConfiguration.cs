@@ -103,8 +103,21 @@ public static class OpenApiConfiguration
             {
                 Add(StatusCodes.Status404NotFound, "Nothing is known by that identifier.", problem);
             }
+            else
+            {
+                // Wolverine declares a 404 for any endpoint that could return null; without an identifier in the route, none of ours does.
+                operation.Responses.Remove("404");
+            }
 
             var isPublic = description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+            var roles = description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                .SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            // Who may call it, stated on every operation: for people reading the reference and for generated clients.
+            var who = isPublic ? "Anyone, without a token." : roles.Count == 0 ? "Any signed-in user." : "Roles: " + string.Join(", ", roles) + ".";
+            operation.Description = string.IsNullOrWhiteSpace(operation.Description) ? who : operation.Description.TrimEnd() + "\n\n" + who;
+            operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
+            operation.Extensions["x-roles"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonArray([.. (isPublic ? ["public"] : roles).Select(r => (System.Text.Json.Nodes.JsonNode)r)]));
             if (!isPublic)
             {
                 Add(StatusCodes.Status401Unauthorized, "No bearer token, or one that is expired, wrongly signed or for another audience.", problem);

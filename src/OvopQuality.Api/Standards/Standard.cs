@@ -16,6 +16,7 @@ public sealed record Requirement(string Code, RequirementGroup Group, LocalizedT
 /// <summary>Minimum score, in percent of the applicable points, for one to five stars.</summary>
 public sealed record StarThresholds(int OneStar, int TwoStars, int ThreeStars, int FourStars, int FiveStars)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<int> Ascending => [OneStar, TwoStars, ThreeStars, FourStars, FiveStars];
 
     /// <summary>The stars a score earns: 0 when it is below the one-star threshold.</summary>
@@ -47,10 +48,10 @@ public sealed record StandardVersion(
     IReadOnlyList<Requirement> Requirements,
     StarThresholds Stars,
     int ValidityMonths,
-    DateTimeOffset PublishedAt,
-    IReadOnlyList<LabLimit>? LabLimits = null)
+    DateTimeOffset PublishedAt)
 {
-    public IReadOnlyList<LabLimit> LabLimits { get; init; } = LabLimits ?? [];
+    /// <summary>Never null: empty for a standard without laboratory limits (also for versions stored before limits existed).</summary>
+    public IReadOnlyList<LabLimit> LabLimits { get; init => field = value ?? []; } = [];
 
     public LabLimit? FindLimit(string parameter) =>
         LabLimits.FirstOrDefault(l => string.Equals(l.Parameter, parameter, StringComparison.OrdinalIgnoreCase));

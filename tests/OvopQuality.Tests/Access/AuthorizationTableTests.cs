@@ -41,6 +41,8 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/producers/{producerId}/certifications"] = [Producer, Officer, Admin, Ministry],
         ["POST /api/producers/{producerId}/products"] = [Producer, Officer, Admin],
         ["POST /api/producers/{producerId}/corrections"] = [Producer, Officer, Admin],
+        ["PATCH /api/producers/{producerId}"] = [Producer, Officer, Admin],
+        ["GET /api/producers/{producerId}/products/{productId}"] = [Producer, Officer, Admin, Ministry],
 
         ["GET /api/standards"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
         ["GET /api/standards/{code}"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],

@@ -9,7 +9,7 @@ public class ProducerIsolationTests(AppFixture app) : CertificationTest(app)
     private async Task<(Guid Producer, string Number, Guid Product, Guid File, Guid Batch)> ACertifiedProducerWithLabels()
     {
         var fileId = await ACertifiedFile();
-        var batch = (await IssueLabels(fileId, 4, 3)).Is(HttpStatusCode.Created).Json["value"]!["batchId"]!.GetValue<Guid>();
+        var batch = (await IssueLabels(fileId, 4, 3)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var file = await File(fileId);
         return (file["producerId"]!.GetValue<Guid>(), file["producerNumber"]!.GetValue<string>(), file["productId"]!.GetValue<Guid>(), fileId, batch);
     }

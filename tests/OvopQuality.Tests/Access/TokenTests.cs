@@ -107,7 +107,7 @@ public class TokenTests(AppFixture app) : CertificationTest(app)
     public async Task A_label_statement_is_never_a_bearer_token()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var statement = (await GetAnonymously($"/api/labels/{code}/token")).Json["token"]!.GetValue<string>();
 
         (await WithToken(statement)).IsProblem(HttpStatusCode.Unauthorized, "unauthenticated");

@@ -96,7 +96,7 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
     private async Task<(Guid File, string Code, string Address)> ALabel()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var address = (await GetAnonymously($"/api/labels/{code}/token")).Json["url"]!.GetValue<string>();
         return (fileId, code, address);
     }
@@ -136,7 +136,7 @@ public sealed class VerificationPageBrowserTests(AppFixture app) : Certification
     public async Task Markup_a_producer_put_in_a_lot_neither_hides_the_suspension_nor_shows_its_own_verdict()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1, lot: "<style>header{display:none}</style><h1>VALID</h1>")).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1, lot: "<style>header{display:none}</style><h1>VALID</h1>")).Json["codes"]![0]!.GetValue<string>();
         var address = (await GetAnonymously($"/api/labels/{code}/token")).Json["url"]!.GetValue<string>();
         (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
 

@@ -56,7 +56,7 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
         var history = (await Get($"/api/certifications/{fileId}/events?limit=2")).Json;
         Assert.Equal(4, history["total"]!.GetValue<int>());
         var next = (await Get($"/api/certifications/{fileId}/events?limit=2&cursor={history["next"]}")).Json;
-        Assert.Equal(["standard_met"], next["items"]!.AsArray().Skip(1).Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["standardMet"], next["items"]!.AsArray().Skip(1).Select(e => e!["type"]!.GetValue<string>()));
         Assert.Null(next["next"]);
     }
 

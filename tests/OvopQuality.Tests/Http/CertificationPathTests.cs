@@ -9,15 +9,15 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
     public async Task A_producer_applies_is_inspected_certified_and_issues_labels_that_anyone_can_verify()
     {
         var producer = (await Post("/api/producers", ProducerBody(NewTaxId()))).Is(HttpStatusCode.Created);
-        var producerId = producer.Json["value"]!.GetValue<Guid>();
+        var producerId = producer.Json["id"]!.GetValue<Guid>();
         Assert.Equal($"/api/producers/{producerId}", producer.Location);
         var producerNumber = (await Get(producer.Location!)).Is(HttpStatusCode.OK).Json["number"]!.GetValue<string>();
         Assert.Matches("^TJ-P-[0-9]{6}$", producerNumber);
 
-        var productId = (await Post($"/api/producers/{producerId}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var productId = (await Post($"/api/producers/{producerId}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
 
         var application = (await Post("/api/certifications", ApplicationBody(producerId, productId, annualUnits: 2000))).Is(HttpStatusCode.Created);
-        var fileId = application.Json["value"]!.GetValue<Guid>();
+        var fileId = application.Json["id"]!.GetValue<Guid>();
         Assert.Equal($"/api/certifications/{fileId}", application.Location);
 
         var inspectionId = await Schedule(fileId, 1);
@@ -36,7 +36,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         Assert.Equal("2029-03-01", certificate["validUntil"]!.GetValue<string>());
 
         var batch = (await IssueLabels(fileId, 4, 25)).Is(HttpStatusCode.Created);
-        var codes = batch.Json["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var codes = batch.Json["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         Assert.Equal(25, codes.Distinct().Count());
 
         var label = (await GetAnonymously($"/api/labels/{codes[7]}")).Is(HttpStatusCode.OK).Json;
@@ -60,11 +60,11 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
         var steps = file["steps"]!.AsArray().Select(s => (s!["step"]!.GetValue<string>(), s["by"]?.GetValue<string>(), s["role"]?.GetValue<string>())).ToList();
         Assert.Equal(
             [
-                ("ApplicationSubmitted", Administrator.Subject, "administrator"),
-                ("InspectionScheduled", Administrator.Subject, "administrator"),
-                ("InspectionRecorded", Inspector, "inspector"),
-                ("StandardMet", Officer, "certification-officer"),
-                ("LabelsIssued", Administrator.Subject, "administrator"),
+                ("applicationSubmitted", Administrator.Subject, "administrator"),
+                ("inspectionScheduled", Administrator.Subject, "administrator"),
+                ("inspectionRecorded", Inspector, "inspector"),
+                ("standardMet", Officer, "certification-officer"),
+                ("labelsIssued", Administrator.Subject, "administrator"),
             ],
             steps);
 
@@ -80,7 +80,7 @@ public class CertificationPathTests(AppFixture app) : CertificationTest(app)
 
         var history = (await Get($"/api/certifications/{fileId}/events")).Is(HttpStatusCode.OK).Items;
 
-        Assert.Equal(["application_submitted", "inspection_scheduled", "inspection_recorded", "standard_met"], history.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["applicationSubmitted", "inspectionScheduled", "inspectionRecorded", "standardMet"], history.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal([1, 2, 3, 4], history.Select(e => e!["version"]!.GetValue<int>()));
         Assert.Equal(fileId, history[0]!["data"]!["fileId"]!.GetValue<Guid>());
     }

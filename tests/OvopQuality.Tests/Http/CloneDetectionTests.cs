@@ -73,7 +73,7 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
     private async Task<string> ALabel()
     {
         var fileId = await ACertifiedFile();
-        return (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        return (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
     }
 
     /// <summary>An anonymous verification from a given address, as a phone somewhere would make it.</summary>

@@ -17,7 +17,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
     private async Task<(string Code, Guid FileId)> ALabel()
     {
         var fileId = await ACertifiedFile();
-        return ((await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>(), fileId);
+        return ((await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>(), fileId);
     }
 
     private async Task<(Guid Id, string Reference, string Key)> AComplaintAbout(string code)
@@ -28,7 +28,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
             description = "The apricots in this pack were mouldy, two weeks before the date on it.",
             labelCode = code,
             complainant = new { name = "Aziza Yusupova", organisation = "Bazaar Trade LLC", contact = "+992 93 000 0000" },
-        })).Is(HttpStatusCode.Created).Json["value"]!;
+        })).Is(HttpStatusCode.Created).Json;
         var reference = receipt["reference"]!.GetValue<string>();
         var id = (await Get("/api/complaints?limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
         return (id, reference, receipt["trackingKey"]!.GetValue<string>());
@@ -43,7 +43,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         {
             category = "counterfeitLabel", description = "Same code on forty jars at the Korvon bazaar, all with different lot numbers.", labelCode = code,
         })).Is(HttpStatusCode.Created);
-        var receipt = reply.Json["value"]!;
+        var receipt = reply.Json;
 
         Assert.Matches(@"^TJ-C-2026-\d{6}$", receipt["reference"]!.GetValue<string>());
         Assert.Matches("^[0-9a-f]{32}$", receipt["trackingKey"]!.GetValue<string>());
@@ -86,7 +86,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         {
             category = "counterfeitLabel", description = "A label with this code on honey at the Khujand border post.", labelCode = "FAKE-CODE-123",
         })).Is(HttpStatusCode.Created);
-        var reference = reply.Json["value"]!["reference"]!.GetValue<string>();
+        var reference = reply.Json["reference"]!.GetValue<string>();
 
         var complaint = (await Get("/api/complaints?status=received&limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!;
         Assert.Equal("FAKE-CODE-123", complaint["labelCode"]!.GetValue<string>());
@@ -146,11 +146,11 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         var other = await ComplainFrom("203.0.113.72", code, "The stars on the label do not match the registry.");
 
         Assert.Equal(201, first.Status);
-        var reference = first.Body["value"]!["reference"]!.GetValue<string>();
-        Assert.Null(first.Body["value"]!["repeatOf"]);
-        Assert.Equal((201, reference), (again.Status, again.Body["value"]!["repeatOf"]!.GetValue<string>()));
-        Assert.Equal((201, reference), (copied.Status, copied.Body["value"]!["repeatOf"]!.GetValue<string>()));
-        Assert.Null(other.Body["value"]!["repeatOf"]);
+        var reference = first.Body["reference"]!.GetValue<string>();
+        Assert.Null(first.Body["repeatOf"]);
+        Assert.Equal((201, reference), (again.Status, again.Body["repeatOf"]!.GetValue<string>()));
+        Assert.Equal((201, reference), (copied.Status, copied.Body["repeatOf"]!.GetValue<string>()));
+        Assert.Null(other.Body["repeatOf"]);
 
         var file = await File(fileId);
         var producer = ProducerOf(file["producerNumber"]!.GetValue<string>());
@@ -180,7 +180,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         var first = await ComplainAs("203.0.113.1", "Mould inside the sealed pack, bought in Dushanbe.");
         var again = await ComplainAs("203.0.113.2", "Yet another mouldy pack, from another shop entirely.");
 
-        Assert.Equal(first["value"]!["reference"]!.GetValue<string>(), again["value"]!["repeatOf"]?.GetValue<string>());
+        Assert.Equal(first["reference"]!.GetValue<string>(), again["repeatOf"]?.GetValue<string>());
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public class FindingsAndSamplesTests(AppFixture app) : CertificationTest(app)
         var fileId = await AnInspectedFile();
         var sample = (await Post($"/api/certifications/{fileId}/samples",
             new { expectedVersion = 3, takenAt = App.Clock.GetUtcNow().AddHours(-2), place = "Drying yard, Chorkuh", conditions = "Sealed bag, 500 g, 24 °C" },
-            InspectorNamed(Inspector))).Is(HttpStatusCode.Created).Json["value"]!["sampleId"]!.GetValue<Guid>();
+            InspectorNamed(Inspector))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         (await Post($"/api/certifications/{fileId}/samples/{sample}/dispatch", new { expectedVersion = 4, laboratory = "Tajikstandard laboratory, Khujand" }, InspectorNamed(Inspector)))
             .Is(HttpStatusCode.OK);
 
@@ -107,7 +107,7 @@ public class FindingsAndSamplesTests(AppFixture app) : CertificationTest(app)
     {
         var fileId = await AnInspectedFile();
         var sample = (await Post($"/api/certifications/{fileId}/samples",
-            new { expectedVersion = 3, takenAt = App.Clock.GetUtcNow(), place = "Store", conditions = "Sealed" }, InspectorNamed(Inspector))).Json["value"]!["sampleId"]!.GetValue<Guid>();
+            new { expectedVersion = 3, takenAt = App.Clock.GetUtcNow(), place = "Store", conditions = "Sealed" }, InspectorNamed(Inspector))).Json["id"]!.GetValue<Guid>();
         (await Post($"/api/certifications/{fileId}/samples/{sample}/results", new { expectedVersion = 4, reportNumber = "R1", results = new[] { new { parameter = "moisture", value = 10m, unit = "%" } } }))
             .IsProblem(HttpStatusCode.Conflict, "sample-not-sent");
         (await Post($"/api/certifications/{fileId}/samples/{sample}/dispatch", new { expectedVersion = 4, laboratory = "Lab" }, InspectorNamed(Inspector))).Is(HttpStatusCode.OK);

@@ -55,13 +55,13 @@ public class ImpartialityTests(AppFixture app) : CertificationTest(app)
     {
         var (producer, product) = await AProducerWithApricots();
         var fileId = (await Post("/api/certifications", ApplicationBody(producer, product), OfficerNamed("officer-applicant")))
-            .Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+            .Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var inspection = await Schedule(fileId, 1);
         (await Record(fileId, inspection, 2, findings: [new { requirementCode = "DF-M2", severity = "major", description = "No origin on the label" }])).Is(HttpStatusCode.OK);
         var finding = (await File(fileId))["findings"]![0]!["id"]!.GetValue<Guid>();
         var sample = (await Post($"/api/certifications/{fileId}/samples",
             new { expectedVersion = 3, takenAt = App.Clock.GetUtcNow().AddHours(-1), place = "Store", conditions = "Sealed" }, InspectorNamed(Inspector)))
-            .Is(HttpStatusCode.Created).Json["value"]!["sampleId"]!.GetValue<Guid>();
+            .Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         (await Post($"/api/certifications/{fileId}/samples/{sample}/dispatch", new { expectedVersion = 4, laboratory = "Khujand lab" }, OfficerNamed("officer-courier"))).Is(HttpStatusCode.OK);
         (await Post($"/api/certifications/{fileId}/samples/{sample}/results",
             new { expectedVersion = 5, reportNumber = "KH-1", results = new[] { new { parameter = "moisture", value = 12m, unit = "%" } } }, OfficerNamed("officer-lab"))).Is(HttpStatusCode.OK);
@@ -82,9 +82,9 @@ public class ImpartialityTests(AppFixture app) : CertificationTest(app)
     public async Task A_handler_who_takes_part_in_the_file_after_being_assigned_its_complaint_can_no_longer_resolve_it()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var reference = (await Send(HttpMethod.Post, "/api/complaints", JsonContent.Create(new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }), null))
-            .Is(HttpStatusCode.Created).Json["value"]!["reference"]!.GetValue<string>();
+            .Is(HttpStatusCode.Created).Json["reference"]!.GetValue<string>();
         var id = (await Get("/api/complaints?limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
         (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-handler" })).Is(HttpStatusCode.OK);
 
@@ -100,7 +100,7 @@ public class ImpartialityTests(AppFixture app) : CertificationTest(app)
         var fileId = await AnInspectedFile();
         var sample = (await Post($"/api/certifications/{fileId}/samples",
             new { expectedVersion = 3, takenAt = App.Clock.GetUtcNow().AddHours(-1), place = "Store", conditions = "Sealed" }, InspectorNamed(Inspector)))
-            .Is(HttpStatusCode.Created).Json["value"]!["sampleId"]!.GetValue<Guid>();
+            .Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var stranger = InspectorNamed("inspector-stranger");
         var inspection = (await File(fileId))["inspections"]![0]!["inspectionId"]!.GetValue<Guid>();
         var otherProducer = ProducerOf("TJ-P-999999");

@@ -30,7 +30,7 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
     public async Task After_its_validity_a_certificate_issues_no_labels_and_its_labels_verify_as_expired()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Is(HttpStatusCode.Created).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Is(HttpStatusCode.Created).Json["codes"]![0]!.GetValue<string>();
 
         App.Clock.Advance(TimeSpan.FromDays(3 * 366));
 
@@ -47,7 +47,7 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
         Assert.Contains("never issued", unknown.Body, StringComparison.Ordinal);
 
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var typo = code[..3] + (code[3] == 'A' ? 'B' : 'A') + code[4..];
         var mistyped = (await GetAnonymously($"/api/labels/{typo}")).IsProblem(HttpStatusCode.NotFound, "label-not-found");
         Assert.Contains("check character", mistyped.Body, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
     public async Task A_code_typed_in_lower_case_with_hyphens_verifies()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var typed = string.Join('-', code.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
 
         var label = (await GetAnonymously($"/api/labels/{typed}")).Is(HttpStatusCode.OK).Json;

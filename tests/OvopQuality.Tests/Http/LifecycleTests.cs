@@ -103,7 +103,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     public async Task Labels_of_a_suspended_certificate_verify_as_suspended_with_the_reason_and_since_when_and_valid_again_once_reinstated()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
 
         (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
         var suspended = (await GetAnonymously($"/api/labels/{code}")).Is(HttpStatusCode.OK).Json;
@@ -121,7 +121,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     public async Task A_withdrawn_certificates_labels_say_withdrawn_and_why_never_just_invalid()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
 
         (await Withdraw(fileId, 5)).Is(HttpStatusCode.OK);
 
@@ -134,7 +134,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     public async Task A_back_dated_suspension_answers_both_what_was_true_then_and_what_a_verifier_was_told_then()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var number = (await File(fileId))["certificate"]!["number"]!.GetValue<string>();
         App.Clock.Set(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
@@ -189,7 +189,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     public async Task At_the_end_of_validity_the_certificate_expires_by_itself_and_its_labels_say_so()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         App.Clock.Set(new DateTimeOffset(2029, 3, 2, 0, 0, 1, TimeSpan.Zero));
 
         await App.Host.InvokeMessageAndWaitAsync(new ExpireCertificate(fileId, new DateOnly(2029, 3, 1)));
@@ -197,7 +197,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         Assert.Equal("expired", (await File(fileId))["status"]!.GetValue<string>());
         Assert.Equal("expired", (await GetAnonymously($"/api/labels/{code}")).Json["status"]!.GetValue<string>());
         var history = (await Get($"/api/certifications/{fileId}/events")).Items;
-        Assert.Equal(("certificate_expired", "system"), (history[^1]!["type"]!.GetValue<string>(), history[^1]!["actor"]!.GetValue<string>()));
+        Assert.Equal(("certificateExpired", "system"), (history[^1]!["type"]!.GetValue<string>(), history[^1]!["actor"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class NotificationTests(AppFixture app) : CertificationTest(app)
     public async Task A_suspension_and_a_complaint_are_told_in_tajik_russian_or_english_as_the_reader_asks()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
         (await Post("/api/complaints", new { category = "productQuality", description = "Mould inside the sealed pack.", labelCode = code })).Is(HttpStatusCode.Created);
         var file = await File(fileId);

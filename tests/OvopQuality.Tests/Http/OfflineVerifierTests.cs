@@ -13,7 +13,7 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
     private async Task<(Guid File, string Code, string Token)> ALabel()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         var token = (await GetAnonymously($"/api/labels/{code}/token")).Json["token"]!.GetValue<string>();
         return (fileId, code, token);
     }
@@ -224,7 +224,7 @@ public class OfflineVerifierTests(AppFixture app) : CertificationTest(app)
     {
         // ZXing alone missed about one dense code in sixty, each statement's signature being new.
         var fileId = await ACertifiedFile();
-        var codes = (await IssueLabels(fileId, 4, 100)).Json["value"]!["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var codes = (await IssueLabels(fileId, 4, 100)).Json["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         var unread = new List<string>();
         foreach (var code in codes)
         {

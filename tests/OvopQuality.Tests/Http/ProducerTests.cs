@@ -44,13 +44,13 @@ public class ProducerTests(AppFixture app) : CertificationTest(app)
             address = new { region = "sughd", district = "Isfara", village = "Vorukh" },
             contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
             reason = "Registered as a company",
-        })).Is(HttpStatusCode.NoContent);
+        })).Is(HttpStatusCode.OK);
 
         var producer = (await Get($"/api/producers/{producerId}")).Json;
         Assert.Equal("Zardolu LLC", producer["legalName"]!["en"]!.GetValue<string>());
         Assert.Equal("Vorukh", producer["address"]!["village"]!.GetValue<string>());
         var history = (await Get($"/api/producers/{producerId}/events")).Is(HttpStatusCode.OK).Items;
-        Assert.Equal(["producer_registered", "product_registered", "producer_details_corrected"], history.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["producerRegistered", "productRegistered", "producerDetailsCorrected"], history.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal("Isfara Apricot Cooperative", history[0]!["data"]!["legalName"]!["en"]!.GetValue<string>());
     }
 

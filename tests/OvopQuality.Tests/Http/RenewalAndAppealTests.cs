@@ -18,10 +18,10 @@ public class RenewalAndAppealTests(AppFixture app) : CertificationTest(app)
     public async Task A_renewal_grants_a_new_certificate_that_supersedes_the_old_whose_labels_then_point_to_it()
     {
         var oldFile = await ACertifiedFile();
-        var oldCode = (await IssueLabels(oldFile, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var oldCode = (await IssueLabels(oldFile, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         App.Clock.Set(new DateTimeOffset(2028, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
-        var renewal = (await ApplyForRenewal(oldFile)).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var renewal = (await ApplyForRenewal(oldFile)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var inspection = await Schedule(renewal, 1);
         (await Record(renewal, inspection, 2)).Is(HttpStatusCode.OK);
         var granted = (await DecideMet(renewal, 3)).Is(HttpStatusCode.OK).Json;
@@ -86,7 +86,7 @@ public class RenewalAndAppealTests(AppFixture app) : CertificationTest(app)
     public async Task An_upheld_appeal_against_a_withdrawal_puts_the_certificate_back_in_force_as_if_never_withdrawn_and_a_dismissed_one_changes_nothing()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         (await Withdraw(fileId, 5)).Is(HttpStatusCode.OK);
         App.Clock.Advance(TimeSpan.FromDays(10));
 

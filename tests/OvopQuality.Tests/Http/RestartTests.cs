@@ -58,16 +58,16 @@ public sealed class RestartTests : IAsyncLifetime
             taxId = "777000111",
             address = new { region = "sughd", district = "Isfara", village = "Chorkuh" },
             contact = new { person = "Rahim", phone = "+992 1" },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
         var product = (await service.PostAsync($"/api/producers/{producer}/products", Roles.Administrator, new
         {
             expectedVersion = 1, name = new { tg = "Зардолу", ru = "Курага", en = "Apricots" }, category = "driedFruit", hsCode = "081310",
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
         var file = (await service.PostAsync("/api/certifications", Roles.Administrator, new
         {
             producerId = producer, productId = product, standardCode = "OVOP-DF", declaredVolume = new { annualUnits = 100, unit = "pack" },
             nationalEvidence = new { certificateNumber = "N1", issuedBy = "Tajikstandard", validUntil = today.AddYears(1), sanitaryConclusionNumber = "S1", sanitaryConclusionValidUntil = today.AddYears(1) },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
         var inspection = (await service.PostAsync($"/api/certifications/{file}/inspections", Roles.Administrator,
             new { expectedVersion = 1, inspectorId = "inspector-restart", scheduledFor = today }))["inspectionId"]!.GetValue<Guid>();
         await service.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", Roles.Inspector, new

@@ -14,7 +14,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
     private async Task<(Guid File, string Code)> ALabel()
     {
         var fileId = await ACertifiedFile();
-        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>());
+        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>());
     }
 
     private async Task<string> TokenOf(string code) => (await GetAnonymously($"/api/labels/{code}/token")).Is(HttpStatusCode.OK).Json["token"]!.GetValue<string>();
@@ -250,7 +250,7 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
     public async Task A_label_answer_is_not_compressed()
     {
         var fileId = await ACertifiedFile();
-        var code = (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>();
+        var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/labels/{code}");
         request.Headers.AcceptEncoding.ParseAdd("gzip");
 
@@ -264,8 +264,8 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
     public async Task A_batch_prints_as_a_sheet_of_qr_codes_with_each_code_in_text_in_pages()
     {
         var fileId = await ACertifiedFile();
-        var issued = (await IssueLabels(fileId, 4, 12)).Json["value"]!;
-        var batch = issued["batchId"]!.GetValue<Guid>();
+        var issued = (await IssueLabels(fileId, 4, 12)).Json;
+        var batch = issued["id"]!.GetValue<Guid>();
         var codes = issued["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
 
         var sheet = (await Get($"/api/certifications/{fileId}/labels/{batch}/sheet?perPage=10&page=2")).Is(HttpStatusCode.OK);

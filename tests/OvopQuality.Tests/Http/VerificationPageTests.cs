@@ -22,7 +22,7 @@ public class VerificationPageTests(AppFixture app) : CertificationTest(app)
     private async Task<(Guid File, string Code)> ALabel()
     {
         var fileId = await ACertifiedFile();
-        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["value"]!["codes"]![0]!.GetValue<string>());
+        return (fileId, (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>());
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public class VerificationPageTests(AppFixture app) : CertificationTest(app)
     public async Task A_producers_text_is_shown_as_text_on_the_page_and_the_sheet_and_the_pages_allow_no_inline_style_or_script()
     {
         var fileId = await ACertifiedFile();
-        var batch = (await IssueLabels(fileId, 4, 2, lot: HostileLot)).Is(HttpStatusCode.Created).Json["value"]!;
+        var batch = (await IssueLabels(fileId, 4, 2, lot: HostileLot)).Is(HttpStatusCode.Created).Json;
         var code = batch["codes"]![0]!.GetValue<string>();
         (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
 
@@ -64,7 +64,7 @@ public class VerificationPageTests(AppFixture app) : CertificationTest(app)
         Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
         Assert.Contains("style-src 'self'", policy, StringComparison.Ordinal);
 
-        var sheet = await Get($"/api/certifications/{fileId}/labels/{batch["batchId"]}/sheet");
+        var sheet = await Get($"/api/certifications/{fileId}/labels/{batch["id"]}/sheet");
         sheet.Is(HttpStatusCode.OK);
         Assert.Contains("lot &lt;style&gt;", sheet.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("<style", sheet.Body, StringComparison.OrdinalIgnoreCase);

@@ -88,7 +88,7 @@ public sealed class ProbeHost : IAsyncLifetime
             taxId = "77" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
             address = new { region = "sughd", district = "Isfara", village = "Chorkuh" },
             contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
         ProducerNumber = (await Read($"/api/producers/{producer}"))["number"]!.GetValue<string>();
         Add("producerId", producer);
 
@@ -100,7 +100,7 @@ public sealed class ProbeHost : IAsyncLifetime
         }
 
         var code = Known["code"][0];
-        var complaint = (await Send("/api/complaints", new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }))["value"]!;
+        var complaint = (await Send("/api/complaints", new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }));
         var complaints = (await Read("/api/complaints")).ToJsonString();
         Add("complaintId", System.Text.RegularExpressions.Regex.Match(complaints, "\"id\":\"([0-9a-f-]{36})\"").Groups[1].Value);
         Add("reference", complaint["reference"]!.GetValue<string>());
@@ -155,7 +155,8 @@ public sealed class ProbeHost : IAsyncLifetime
             name = new { tg = "Зардолуи хушк", ru = "Курага", en = "Dried apricots " + stage },
             category = "driedFruit",
             hsCode = "081310",
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
+        Add("productId", product);
         var file = (await Send("/api/certifications", new
         {
             producerId = producer,
@@ -170,7 +171,7 @@ public sealed class ProbeHost : IAsyncLifetime
                 sanitaryConclusionNumber = "SES-1",
                 sanitaryConclusionValidUntil = today.AddYears(1),
             },
-        }))["value"]!.GetValue<Guid>();
+        }))["id"]!.GetValue<Guid>();
         Add("fileId", file);
         if (stage == Stage.Applied)
         {
@@ -189,7 +190,7 @@ public sealed class ProbeHost : IAsyncLifetime
         }, Roles.Inspector);
         Add("findingId", (await Read($"/api/certifications/{file}"))["findings"]![0]!["id"]!.GetValue<string>());
         Add("sampleId", (await Send($"/api/certifications/{file}/samples",
-            new { expectedVersion = 3, takenAt = DateTimeOffset.UtcNow.AddHours(-1), place = "Store", conditions = "Sealed" }, Roles.Inspector))["value"]!["sampleId"]!.GetValue<Guid>());
+            new { expectedVersion = 3, takenAt = DateTimeOffset.UtcNow.AddHours(-1), place = "Store", conditions = "Sealed" }, Roles.Inspector))["id"]!.GetValue<Guid>());
         if (stage == Stage.Inspected)
         {
             return;
@@ -204,8 +205,8 @@ public sealed class ProbeHost : IAsyncLifetime
 
         await Send($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 4, scope = "Dried apricots" }, Roles.CertificationOfficer);
         Add("number", (await Read($"/api/certifications/{file}"))["certificate"]!["number"]!.GetValue<string>());
-        var batch = (await Send($"/api/certifications/{file}/labels", new { expectedVersion = 5, lot = "LOT-1", quantity = 3 }))["value"]!;
-        Add("batchId", batch["batchId"]!.GetValue<string>());
+        var batch = (await Send($"/api/certifications/{file}/labels", new { expectedVersion = 5, lot = "LOT-1", quantity = 3 }));
+        Add("batchId", batch["id"]!.GetValue<string>());
         Add("code", batch["codes"]![0]!.GetValue<string>());
         if (stage == Stage.Suspended)
         {

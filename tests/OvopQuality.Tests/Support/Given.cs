@@ -34,8 +34,8 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
 
     protected async Task<(Guid ProducerId, Guid ProductId)> AProducerWithApricots()
     {
-        var producer = (await Post("/api/producers", ProducerBody(NewTaxId()))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
-        var product = (await Post($"/api/producers/{producer}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var producer = (await Post("/api/producers", ProducerBody(NewTaxId()))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var product = (await Post($"/api/producers/{producer}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         return (producer, product);
     }
 
@@ -59,7 +59,7 @@ public abstract class CertificationTest(AppFixture app) : ApiTest(app)
     protected async Task<Guid> AnApplication(int annualUnits = 1000, string standardCode = "OVOP-DF")
     {
         var (producer, product) = await AProducerWithApricots();
-        return (await Post("/api/certifications", ApplicationBody(producer, product, annualUnits, standardCode: standardCode))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        return (await Post("/api/certifications", ApplicationBody(producer, product, annualUnits, standardCode: standardCode))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
     }
 
     protected async Task<Guid> Schedule(Guid fileId, long expectedVersion, string inspector = Inspector)

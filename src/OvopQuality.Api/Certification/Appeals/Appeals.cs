@@ -42,7 +42,7 @@ public static class LodgeAppealEndpoint
         }
 
         return Appealable(file) is null
-            ? Problems.Conflict("nothing-to-appeal", $"The file is {file.Status}: only a refusal, a suspension or a withdrawal in force can be appealed.")
+            ? Problems.Conflict("nothing-to-appeal", $"The file is {file.Status.Wire()}: only a refusal, a suspension or a withdrawal in force can be appealed.")
             : WolverineContinue.NoProblems;
     }
 

@@ -20,6 +20,9 @@ public sealed record OpenFile(Guid Id, CertificationStatus Status);
 /// <summary>What the decision to open a file needs to know beyond the command itself.</summary>
 public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles);
 
+/// <summary>A certification file opened: its id and its version (1) for the next command.</summary>
+public sealed record FileCreated(Guid Id, long Version) : CreationResponse($"/api/certifications/{Id}");
+
 public static class SubmitApplicationEndpoint
 {
     public static ProblemDetails Validate(SubmitApplication command)
@@ -91,7 +94,7 @@ public static class SubmitApplicationEndpoint
         if (standard.Latest.Category != product.Category)
         {
             return Problems.Conflict("standard-does-not-apply",
-                $"Standard {standard.Code} is for {standard.Latest.Category} products; {product.Name.En} is {product.Category}.");
+                $"Standard {standard.Code} is for {standard.Latest.Category.Wire()} products; {product.Name.En} is {product.Category.Wire()}.");
         }
 
         var renewed = command.Renews is { } renews ? context.OpenFiles.FirstOrDefault(f => f.Id == renews) : null;
@@ -103,7 +106,7 @@ public static class SubmitApplicationEndpoint
         if (context.OpenFiles.FirstOrDefault(f => f.Id != renewed?.Id) is { } open)
         {
             return Problems.Conflict("application-already-open",
-                $"{product.Name.En} already has a certification file under {standard.Code} ({open.Status})"
+                $"{product.Name.En} already has a certification file under {standard.Code} ({open.Status.Wire()})"
                 + (open.Status is CertificationStatus.Certified or CertificationStatus.Suspended ? $"; to renew it, apply with renews = {open.Id}." : "."));
         }
 
@@ -120,7 +123,7 @@ public static class SubmitApplicationEndpoint
     [WolverinePost("/api/certifications", OperationId = "SubmitApplication")]
     [Tags("Certification")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static (CreationResponse<Guid>, IStartStream) Post(SubmitApplication command, ApplicationContext context, Actor actor, TimeProvider clock)
+    public static (FileCreated, IStartStream) Post(SubmitApplication command, ApplicationContext context, Actor actor, TimeProvider clock)
     {
         var producer = context.Producer!;
         var product = producer.FindProduct(command.ProductId)!;
@@ -130,6 +133,6 @@ public static class SubmitApplicationEndpoint
             fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
             product.Id, product.Name, product.Category, standard,
             command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.Renews, actor.Subject);
-        return (new CreationResponse<Guid>($"/api/certifications/{fileId}", fileId), MartenOps.StartStream<CertificationFile>(fileId, submitted));
+        return (new FileCreated(fileId, 1), MartenOps.StartStream<CertificationFile>(fileId, submitted));
     }
 }

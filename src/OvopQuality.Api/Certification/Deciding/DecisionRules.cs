@@ -13,7 +13,7 @@ public static class DecisionRules
 
         if (file.IsDecided)
         {
-            return Problems.Conflict("file-already-decided", $"The file was already decided ({file.Status}).");
+            return Problems.Conflict("file-already-decided", $"The file was already decided ({file.Status.Wire()}).");
         }
 
         if (file.LatestRecordedInspection is null)

@@ -20,7 +20,7 @@ public static class ScheduleInspectionEndpoint
 
         if (!file.IsEvaluating && !file.IsLive)
         {
-            return Problems.Conflict("file-closed", $"The file is {file.Status}: no inspection can be scheduled on it.");
+            return Problems.Conflict("file-closed", $"The file is {file.Status.Wire()}: no inspection can be scheduled on it.");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -5,7 +5,9 @@ namespace OvopQuality.Api.Certification.Labelling;
 /// <summary>A batch of labels for one lot: one label per sellable unit.</summary>
 public sealed record IssueLabels(long ExpectedVersion, string Lot, int Quantity);
 
-public sealed record LabelBatchIssued(Guid BatchId, string Lot, int Quantity, int LabelsIssuedInTotal, int CertifiedUnits, IReadOnlyList<string> Codes, long Version);
+/// <summary>A batch issued: its id, its codes, and the file's version for the next command; the Location reads it again.</summary>
+public sealed record LabelBatchIssued(Guid Id, Guid FileId, string Lot, int Quantity, int LabelsIssuedInTotal, int CertifiedUnits, IReadOnlyList<string> Codes, long Version)
+    : CreationResponse($"/api/certifications/{FileId}/labels/{Id}");
 
 public static class IssueLabelsEndpoint
 {
@@ -37,7 +39,7 @@ public static class IssueLabelsEndpoint
 
         if (file.Status != CertificationStatus.Certified || file.Certificate is not { } certificate)
         {
-            return Problems.Conflict("not-certified", $"Labels are issued only for a certified product; this file is {file.Status}.");
+            return Problems.Conflict("not-certified", $"Labels are issued only for a certified product; this file is {file.Status.Wire()}.");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -58,7 +60,7 @@ public static class IssueLabelsEndpoint
     [WolverinePost("/api/certifications/{fileId}/labels", OperationId = "IssueLabels")]
     [Tags("Labels")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static (CreationResponse<LabelBatchIssued>, LabelsIssued) Post(
+    public static (LabelBatchIssued, LabelsIssued) Post(
         IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var batchId = Guid.CreateVersion7();
@@ -70,7 +72,7 @@ public static class IssueLabelsEndpoint
 
         var issued = new LabelsIssued(file.Id, batchId, command.Lot, command.Quantity, codes, clock.GetUtcNow(), actor.Subject);
         var response = new LabelBatchIssued(
-            batchId, command.Lot, command.Quantity, file.LabelsIssued + command.Quantity, file.Certificate!.CertifiedUnits, codes, file.Version + 1);
-        return (new CreationResponse<LabelBatchIssued>($"/api/certifications/{file.Id}/labels/{batchId}", response), issued);
+            batchId, file.Id, command.Lot, command.Quantity, file.LabelsIssued + command.Quantity, file.Certificate!.CertifiedUnits, codes, file.Version + 1);
+        return (response, issued);
     }
 }

@@ -11,12 +11,12 @@ public static class LifecycleRules
     {
         if (file.Certificate is null)
         {
-            return Problems.Conflict("not-certified", $"Only a granted certificate can be {what}; this file is {file.Status}.");
+            return Problems.Conflict("not-certified", $"Only a granted certificate can be {what}; this file is {file.Status.Wire()}.");
         }
 
         return file.IsLive
             ? WolverineContinue.NoProblems
-            : Problems.Conflict("certificate-ended", $"Certificate {file.Certificate.Number} is {file.Status}: it cannot be {what}; a new certificate needs a new application.");
+            : Problems.Conflict("certificate-ended", $"Certificate {file.Certificate.Number} is {file.Status.Wire()}: it cannot be {what}; a new certificate needs a new application.");
     }
 
     /// <summary>

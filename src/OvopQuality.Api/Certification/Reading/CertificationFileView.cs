@@ -6,11 +6,12 @@ using OvopQuality.Api.Standards;
 
 namespace OvopQuality.Api.Certification.Reading;
 
-/// <summary>One step of the file: who took it (the signed-in actor recorded with the event) and when.</summary>
-public sealed record FileStep(long Version, string Step, string? By, string? Role, DateTimeOffset At)
+/// <summary>One step of the file (camelCase, as its event is named): who took it (the signed-in actor recorded with the event: subject, display name and role) and when.</summary>
+public sealed record FileStep(long Version, string Step, string? By, string? Role, DateTimeOffset At, string? ByName = null)
 {
     public static FileStep Of(IEvent e, string step, DateTimeOffset at) =>
-        new(e.Version, step, EventHistory.Header(e, Access.EventAttribution.ActorHeader), EventHistory.Header(e, Access.EventAttribution.ActorRoleHeader), at);
+        new(e.Version, WireNames.Of(step), EventHistory.Header(e, Access.EventAttribution.ActorHeader), EventHistory.Header(e, Access.EventAttribution.ActorRoleHeader), at,
+            EventHistory.Header(e, Access.EventAttribution.ActorNameHeader));
 }
 
 public sealed record InspectionView(
@@ -82,12 +83,16 @@ public sealed record CertificationFileView(
     IReadOnlyList<FileStep> Steps,
     SuspensionView? Suspension = null,
     int SurveillanceRound = 0,
-    DateOnly? SurveillanceDueOn = null,
-    IReadOnlyList<FindingView>? Findings = null,
-    IReadOnlyList<SampleView>? Samples = null,
-    IReadOnlyList<AppealView>? Appeals = null)
+    DateOnly? SurveillanceDueOn = null)
 {
     public long Version { get; set; }
+
+    /// <summary>Never null: an empty list until the first finding (also for files projected before the list existed).</summary>
+    public IReadOnlyList<FindingView> Findings { get; init => field = value ?? []; } = [];
+
+    public IReadOnlyList<SampleView> Samples { get; init => field = value ?? []; } = [];
+
+    public IReadOnlyList<AppealView> Appeals { get; init => field = value ?? []; } = [];
 }
 
 public sealed partial class CertificationFileViewProjection : SingleStreamProjection<CertificationFileView, Guid>
@@ -124,7 +129,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             .ToList();
         return view with
         {
-            Findings = [.. view.Findings ?? [], .. r.Findings.Select(f => NewFinding(f, "inspection"))],
+            Findings = [.. view.Findings, .. r.Findings.Select(f => NewFinding(f, "inspection"))],
             Status = FileStatus.After(view.Status, e.Data, inspections.Count(i => i.TookPlaceOn is null)),
             Inspections = inspections,
             Steps = [.. view.Steps, FileStep.Of(e, "InspectionRecorded", r.RecordedAt)],
@@ -212,14 +217,14 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<AppealLodged> e, CertificationFileView view) =>
         view with
         {
-            Appeals = [.. view.Appeals ?? [], new AppealView(e.Data.AppealId, e.Data.Against, e.Data.Grounds, e.Data.By, e.Data.At, null, null, null, null)],
+            Appeals = [.. view.Appeals, new AppealView(e.Data.AppealId, e.Data.Against, e.Data.Grounds, e.Data.By, e.Data.At, null, null, null, null)],
             Steps = [.. view.Steps, FileStep.Of(e, "AppealLodged", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<AppealDecided> e, CertificationFileView view) =>
         view with
         {
-            Appeals = [.. (view.Appeals ?? []).Select(a => a.AppealId == e.Data.AppealId ? a with { Upheld = e.Data.Upheld, Reasoning = e.Data.Reasoning, DecidedBy = e.Data.By, DecidedAt = e.Data.At } : a)],
+            Appeals = [.. (view.Appeals).Select(a => a.AppealId == e.Data.AppealId ? a with { Upheld = e.Data.Upheld, Reasoning = e.Data.Reasoning, DecidedBy = e.Data.By, DecidedAt = e.Data.At } : a)],
             Steps = [.. view.Steps, FileStep.Of(e, e.Data.Upheld ? "AppealUpheld" : "AppealDismissed", e.Data.At)],
         };
 
@@ -271,7 +276,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
     public static CertificationFileView Apply(IEvent<FindingRaised> e, CertificationFileView view) =>
         view with
         {
-            Findings = [.. view.Findings ?? [], NewFinding(e.Data.Finding, e.Data.Source)],
+            Findings = [.. view.Findings, NewFinding(e.Data.Finding, e.Data.Source)],
             Steps = [.. view.Steps, FileStep.Of(e, "FindingRaised", e.Data.At)],
         };
 
@@ -300,12 +305,12 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         new(f.Id, f.RequirementCode, f.Severity, f.Description, f.Deadline, source, Findings.FindingState.Open, []);
 
     private static CertificationFileView WithFinding(CertificationFileView view, Guid id, Func<FindingView, FindingView> change) =>
-        view with { Findings = [.. (view.Findings ?? []).Select(f => f.Id == id ? change(f) : f)] };
+        view with { Findings = [.. (view.Findings).Select(f => f.Id == id ? change(f) : f)] };
 
     public static CertificationFileView Apply(IEvent<SampleTaken> e, CertificationFileView view) =>
         view with
         {
-            Samples = [.. view.Samples ?? [], new SampleView(e.Data.SampleId, e.Data.TakenAt, e.Data.Place, e.Data.Conditions, e.Data.TakenBy, null, null, null, [])],
+            Samples = [.. view.Samples, new SampleView(e.Data.SampleId, e.Data.TakenAt, e.Data.Place, e.Data.Conditions, e.Data.TakenBy, null, null, null, [])],
             Steps = [.. view.Steps, FileStep.Of(e, "SampleTaken", e.Data.RecordedAt)],
         };
 
@@ -318,6 +323,6 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             with { Steps = [.. view.Steps, FileStep.Of(e, "LabResultsRecorded", e.Data.RecordedAt)] };
 
     private static CertificationFileView WithSample(CertificationFileView view, Guid id, Func<SampleView, SampleView> change) =>
-        view with { Samples = [.. (view.Samples ?? []).Select(s => s.SampleId == id ? change(s) : s)] };
+        view with { Samples = [.. (view.Samples).Select(s => s.SampleId == id ? change(s) : s)] };
 
 }

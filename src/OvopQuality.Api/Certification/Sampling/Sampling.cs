@@ -13,6 +13,9 @@ public sealed record LabResult(string Parameter, decimal Value, string Unit, str
 
 public sealed record SampleResponse(Guid SampleId, long Version);
 
+/// <summary>A sample taken: its id, its file (where it is shown: the Location) and the file's version for the next command.</summary>
+public sealed record SampleCreated(Guid Id, Guid FileId, long Version) : CreationResponse($"/api/certifications/{FileId}");
+
 public sealed record TakeSample(long ExpectedVersion, DateTimeOffset TakenAt, string Place, string Conditions);
 
 public static class TakeSampleEndpoint
@@ -41,10 +44,10 @@ public static class TakeSampleEndpoint
     [WolverinePost("/api/certifications/{fileId}/samples", OperationId = "TakeSample")]
     [Tags("Sampling")]
     [Authorize(Roles = Roles.Inspector)]
-    public static (CreationResponse<SampleResponse>, SampleTaken) Post(TakeSample command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
+    public static (SampleCreated, SampleTaken) Post(TakeSample command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var taken = new SampleTaken(file.Id, Guid.CreateVersion7(), command.TakenAt, command.Place, command.Conditions, actor.Subject, clock.GetUtcNow());
-        return (new CreationResponse<SampleResponse>($"/api/certifications/{file.Id}", new SampleResponse(taken.SampleId, file.Version + 1)), taken);
+        return (new SampleCreated(taken.SampleId, file.Id, file.Version + 1), taken);
     }
 }
 

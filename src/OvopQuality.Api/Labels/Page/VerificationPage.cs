@@ -224,9 +224,9 @@ public static class VerificationScriptEndpoint
               const response = await fetch('/api/complaints', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' }, body: JSON.stringify(body) });
               const answer = await response.json();
               if (!response.ok) throw new Error(answer.detail || String(response.status));
-              result.textContent = form.dataset.sent.replace('{0}', answer.value.reference).replace('{1}', answer.value.trackingKey);
+              result.textContent = form.dataset.sent.replace('{0}', answer.reference).replace('{1}', answer.trackingKey);
               result.dataset.result = 'sent';
-              result.dataset.reference = answer.value.reference;
+              result.dataset.reference = answer.reference;
               form.hidden = true;
             } catch (e) {
               result.textContent = form.dataset.failed + ' ' + e.message;

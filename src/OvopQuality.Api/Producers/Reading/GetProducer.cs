@@ -23,6 +23,23 @@ public static class GetProducerEndpoint
         return producer is not null && actor.MaySeeProducer(producer.Number) ? producer : null;
     }
 
+    /// <summary>One product of a producer.</summary>
+    [WolverineGet("/api/producers/{producerId}/products/{productId}", OperationId = "GetProduct")]
+    [Tags("Producers")]
+    [Authorize(Roles = Roles.ProducerOrStaff + "," + Roles.Ministry)]
+    public static async Task<Results<Ok<Product>, ProblemHttpResult>> GetProduct(Guid producerId, Guid productId, IQuerySession session, Actor actor, CancellationToken ct)
+    {
+        var producer = await VisibleAsync(producerId, session, actor, ct);
+        if (producer is null)
+        {
+            return ProducerNotFound(producerId);
+        }
+
+        return producer.Products.FirstOrDefault(p => p.Id == productId) is { } product
+            ? TypedResults.Ok(product)
+            : TypedResults.Problem(Problems.NotFound("product", $"Producer {producer.Number} has no product {productId}."));
+    }
+
     internal static ProblemHttpResult ProducerNotFound(Guid producerId) =>
         TypedResults.Problem(Problems.NotFound("producer", $"There is no producer {producerId}."));
 }

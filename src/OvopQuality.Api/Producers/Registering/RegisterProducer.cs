@@ -3,6 +3,9 @@ using Wolverine.Marten;
 
 namespace OvopQuality.Api.Producers.Registering;
 
+/// <summary>A producer registered: its id and permanent number, and its record's version for the next command.</summary>
+public sealed record ProducerCreated(Guid Id, string Number, long Version) : CreationResponse($"/api/producers/{Id}");
+
 public sealed record RegisterProducer(LocalizedText LegalName, string TaxId, Address Address, Contact Contact);
 
 public static class RegisterProducerEndpoint
@@ -24,12 +27,12 @@ public static class RegisterProducerEndpoint
     [WolverinePost("/api/producers", OperationId = "RegisterProducer")]
     [Authorize(Roles = Roles.Staff)]
     [Tags("Producers")]
-    public static async Task<(CreationResponse<Guid>, IStartStream)> Post(
+    public static async Task<(ProducerCreated, IStartStream)> Post(
         RegisterProducer command, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
         var number = await Identifiers.NextProducerNumberAsync(database, ct);
         var id = Guid.CreateVersion7();
         var registered = new ProducerRegistered(id, number, command.LegalName, command.TaxId, command.Address, command.Contact, clock.GetUtcNow());
-        return (new CreationResponse<Guid>($"/api/producers/{id}", id), MartenOps.StartStream<Producer>(id, registered));
+        return (new ProducerCreated(id, number, 1), MartenOps.StartStream<Producer>(id, registered));
     }
 }

@@ -2,6 +2,10 @@ using Wolverine.Marten;
 
 namespace OvopQuality.Api.Producers.RegisteringProducts;
 
+/// <summary>A product registered: its id, its producer, and the producer record's version for the next command.</summary>
+public sealed record ProductCreated(Guid Id, Guid ProducerId, string ProducerNumber, long Version)
+    : CreationResponse($"/api/producers/{ProducerId}/products/{Id}");
+
 public sealed record RegisterProduct(long ExpectedVersion, LocalizedText Name, ProductCategory Category, string HsCode);
 
 public static class RegisterProductEndpoint
@@ -37,11 +41,11 @@ public static class RegisterProductEndpoint
     [WolverinePost("/api/producers/{producerId}/products", OperationId = "RegisterProduct")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static (CreationResponse<Guid>, ProductRegistered) Post(
+    public static (ProductCreated, ProductRegistered) Post(
         RegisterProduct command, [WriteAggregate("producerId")] Producer producer, TimeProvider clock)
     {
         var productId = Guid.CreateVersion7();
         var registered = new ProductRegistered(producer.Id, productId, command.Name, command.Category, command.HsCode, clock.GetUtcNow());
-        return (new CreationResponse<Guid>($"/api/producers/{producer.Id}/products/{productId}", productId), registered);
+        return (new ProductCreated(productId, producer.Id, producer.Number, producer.Version + 1), registered);
     }
 }

@@ -10,6 +10,9 @@ public sealed record PublishStandardVersion(
     int ValidityMonths = 36,
     IReadOnlyList<LabLimit>? LabLimits = null);
 
+/// <summary>A version of a standard published: the standard's code, the version's number, and the standard's stream version.</summary>
+public sealed record StandardVersionCreated(string Id, int StandardVersion, long Version) : CreationResponse($"/api/standards/{Id}/versions/{StandardVersion}");
+
 public static class PublishStandardVersionEndpoint
 {
     public static ProblemDetails Validate(string code, PublishStandardVersion command) =>
@@ -80,14 +83,15 @@ public static class PublishStandardVersionEndpoint
     [WolverinePost("/api/standards/{code}/versions", OperationId = "PublishStandardVersion")]
     [Tags("Standards")]
     [Authorize(Roles = Roles.Administrator)]
-    public static async Task<CreationResponse<int>> Post(
+    public static async Task<StandardVersionCreated> Post(
         string code, PublishStandardVersion command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Standard>(Standard.StreamIdFor(code), ct);
         var published = Publish(code, stream.Aggregate, command, clock.GetUtcNow());
         stream.AppendOne(published);
         var standard = published.Standard;
-        return new CreationResponse<int>($"/api/standards/{standard.Code}/versions/{standard.Version}", standard.Version);
+        // One event per version: the stream's version is the version's number.
+        return new StandardVersionCreated(standard.Code, standard.Version, standard.Version);
     }
 
     /// <summary>The decision: the next version number follows the last one published.</summary>
@@ -97,7 +101,7 @@ public static class PublishStandardVersionEndpoint
         var next = (existing?.Latest.Version ?? 0) + 1;
         return new StandardVersionPublished(
             Standard.StreamIdFor(normalized),
-            new StandardVersion(normalized, next, command.Title, command.Category, command.Requirements, command.Stars, command.ValidityMonths, now, command.LabLimits ?? []));
+            new StandardVersion(normalized, next, command.Title, command.Category, command.Requirements, command.Stars, command.ValidityMonths, now) { LabLimits = command.LabLimits ?? [] });
     }
 
     private static bool IsStandardCode(string? code) =>

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using OvopQuality.Tests.Support;
+
+namespace OvopQuality.Tests.Http;
+
+/// <summary>
+/// Commands answer alike: what was created answers 201 with a Location that reads it and a body with
+/// its id, its human number where it has one, and the version the next command needs; other
+/// commands answer 200 with the version.
+/// </summary>
+public class CommandAnswerTests(AppFixture app) : CertificationTest(app)
+{
+    [Fact]
+    public async Task Creates_answer_with_id_number_version_and_a_location_that_reads_what_was_created()
+    {
+        var producer = (await Post("/api/producers", ProducerBody(NewTaxId()))).Is(HttpStatusCode.Created);
+        var producerId = producer.Json["id"]!.GetValue<Guid>();
+        Assert.Matches("^TJ-P-[0-9]{6}$", producer.Json["number"]!.GetValue<string>());
+        Assert.Equal(1, producer.Json["version"]!.GetValue<long>());
+        Assert.Equal(producer.Json["number"]!.GetValue<string>(), (await Get(producer.Location!)).Is(HttpStatusCode.OK).Json["number"]!.GetValue<string>());
+
+        var product = (await Post($"/api/producers/{producerId}/products", ApricotsBody(1))).Is(HttpStatusCode.Created);
+        Assert.Equal(2, product.Json["version"]!.GetValue<long>());
+        Assert.Equal("Dried apricots", (await Get(product.Location!)).Is(HttpStatusCode.OK).Json["name"]!["en"]!.GetValue<string>());
+        (await Get($"/api/producers/{producerId}/products/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "product-not-found");
+
+        var file = (await Post("/api/certifications", ApplicationBody(producerId, product.Json["id"]!.GetValue<Guid>()))).Is(HttpStatusCode.Created);
+        Assert.Equal(1, file.Json["version"]!.GetValue<long>());
+        Assert.Equal(file.Json["id"]!.GetValue<Guid>(), (await Get(file.Location!)).Is(HttpStatusCode.OK).Json["id"]!.GetValue<Guid>());
+        Assert.Null(file.Json["value"]);
+    }
+
+    [Fact]
+    public async Task A_change_of_one_detail_keeps_the_others_and_answers_the_new_version()
+    {
+        var (producerId, _) = await AProducerWithApricots();
+
+        var changed = (await Patch($"/api/producers/{producerId}", new { expectedVersion = 2, reason = "New phone", contact = new { phone = "+992 93 555 0101" } }))
+            .Is(HttpStatusCode.OK).Json;
+
+        Assert.Equal(3, changed["version"]!.GetValue<long>());
+        var producer = (await Get($"/api/producers/{producerId}")).Json;
+        Assert.Equal("+992 93 555 0101", producer["contact"]!["phone"]!.GetValue<string>());
+        Assert.Equal("Rahim Saidov", producer["contact"]!["person"]!.GetValue<string>());
+        Assert.Equal("Isfara Apricot Cooperative", producer["legalName"]!["en"]!.GetValue<string>());
+        Assert.Equal("Chorkuh", producer["address"]!["village"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_change_that_leaves_the_details_invalid_or_is_stale_changes_nothing()
+    {
+        var (producerId, _) = await AProducerWithApricots();
+
+        (await Patch($"/api/producers/{producerId}", new { expectedVersion = 2, reason = "Blank", legalName = new { en = "   " } })).IsInvalid("legalName.en");
+        (await Patch($"/api/producers/{producerId}", new { expectedVersion = 1, reason = "Old", contact = new { phone = "+992 1" } })).IsProblem(HttpStatusCode.Conflict, "stale-version");
+        (await Patch($"/api/producers/{producerId}", new { expectedVersion = 2, contact = new { phone = "+992 1" } })).IsInvalid("reason");
+
+        Assert.Equal(2, (await Get($"/api/producers/{producerId}")).Json["version"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Histories_name_the_person_who_took_each_step()
+    {
+        var (producerId, _) = await AProducerWithApricots();
+        var token = App.Issuer.Issue("officer-gulnora", OvopQuality.Api.Access.Roles.CertificationOfficer, name: "Gulnora Karimova");
+
+        (await Send(HttpMethod.Patch, $"/api/producers/{producerId}", JsonContent.Create(new { expectedVersion = 2, reason = "Moved", address = new { village = "Vorukh" } }), null, token))
+            .Is(HttpStatusCode.OK);
+
+        var last = (await Get($"/api/producers/{producerId}/events")).Items[^1]!;
+        Assert.Equal(("producerDetailsCorrected", "officer-gulnora", "Gulnora Karimova", "certification-officer"),
+            (last["type"]!.GetValue<string>(), last["actor"]!.GetValue<string>(), last["actorName"]!.GetValue<string>(), last["actorRole"]!.GetValue<string>()));
+    }
+
+    private Task<Reply> Patch(string url, object body) => Send(HttpMethod.Patch, url, JsonContent.Create(body), Administrator);
+}
