@@ -81,6 +81,10 @@ public static class HttpConfiguration
                     .LogInformation("Refused an unreadable body on {Path}: {Reason}", c.HttpContext.Request.Path, c.ProblemDetails.Detail);
                 JsonBodyProblems.Rewrite(c);
             }
+            else
+            {
+                FrameworkProblems.Rewrite(c);
+            }
 
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;

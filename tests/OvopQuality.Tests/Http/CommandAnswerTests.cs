@@ -75,3 +75,37 @@ public class CommandAnswerTests(AppFixture app) : CertificationTest(app)
 
     private Task<Reply> Patch(string url, object body) => Send(HttpMethod.Patch, url, JsonContent.Create(body), Administrator);
 }
+
+/// <summary>Every error is the API's own problem: bad query values name the field and what it takes; a missing id and one the caller may not see give the same 404.</summary>
+public class ErrorContractTests(AppFixture app) : CertificationTest(app)
+{
+    [Theory]
+    [InlineData("/api/surveillance?overdue=yes", "overdue", "true or false")]
+    [InlineData("/api/surveillance?limit=abc", "limit", "whole number")]
+    [InlineData("/api/clone-signals?status=bogus", "status", "raised")]
+    [InlineData("/api/complaints?status=bogus", "status", "received")]
+    [InlineData("/api/labels/ABCD-EFGH-JKLM-NPQR?lon=x", "lon", "a number")]
+    public async Task A_query_value_that_cannot_be_read_is_an_invalid_input_problem_naming_what_it_takes(string url, string field, string expected)
+    {
+        var reply = await Get(url);
+
+        reply.IsInvalid(field);
+        Assert.Contains(expected, reply.Json["errors"]![field]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("OvopQuality", reply.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", reply.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_on_an_id_that_does_not_exist_and_on_one_the_caller_may_not_see_get_the_same_404()
+    {
+        var (other, _) = await AProducerWithApricots();
+        var stranger = ProducerOf("TJ-P-999999");
+        object body = new { expectedVersion = 2, name = new { tg = "Асал", ru = "Мёд", en = "Honey" }, category = "honey", hsCode = "040900" };
+
+        var hidden = (await Post($"/api/producers/{other}/products", body, stranger)).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
+        var missing = (await Post($"/api/producers/{Guid.NewGuid()}/products", body, stranger)).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
+
+        Assert.Equal(hidden.Json["title"]!.GetValue<string>(), missing.Json["title"]!.GetValue<string>());
+        (await Post($"/api/certifications/{Guid.NewGuid()}/labels", new { expectedVersion = 5, lot = "L", quantity = 1 })).IsProblem(HttpStatusCode.NotFound, "certification-file-not-found");
+    }
+}

@@ -13,7 +13,7 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
         Assert.Equal("applied", (await File(fileId))["status"]!.GetValue<string>());
 
         await Schedule(fileId, 1);
-        (await Record(fileId, Guid.NewGuid(), 2)).IsProblem(HttpStatusCode.Conflict, "inspection-not-scheduled");
+        (await Record(fileId, Guid.NewGuid(), 2)).IsProblem(HttpStatusCode.NotFound, "inspection-not-found");
         Assert.Equal("inspectionScheduled", (await File(fileId))["status"]!.GetValue<string>());
     }
 

@@ -59,7 +59,7 @@ public static class RecordInspectionEndpoint
         var inspection = file.FindInspection(inspectionId);
         if (inspection is null)
         {
-            return Problems.Conflict("inspection-not-scheduled", $"No inspection {inspectionId} is scheduled on this file; schedule one before recording it.");
+            return Problems.NotFound("inspection", $"The file has no inspection {inspectionId}; schedule one before recording it.");
         }
 
         if (inspection.Outcome is not null)

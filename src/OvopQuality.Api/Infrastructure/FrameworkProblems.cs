@@ -1,0 +1,84 @@
+using System.Globalization;
+using Wolverine.Http;
+
+namespace OvopQuality.Api.Infrastructure;
+
+/// <summary>
+/// Turns the answers the frameworks give on their own into the API's problems, so that a client meets
+/// one contract: a query value that cannot be read (Wolverine's 400 names the parameter in its
+/// <c>parameter</c> extension) becomes <c>invalid-input</c> naming the field and the values it takes,
+/// worked out from the endpoint's own parameter type, never a .NET type name; an aggregate that does
+/// not exist (Wolverine's bare 404 before the endpoint runs) becomes the same not-found problem the
+/// endpoint gives for one the caller may not see. Recognised by structure (status, no API type, the
+/// route's values), not by the frameworks' wording.
+/// </summary>
+public static class FrameworkProblems
+{
+    /// <summary>What each route value names, for the not-found problem of that kind.</summary>
+    private static readonly Dictionary<string, (string What, string Noun)> RouteValues = new(StringComparer.Ordinal)
+    {
+        ["producerId"] = ("producer", "producer"),
+        ["fileId"] = ("certification-file", "certification file"),
+        ["complaintId"] = ("complaint", "complaint"),
+        ["signalId"] = ("clone-signal", "clone signal"),
+    };
+
+    public static void Rewrite(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(Problems.TypeBase, StringComparison.Ordinal) == true)
+        {
+            return;
+        }
+
+        if (problem.Status == StatusCodes.Status400BadRequest && problem.Extensions.TryGetValue("parameter", out var named) && named?.ToString() is { Length: > 0 } parameter)
+        {
+            var chain = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HttpChain>();
+            var type = chain?.Method.Method.GetParameters().FirstOrDefault(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase))?.ParameterType;
+            Replace(problem, Problems.Invalid(new Dictionary<string, string[]> { [parameter] = [Expected(type)] }));
+            problem.Extensions.Remove("parameter");
+            return;
+        }
+
+        if (problem.Status == StatusCodes.Status404NotFound && context.HttpContext.GetEndpoint() is RouteEndpoint endpoint)
+        {
+            // The first value of the route is the aggregate the endpoint loads: the one that was not found.
+            var first = endpoint.RoutePattern.Parameters.Count > 0 ? endpoint.RoutePattern.Parameters[0] : null;
+            if (first is not null && RouteValues.TryGetValue(first.Name, out var kind))
+            {
+                var value = context.HttpContext.Request.RouteValues[first.Name]?.ToString();
+                Replace(problem, Problems.NotFound(kind.What, $"There is no {kind.Noun} {value}."));
+            }
+        }
+    }
+
+    /// <summary>What a query value of this type must be, in the words the API uses elsewhere.</summary>
+    public static string Expected(Type? type)
+    {
+        var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return t switch
+        {
+            null => "is not a value this parameter takes",
+            { IsEnum: true } => "must be one of: " + string.Join(", ", Enum.GetNames(t).Select(n => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(n))),
+            _ when t == typeof(bool) => "must be true or false",
+            _ when t == typeof(int) || t == typeof(long) => "must be a whole number",
+            _ when t == typeof(double) || t == typeof(decimal) || t == typeof(float) => "must be a number (a dot for decimals)",
+            _ when t == typeof(Guid) => "must be an id (a UUID)",
+            _ when t == typeof(DateOnly) => "must be a day (2026-03-05)",
+            _ when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "must be an ISO 8601 instant (2026-03-05T12:00:00Z)",
+            _ => "is not a value this parameter takes",
+        };
+    }
+
+    private static void Replace(ProblemDetails problem, ProblemDetails with)
+    {
+        problem.Type = with.Type;
+        problem.Title = with.Title;
+        problem.Detail = with.Detail;
+        problem.Status = with.Status;
+        if (with is HttpValidationProblemDetails invalid)
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]>(invalid.Errors, StringComparer.Ordinal);
+        }
+    }
+}
