@@ -235,7 +235,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         await App.Host.InvokeMessageAndWaitAsync(new RemindOfExpiry(fileId, 7, new DateOnly(2030, 1, 1)));
 
         var notes = (await Get($"/api/producers/{file["producerId"]}/notifications", producer)).Is(HttpStatusCode.OK).Items;
-        Assert.Equal(2, notes.Count(n => n!["kind"]!.GetValue<string>() == "expiry-reminder"));
+        Assert.Equal(2, notes.Count(n => n!["kind"]!.GetValue<string>() == "expiryReminder"));
         Assert.Contains(notes, n => n!["message"]!.GetValue<string>().Contains("expires in 90 days", StringComparison.Ordinal));
     }
 

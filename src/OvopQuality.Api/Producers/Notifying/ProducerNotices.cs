@@ -26,7 +26,33 @@ public sealed partial class FileNoticesProjection : SingleStreamProjection<FileN
 {
     public static FileNotices Create(ApplicationSubmitted e) => new(e.FileId, e.ProducerId, null, []);
 
-    public static FileNotices Apply(StandardMet e, FileNotices notices) => notices with { CertificateNumber = e.CertificateNumber };
+    public static FileNotices Apply(StandardMet e, FileNotices notices) =>
+        Add(notices with { CertificateNumber = e.CertificateNumber },
+            new(e.DecidedAt, "granted", e.CertificateNumber, e.ValidFrom, e.ValidUntil, Count: e.Stars));
+
+    public static FileNotices Apply(CertificationRefused e, FileNotices notices) =>
+        Add(notices, new(e.DecidedAt, "refused", null, Words: string.Join("; ", e.Reasons)));
+
+    public static FileNotices Apply(InspectionRecorded e, FileNotices notices) =>
+        e.Findings.Aggregate(notices, (n, f) => Add(n, new(e.RecordedAt, "findingRaised", n.CertificateNumber, Until: f.Deadline, Words: f.Description)));
+
+    public static FileNotices Apply(FindingRaised e, FileNotices notices) =>
+        Add(notices, new(e.At, "findingRaised", notices.CertificateNumber, Until: e.Finding.Deadline, Words: e.Finding.Description));
+
+    public static FileNotices Apply(CorrectiveActionAccepted e, FileNotices notices) =>
+        Add(notices, new(e.At, "correctiveActionAccepted", notices.CertificateNumber));
+
+    public static FileNotices Apply(CorrectiveActionRejected e, FileNotices notices) =>
+        Add(notices, new(e.At, "correctiveActionRejected", notices.CertificateNumber, Words: e.Reason));
+
+    public static FileNotices Apply(AppealDecided e, FileNotices notices) =>
+        Add(notices, new(e.At, e.Upheld ? "appealUpheld" : "appealDismissed", notices.CertificateNumber, Words: e.Reasoning));
+
+    public static FileNotices Apply(ScopeChanged e, FileNotices notices) =>
+        Add(notices, new(e.DecidedAt, "scopeChanged", notices.CertificateNumber, Day(e.EffectiveFrom), Count: e.CertifiedUnits, Words: e.Scope));
+
+    public static FileNotices Apply(LabelsIssued e, FileNotices notices) =>
+        Add(notices, new(e.IssuedAt, "labelsIssued", notices.CertificateNumber, Count: e.Quantity, Words: e.Lot));
 
     public static FileNotices Apply(CertificateSuspended e, FileNotices notices) =>
         Add(notices, new(e.DecidedAt, "suspended", notices.CertificateNumber, Day(e.EffectiveFrom), Day(e.WithdrawOn), Words: e.Reason));
@@ -44,10 +70,10 @@ public sealed partial class FileNoticesProjection : SingleStreamProjection<FileN
         Add(notices, new(e.At, "superseded", notices.CertificateNumber, OtherNumber: e.ByCertificateNumber));
 
     public static FileNotices Apply(ExpiryReminderDue e, FileNotices notices) =>
-        Add(notices, new(e.At, "expiry-reminder", e.CertificateNumber, Until: e.ValidUntil, Count: e.DaysBefore));
+        Add(notices, new(e.At, "expiryReminder", e.CertificateNumber, Until: e.ValidUntil, Count: e.DaysBefore));
 
     public static FileNotices Apply(SurveillanceFellDue e, FileNotices notices) =>
-        Add(notices, new(e.At, "surveillance-due", notices.CertificateNumber, e.DueOn, Count: e.Round));
+        Add(notices, new(e.At, "surveillanceDue", notices.CertificateNumber, e.DueOn, Count: e.Round));
 
     private static FileNotices Add(FileNotices notices, Notice notice) => notices with { Notices = [.. notices.Notices, notice] };
 
@@ -79,12 +105,39 @@ public static class NoticeTexts
             ("superseded", "tg") => $"Ба ҷои сертификати {number} сертификати тамдидшудаи {n.OtherNumber} амал мекунад.",
             ("superseded", "ru") => $"Сертификат {number} заменён продлённым сертификатом {n.OtherNumber}.",
             ("superseded", _) => $"Certificate {number} is replaced by the renewed certificate {n.OtherNumber}.",
-            ("expiry-reminder", "tg") => $"Мӯҳлати сертификати {number} пас аз {n.Count} рӯз, баъди {until}, ба охир мерасад: аризаи тамдидро сари вақт пешниҳод кунед.",
-            ("expiry-reminder", "ru") => $"Срок действия сертификата {number} истекает через {n.Count} дн., после {until}: подайте заявку на продление вовремя.",
-            ("expiry-reminder", _) => $"Certificate {number} expires in {n.Count} days, after {until}: apply for renewal in time.",
-            ("surveillance-due", "tg") => $"Санҷиши назоратии {n.Count}-уми сертификати {number} аз {on} бояд гузаронида шавад.",
-            ("surveillance-due", "ru") => $"Инспекционный контроль № {n.Count} по сертификату {number} должен пройти начиная с {on}.",
-            ("surveillance-due", _) => $"Surveillance inspection {n.Count} of certificate {number} is due from {on}.",
+            ("expiryReminder", "tg") => $"Мӯҳлати сертификати {number} пас аз {n.Count} рӯз, баъди {until}, ба охир мерасад: аризаи тамдидро сари вақт пешниҳод кунед.",
+            ("expiryReminder", "ru") => $"Срок действия сертификата {number} истекает через {n.Count} дн., после {until}: подайте заявку на продление вовремя.",
+            ("expiryReminder", _) => $"Certificate {number} expires in {n.Count} days, after {until}: apply for renewal in time.",
+            ("surveillanceDue", "tg") => $"Санҷиши назоратии {n.Count}-уми сертификати {number} аз {on} бояд гузаронида шавад.",
+            ("surveillanceDue", "ru") => $"Инспекционный контроль № {n.Count} по сертификату {number} должен пройти начиная с {on}.",
+            ("surveillanceDue", _) => $"Surveillance inspection {n.Count} of certificate {number} is due from {on}.",
+            ("granted", "tg") => $"Сертификати {number} дода шуд: {n.Count} ситора, аз {on} то {until}.",
+            ("granted", "ru") => $"Выдан сертификат {number}: {n.Count} зв., действует с {on} по {until}.",
+            ("granted", _) => $"Certificate {number} is granted: {n.Count} stars, valid from {on} to {until}.",
+            ("refused", "tg") => $"Дар додани сертификат рад карда шуд: {n.Words}. Шумо метавонед шикоят (аппелятсия) пешниҳод кунед.",
+            ("refused", "ru") => $"В сертификации отказано: {n.Words}. Вы можете подать апелляцию.",
+            ("refused", _) => $"Certification is refused: {n.Words}. You may appeal.",
+            ("findingRaised", "tg") => $"Номувофиқӣ ошкор шуд: {n.Words}. Чораи ислоҳиро то {until} пешниҳод кунед.",
+            ("findingRaised", "ru") => $"Выявлено несоответствие: {n.Words}. Представьте корректирующее действие до {until}.",
+            ("findingRaised", _) => $"A non-conformity was found: {n.Words}. Submit a corrective action by {until}.",
+            ("correctiveActionAccepted", "tg") => "Чораи ислоҳии шумо қабул шуд; номувофиқӣ бартараф гардид.",
+            ("correctiveActionAccepted", "ru") => "Ваше корректирующее действие принято; несоответствие закрыто.",
+            ("correctiveActionAccepted", _) => "Your corrective action is accepted; the non-conformity is closed.",
+            ("correctiveActionRejected", "tg") => $"Чораи ислоҳии шумо қабул нашуд: {n.Words}",
+            ("correctiveActionRejected", "ru") => $"Ваше корректирующее действие не принято: {n.Words}",
+            ("correctiveActionRejected", _) => $"Your corrective action is not accepted: {n.Words}",
+            ("appealUpheld", "tg") => $"Шикояти (аппелятсияи) шумо қонеъ гардид: {n.Words}",
+            ("appealUpheld", "ru") => $"Ваша апелляция удовлетворена: {n.Words}",
+            ("appealUpheld", _) => $"Your appeal is upheld: {n.Words}",
+            ("appealDismissed", "tg") => $"Шикояти (аппелятсияи) шумо рад карда шуд: {n.Words}",
+            ("appealDismissed", "ru") => $"Ваша апелляция отклонена: {n.Words}",
+            ("appealDismissed", _) => $"Your appeal is dismissed: {n.Words}",
+            ("scopeChanged", "tg") => $"Доираи сертификати {number} аз {on} тағйир ёфт: {n.Words} ({n.Count} адад дар як сол).",
+            ("scopeChanged", "ru") => $"Область сертификата {number} изменена с {on}: {n.Words} ({n.Count} ед. в год).",
+            ("scopeChanged", _) => $"The scope of certificate {number} changed from {on}: {n.Words} ({n.Count} units a year).",
+            ("labelsIssued", "tg") => $"{n.Count} тамға барои партияи {n.Words} дода шуд.",
+            ("labelsIssued", "ru") => $"Выдано знаков: {n.Count} для партии {n.Words}.",
+            ("labelsIssued", _) => $"{n.Count} labels were issued for lot {n.Words}.",
             _ => n.Kind,
         };
     }
