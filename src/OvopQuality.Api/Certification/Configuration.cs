@@ -23,6 +23,7 @@ public static class Configuration
             opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
             opts.Schema.For<FileSummary>().Index(f => f.ProducerId).Index(f => f.SurveillanceDueOn!);
             opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
+            opts.Schema.For<PendingReview>().Index(r => r.FileId);
         });
     }
 }

@@ -60,6 +60,8 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/certifications/{fileId}/labels/{batchId}"] = [Producer, Officer, Admin],
         ["GET /api/certifications/{fileId}/labels/{batchId}/sheet"] = [Producer, Officer, Admin],
         ["GET /api/inspectors/{inspectorId}/inspections"] = [Inspector, Officer, Admin],
+        ["GET /api/inspectors/{inspectorId}/reviews"] = [Inspector, Officer, Admin],
+        ["GET /api/me"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
 
         ["POST /api/certifications/{fileId}/suspension"] = [Officer],
         ["POST /api/certifications/{fileId}/reinstatement"] = [Officer],

@@ -73,6 +73,27 @@ public class CommandAnswerTests(AppFixture app) : CertificationTest(app)
             (last["type"]!.GetValue<string>(), last["actor"]!.GetValue<string>(), last["actorName"]!.GetValue<string>(), last["actorRole"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Me_tells_a_producer_its_producer_its_files_and_where_to_go_and_staff_their_lists()
+    {
+        var fileId = await AnApplication();
+        var file = await File(fileId);
+        var number = file["producerNumber"]!.GetValue<string>();
+
+        var me = (await Get("/api/me", ProducerOf(number))).Is(HttpStatusCode.OK).Json;
+
+        Assert.Equal(("producer", number), (me["role"]!.GetValue<string>(), me["producer"]!["number"]!.GetValue<string>()));
+        Assert.Equal(fileId, me["files"]!["items"]![0]!["fileId"]!.GetValue<Guid>());
+        Assert.Equal($"/api/producers/{file["producerId"]}/notifications", me["links"]!["notifications"]!.GetValue<string>());
+
+        var officer = (await Get("/api/me", OfficerNamed("officer-me"))).Is(HttpStatusCode.OK).Json;
+        Assert.Null(officer["producer"]);
+        Assert.Equal("/api/surveillance", officer["links"]!["surveillance"]!.GetValue<string>());
+        var inspector = (await Get("/api/me", InspectorNamed("inspector-me"))).Json;
+        Assert.Equal("/api/inspectors/inspector-me/reviews", inspector["links"]!["reviews"]!.GetValue<string>());
+        (await GetAnonymously("/api/me")).Is(HttpStatusCode.Unauthorized);
+    }
+
     private Task<Reply> Patch(string url, object body) => Send(HttpMethod.Patch, url, JsonContent.Create(body), Administrator);
 }
 

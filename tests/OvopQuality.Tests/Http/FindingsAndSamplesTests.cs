@@ -117,4 +117,24 @@ public class FindingsAndSamplesTests(AppFixture app) : CertificationTest(app)
         (await Post($"/api/certifications/{fileId}/samples/{sample}/results", new { expectedVersion = 5, reportNumber = "R1", results = new[] { new { parameter = "moisture", value = 10m, unit = "g/kg" } } }))
             .IsInvalid("results[0].unit");
     }
+
+    [Fact]
+    public async Task A_submitted_corrective_action_waits_in_the_reviews_of_the_files_inspector_until_reviewed()
+    {
+        const string inspector = "inspector-reviews-check";
+        var fileId = await AnApplication();
+        var inspection = await Schedule(fileId, 1, inspector);
+        (await Record(fileId, inspection, 2, inspector: inspector, findings: [new { requirementCode = "DF-Q3", severity = "minor", description = "Drying racks open to insects" }])).Is(HttpStatusCode.OK);
+        var finding = (await File(fileId))["findings"]![0]!["id"]!.GetValue<Guid>();
+        (await SubmitAction(fileId, finding, 3)).Is(HttpStatusCode.OK);
+
+        var waiting = (await Get($"/api/inspectors/{inspector}/reviews", InspectorNamed(inspector))).Is(HttpStatusCode.OK).Items.Single()!;
+        Assert.Equal((fileId, finding, 4L), (waiting["fileId"]!.GetValue<Guid>(), waiting["findingId"]!.GetValue<Guid>(), waiting["fileVersion"]!.GetValue<long>()));
+        Assert.Equal("Racks covered with fine mesh; photos attached", waiting["description"]!.GetValue<string>());
+        Assert.Empty((await Get("/api/inspectors/inspector-not-on-the-file/reviews", InspectorNamed("inspector-not-on-the-file"))).Items);
+        (await Get($"/api/inspectors/{inspector}/reviews", InspectorNamed("inspector-not-on-the-file"))).IsProblem(HttpStatusCode.Forbidden, "not-your-worklist");
+
+        (await Review(fileId, finding, 4, accepted: true, inspector: inspector)).Is(HttpStatusCode.OK);
+        Assert.Empty((await Get($"/api/inspectors/{inspector}/reviews", InspectorNamed(inspector))).Items);
+    }
 }

@@ -71,6 +71,10 @@ public class InspectionTests(AppFixture app) : CertificationTest(app)
         (await Record(fileId, inspection, 2, inspector: inspector)).Is(HttpStatusCode.OK);
 
         Assert.Empty((await Get($"/api/inspectors/{inspector}/inspections")).Items);
+        var past = (await Get($"/api/inspectors/{inspector}/inspections?state=recorded", InspectorNamed(inspector))).Items.Single()!;
+        Assert.Equal((inspection, Today, 100), (past["inspectionId"]!.GetValue<Guid>(), DateOnly.Parse(past["recordedOn"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), past["scorePercent"]!.GetValue<int>()));
+        Assert.Single((await Get($"/api/inspectors/{inspector}/inspections?state=all")).Items);
+        (await Get($"/api/inspectors/{inspector}/inspections?state=recorded", InspectorNamed("inspector-other"))).IsProblem(HttpStatusCode.Forbidden, "not-your-worklist");
         var recorded = (await File(fileId))["inspections"]!.AsArray().Single()!;
         Assert.Equal(100, recorded["scorePercent"]!.GetValue<int>());
         Assert.Equal("minor", recorded["findings"]![0]!["severity"]!.GetValue<string>());

@@ -131,12 +131,17 @@ public static class GetProducerCertificationsEndpoint
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
+        return TypedResults.Ok(await PageAsync(producerId, page, session, ct));
+    }
+
+    internal static async Task<Page<ProducerCertification>> PageAsync(Guid producerId, PageRequest page, IQuerySession session, CancellationToken ct)
+    {
         var query = session.Query<Certification.Reading.FileSummary>().Where(f => f.ProducerId == producerId);
         var total = await query.CountAsync(ct);
         var files = await query.OrderByDescending(f => f.SubmittedAt).ThenBy(f => f.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(Paging.PageOf<ProducerCertification>([.. files.Select(f => new ProducerCertification(
+        return Paging.PageOf<ProducerCertification>([.. files.Select(f => new ProducerCertification(
             f.Id, f.Status, f.ProductId, f.ProductName, f.StandardCode, f.StandardVersion, f.CertificateNumber,
-            f.Stars, f.ValidUntil, f.SubmittedAt, f.Version))], page, total));
+            f.Stars, f.ValidUntil, f.SubmittedAt, f.Version))], page, total);
     }
 }
 
