@@ -60,6 +60,20 @@ public static class FileStatus
     };
 }
 
+/// <summary>
+/// The one rule of when a certificate's next surveillance is due, which every read model follows:
+/// the round that has fallen due and is not yet passed; otherwise the next round of the schedule set
+/// at the grant (<see cref="StandardMet.SurveillanceSchedule"/>, empty for grants recorded before it).
+/// </summary>
+public static class SurveillanceCalendar
+{
+    /// <param name="schedule">The days the rounds fall due, round 1 first.</param>
+    /// <param name="round">The last round that fell due (0 before the first).</param>
+    /// <param name="fallenDue">The day of a round fallen due and not yet passed.</param>
+    public static DateOnly? Next(IReadOnlyList<DateOnly> schedule, int round, DateOnly? fallenDue) =>
+        fallenDue ?? (round >= 0 && round < schedule.Count ? schedule[round] : null);
+}
+
 public sealed record Inspection(Guid Id, string InspectorId, DateOnly ScheduledFor, InspectionOutcome? Outcome);
 
 public sealed record InspectionOutcome(DateOnly TookPlaceOn, int ScorePercent, IReadOnlyList<string> FailedMandatoryRequirements);

@@ -126,7 +126,8 @@ public sealed record StandardMet(
     int StandardVersion,
     string DecidedBy,
     DateTimeOffset DecidedAt,
-    DateTimeOffset? EffectiveFrom = null) : IFileEvent
+    DateTimeOffset? EffectiveFrom = null,
+    IReadOnlyList<DateOnly>? SurveillanceSchedule = null) : IFileEvent
 {
     /// <summary>When the certificate took effect: the decision, or the start of an earlier validity recorded late.</summary>
     public DateTimeOffset TookEffect => EffectiveFrom ?? DecidedAt;

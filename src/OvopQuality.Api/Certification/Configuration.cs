@@ -21,7 +21,7 @@ public static class Configuration
             opts.Projections.Add<FileSummaryProjection>(ProjectionLifecycle.Inline);
             opts.Projections.Add<ScheduledInspectionProjection>(ProjectionLifecycle.Inline);
             opts.Schema.For<CertificationFile>().Index(f => f.ProductId);
-            opts.Schema.For<FileSummary>().Index(f => f.ProducerId).Index(f => f.SurveillanceDueOn!);
+            opts.Schema.For<FileSummary>().Index(f => f.ProducerId).Index(f => f.NextSurveillanceOn!);
             opts.Schema.For<ScheduledInspection>().Index(i => i.InspectorId);
             opts.Schema.For<PendingReview>().Index(r => r.FileId);
         });

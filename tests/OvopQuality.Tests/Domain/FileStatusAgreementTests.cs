@@ -73,6 +73,7 @@ public class FileStatusAgreementTests
                     Assert.True(file.Certificate?.ValidUntil == summary.ValidUntil && file.Certificate?.ValidUntil == publicCertificate.ValidUntil,
                         $"validity: write model {file.Certificate?.ValidUntil}, summary {summary.ValidUntil}, public {publicCertificate.ValidUntil} after {where}");
                     Assert.True(file.SurveillanceDueOn == summary.SurveillanceDueOn, $"surveillance due: write model {file.SurveillanceDueOn}, summary {summary.SurveillanceDueOn} after {where}");
+                    Assert.True(summary.NextSurveillanceOn == view.NextSurveillanceOn, $"next surveillance: summary {summary.NextSurveillanceOn}, file view {view.NextSurveillanceOn} after {where}");
                     var findings = string.Join(",", file.Findings.Select(f => $"{f.Id}:{f.State}"));
                     var shown = string.Join(",", (view.Findings ?? []).Select(f => $"{f.Id}:{f.State}"));
                     Assert.True(findings == shown, $"findings: write model [{findings}], file view [{shown}] after {where}");
@@ -180,7 +181,7 @@ public class FileStatusAgreementTests
             CertificationStatus.InspectionScheduled => [() => [Recorded(pending!)], () => [Scheduled()], .. findingChoices],
             CertificationStatus.Inspected =>
             [
-                () => [new StandardMet(id, "TJ-OVOP-2026-000001", 4, 80, "Scope", 500, granted, granted.AddMonths(36).AddDays(-1), "OVOP-DF", 1, "officer-b", at)],
+                () => [new StandardMet(id, "TJ-OVOP-2026-000001", 4, 80, "Scope", 500, granted, granted.AddMonths(36).AddDays(-1), "OVOP-DF", 1, "officer-b", at, SurveillanceSchedule: [granted.AddMonths(12), granted.AddMonths(24)])],
                 () => [new CertificationRefused(id, ["No"], "officer-b", at)],
                 () => [Scheduled()],
                 .. findingChoices,

@@ -243,11 +243,17 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     public async Task A_surveillance_due_is_listed_becomes_overdue_and_a_clean_surveillance_inspection_clears_it()
     {
         var fileId = await ACertifiedFile();
+        var granted = await File(fileId);
+        var validFrom = DateOnly.Parse(granted["certificate"]!["validFrom"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(validFrom.AddMonths(12), DateOnly.Parse(granted["nextSurveillanceOn"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, granted["surveillanceSchedule"]!.AsArray().Count);
+        var upcoming = (await Get($"/api/surveillance?dueBy={validFrom.AddMonths(12):yyyy-MM-dd}&limit=1")).Is(HttpStatusCode.OK);
+        Assert.True(upcoming.Json["total"]!.GetValue<int>() >= 1);
         App.Clock.Set(new DateTimeOffset(2027, 3, 2, 8, 0, 0, TimeSpan.Zero));
         await App.Host.InvokeMessageAndWaitAsync(new SurveillanceFallsDue(fileId, 1, new DateOnly(2027, 3, 2), new DateOnly(2029, 3, 1)));
 
-        var due = (await Get("/api/surveillance?limit=500")).Is(HttpStatusCode.OK).Items;
-        Assert.Contains(due, d => d!["fileId"]!.GetValue<Guid>() == fileId && !d["overdue"]!.GetValue<bool>());
+        var due = (await Get("/api/surveillance?due=true&limit=500")).Is(HttpStatusCode.OK).Items;
+        Assert.Contains(due, d => d!["fileId"]!.GetValue<Guid>() == fileId && d["due"]!.GetValue<bool>() && !d["overdue"]!.GetValue<bool>() && d["round"]!.GetValue<int>() == 1);
         App.Clock.Advance(TimeSpan.FromDays(45));
         Assert.Contains((await Get("/api/surveillance?overdue=true&limit=500")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
 
@@ -255,8 +261,9 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         var inspection = await Schedule(fileId, version);
         (await Record(fileId, inspection, version + 1)).Is(HttpStatusCode.OK);
 
-        Assert.DoesNotContain((await Get("/api/surveillance?limit=500")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
+        Assert.DoesNotContain((await Get("/api/surveillance?due=true&limit=500")).Items, d => d!["fileId"]!.GetValue<Guid>() == fileId);
         var file = await File(fileId);
+        Assert.Equal(validFrom.AddMonths(24), DateOnly.Parse(file["nextSurveillanceOn"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("certified", file["status"]!.GetValue<string>());
         var number = file["certificate"]!["number"]!.GetValue<string>();
         var timeline = (await GetAnonymously($"/api/certificates/{number}/timeline")).Json["entries"]!.AsArray();

@@ -98,6 +98,7 @@ public static class DecideStandardMetEndpoint
         var now = clock.GetUtcNow();
         var number = await Identifiers.NextCertificateNumberAsync(database, now, ct);
         var met = Grant(command, file, basis, actor.Subject, number, now);
+        met = met with { SurveillanceSchedule = ScheduledTransitions.SurveillanceDays(met.ValidFrom, met.ValidUntil, settings) };
         await Renewal.SupersedeAsync(session, file, met, ct);
         return (new CertificateGranted(met.CertificateNumber, met.Stars, met.ScorePercent, met.ValidFrom, met.ValidUntil, met.CertifiedUnits, file.Version + 1),
             [met], ScheduledTransitions.AfterGrant(file.Id, met.ValidFrom, met.ValidUntil, settings, now));

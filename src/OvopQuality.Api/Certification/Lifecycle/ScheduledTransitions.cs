@@ -17,19 +17,27 @@ public sealed record SurveillanceFallsDue(Guid FileId, int Round, DateOnly DueOn
 /// </summary>
 public static class ScheduledTransitions
 {
+    /// <summary>The days surveillance rounds fall due during a validity: every Ovop:Lifecycle:SurveillanceMonths from its start.</summary>
+    public static IReadOnlyList<DateOnly> SurveillanceDays(DateOnly validFrom, DateOnly validUntil, LifecycleSettings settings)
+    {
+        var days = new List<DateOnly>();
+        for (var round = 1; settings.SurveillanceMonths > 0 && validFrom.AddMonths(round * settings.SurveillanceMonths) <= validUntil; round++)
+        {
+            days.Add(validFrom.AddMonths(round * settings.SurveillanceMonths));
+        }
+
+        return days;
+    }
+
     public static OutgoingMessages AfterGrant(Guid fileId, DateOnly validFrom, DateOnly validUntil, LifecycleSettings settings, DateTimeOffset now)
     {
         // A validity recorded late may have passed surveillance rounds and reminders already:
         // those are not sent; the expiry is, and takes effect at once if its time has come.
         var messages = new OutgoingMessages();
-        for (var round = 1; ; round++)
+        var rounds = SurveillanceDays(validFrom, validUntil, settings);
+        for (var round = 1; round <= rounds.Count; round++)
         {
-            var due = validFrom.AddMonths(round * settings.SurveillanceMonths);
-            if (settings.SurveillanceMonths <= 0 || due > validUntil)
-            {
-                break;
-            }
-
+            var due = rounds[round - 1];
             if (LifecycleSettings.StartOf(due) >= now)
             {
                 messages.Schedule(new SurveillanceFallsDue(fileId, round, due, validUntil), LifecycleSettings.StartOf(due));

@@ -93,6 +93,13 @@ public sealed record CertificationFileView(
     public IReadOnlyList<SampleView> Samples { get; init => field = value ?? []; } = [];
 
     public IReadOnlyList<AppealView> Appeals { get; init => field = value ?? []; } = [];
+
+    /// <summary>The days surveillance rounds fall due, set at the grant (empty before it).</summary>
+    public IReadOnlyList<DateOnly> SurveillanceSchedule { get; init => field = value ?? []; } = [];
+
+    /// <summary>When the next surveillance inspection is due while the certificate lives: the round fallen due, else the next of the schedule.</summary>
+    public DateOnly? NextSurveillanceOn =>
+        Status is CertificationStatus.Certified or CertificationStatus.Suspended ? SurveillanceCalendar.Next(SurveillanceSchedule, SurveillanceRound, SurveillanceDueOn) : null;
 }
 
 public sealed partial class CertificationFileViewProjection : SingleStreamProjection<CertificationFileView, Guid>
@@ -142,7 +149,8 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         return view with
         {
             Status = FileStatus.After(view.Status, e.Data),
-            Decision = new DecisionView("StandardMet", m.DecidedBy, m.DecidedAt, []),
+            Decision = new DecisionView("standardMet", m.DecidedBy, m.DecidedAt, []),
+            SurveillanceSchedule = m.SurveillanceSchedule ?? [],
             Certificate = new CertificateView(m.CertificateNumber, m.Stars, m.ScorePercent, m.Scope, m.CertifiedUnits, m.ValidFrom, m.ValidUntil, m.StandardCode, m.StandardVersion),
             Steps = [.. view.Steps, FileStep.Of(e, "StandardMet", m.DecidedAt)],
         };
@@ -154,7 +162,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         return view with
         {
             Status = FileStatus.After(view.Status, e.Data),
-            Decision = new DecisionView("Refused", r.DecidedBy, r.DecidedAt, r.Reasons),
+            Decision = new DecisionView("refused", r.DecidedBy, r.DecidedAt, r.Reasons),
             Steps = [.. view.Steps, FileStep.Of(e, "CertificationRefused", r.DecidedAt)],
         };
     }

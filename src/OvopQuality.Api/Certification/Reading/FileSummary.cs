@@ -26,9 +26,13 @@ public sealed record FileSummary(
     DateOnly? ValidUntil = null,
     int SurveillanceRound = 0,
     DateOnly? SurveillanceDueOn = null,
-    int InspectionsPending = 0)
+    int InspectionsPending = 0,
+    DateOnly? NextSurveillanceOn = null)
 {
     public long Version { get; set; }
+
+    /// <summary>The days surveillance rounds fall due, set at the grant.</summary>
+    public IReadOnlyList<DateOnly> SurveillanceSchedule { get; init => field = value ?? []; } = [];
 
     /// <summary>The line after one more fact of the file; every fact passes here, so the version always follows the stream.</summary>
     public FileSummary After(IFileEvent fact)
@@ -40,12 +44,18 @@ public sealed record FileSummary(
             _ => InspectionsPending,
         };
         var next = this with { Status = FileStatus.After(Status, fact, pending), InspectionsPending = pending };
-        return fact switch
+        next = fact switch
         {
-            StandardMet m => next with { CertificateNumber = m.CertificateNumber, Stars = m.Stars, ValidUntil = m.ValidUntil },
+            StandardMet m => next with { CertificateNumber = m.CertificateNumber, Stars = m.Stars, ValidUntil = m.ValidUntil, SurveillanceSchedule = m.SurveillanceSchedule ?? [] },
             SurveillanceFellDue d => next with { SurveillanceRound = d.Round, SurveillanceDueOn = d.DueOn },
             SurveillancePassed => next with { SurveillanceDueOn = null },
             _ => next,
+        };
+        return next with
+        {
+            NextSurveillanceOn = next.Status is CertificationStatus.Certified or CertificationStatus.Suspended
+                ? SurveillanceCalendar.Next(next.SurveillanceSchedule, next.SurveillanceRound, next.SurveillanceDueOn)
+                : null,
         };
     }
 }
