@@ -37,6 +37,15 @@ public sealed class Api(HttpClient http, IReadOnlyDictionary<DemoUser, string> t
         return await ReadAsync(response, $"POST {url}");
     }
 
+    /// <summary>Puts as the administrator.</summary>
+    public async Task<JsonNode> PutAsync(string url, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Authorization = new("Bearer", tokens[DemoUser.Administrator]);
+        using var response = await http.SendAsync(request);
+        return await ReadAsync(response, $"PUT {url}");
+    }
+
     public async Task<JsonNode> GetAsync(string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -109,6 +109,7 @@ public sealed class DemoLoader(Api api, TextWriter log)
                 var reference = complaint["reference"]!.GetValue<string>();
                 var complaints = await api.GetAsync("/api/complaints?status=received");
                 var complaintId = complaints["items"]!.AsArray().Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+                await api.PutAsync("/api/staff/officer-sharipova", new { name = "Firuza Sharipova", role = "certification-officer" });
                 await api.PostAsync($"/api/complaints/{complaintId}/assignment", new { expectedVersion = 1, handler = "officer-sharipova" });
                 await api.PostAsync($"/api/certifications/{fileId}/withdrawal", new
                 {

@@ -124,7 +124,8 @@ public sealed class OfflineVerifier
         }
 
         if (DateOnly.TryParseExact(Claim("vu"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var validUntil)
-            && DateOnly.FromDateTime(now.UtcDateTime) > validUntil)
+            // Validity days are days in Tajikistan (UTC+5 all year, no daylight saving), as the service counts them.
+            && DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(5)).DateTime) > validUntil)
         {
             established.Add($"the certificate's validity ended on {validUntil:yyyy-MM-dd}");
             return verdictOf("expired");

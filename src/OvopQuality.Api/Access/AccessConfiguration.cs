@@ -98,6 +98,8 @@ public static class AccessConfiguration
             (origins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins(origins)).WithMethods("GET", "POST").AllowAnyHeader();
         }));
         services.AddHttpContextAccessor();
+        services.AddSingleton<StaffDirectory>();
+        services.ConfigureMarten(opts => opts.Schema.For<StaffMember>().Index(s => s.Role));
         return services;
     }
 
@@ -186,8 +188,22 @@ public static class AccessConfiguration
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
+        // A producer's number in the path becomes its id, for signed-in callers only (anyone else
+        // learns nothing of which numbers exist), and the request is routed again.
+        app.UseProducerNumberRoutes();
+        app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // Staff are noted as they use the API, so that work is given only to people who exist.
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true && context.User.Actor() is { } actor && StaffDirectory.IsStaff(actor.Role))
+            {
+                await context.RequestServices.GetRequiredService<StaffDirectory>().NoteAsync(actor, context.RequestAborted);
+            }
+
+            await next(context);
+        });
         return app;
     }
 

@@ -31,7 +31,17 @@ public static class AssignComplaintEndpoint
             return Problems.Conflict("complaint-resolved", $"Complaint {complaint.Reference} is resolved; a new complaint may be submitted.");
         }
 
-        return await Impartial(complaint, BodyDecision.ComplaintAssignment, command.Handler.Trim(), session, ct);
+        var handler = command.Handler.Trim();
+        var member = await session.LoadAsync<StaffMember>(handler.ToLowerInvariant(), ct);
+        if (member is not { MayHandleComplaints: true })
+        {
+            return Problems.Invalid(new Dictionary<string, string[]>
+            {
+                ["handler"] = [$"must be a certification officer or administrator the service knows (GET /api/staff): someone who has signed in, or whom an administrator registered"],
+            });
+        }
+
+        return await Impartial(complaint, BodyDecision.ComplaintAssignment, handler, session, ct);
     }
 
     /// <summary>Staff give the complaint to a handler not involved in the certification it is about (again, to hand it over).</summary>
@@ -40,7 +50,7 @@ public static class AssignComplaintEndpoint
     [Authorize(Roles = Roles.Staff)]
     public static (ComplaintResponse, ComplaintAssigned) Post(AssignComplaint command, [WriteAggregate("complaintId")] Complaint complaint, Actor actor, TimeProvider clock) =>
         (new ComplaintResponse(complaint.Reference, ComplaintStatus.UnderInvestigation, complaint.Version + 1),
-            new ComplaintAssigned(complaint.Id, command.Handler.Trim(), actor.Subject, clock.GetUtcNow()));
+            new ComplaintAssigned(complaint.Id, command.Handler.Trim().ToLowerInvariant(), actor.Subject, clock.GetUtcNow()));
 }
 
 public sealed record ResolveComplaint(long ExpectedVersion, ComplaintOutcome Outcome, string Answer, string? ActionTaken = null);

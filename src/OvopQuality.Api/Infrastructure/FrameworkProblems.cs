@@ -82,3 +82,58 @@ public static class FrameworkProblems
         }
     }
 }
+
+/// <summary>
+/// Producer routes take the producer's number as people write it (<c>/api/producers/TJ-P-000001/…</c>)
+/// as well as its id: once the caller is signed in, the number is looked up (one indexed read), the
+/// path carries the id from then on and the request is routed again. An unknown number is a not-found problem at once; a known one the caller may
+/// not see is answered by the endpoint as for any id, with the number, never the id, in the answer.
+/// </summary>
+public static partial class ProducerNumberRoutes
+{
+    public const string AskedAs = "ovop.producer-asked-as";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^/api/producers/(TJ-P-[0-9]{6})(/.*)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ByNumber();
+
+    public static WebApplication UseProducerNumberRoutes(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true && context.Request.Path.Value is { } path && ByNumber().Match(path) is { Success: true } match)
+            {
+                var number = match.Groups[1].Value.ToUpperInvariant();
+                await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+                var id = await session.Query<Producers.Producer>().Where(p => p.Number == number).Select(p => p.Id).FirstOrDefaultAsync(context.RequestAborted);
+                if (id == Guid.Empty)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = Problems.NotFound("producer", $"There is no producer {number}."),
+                    });
+                    return;
+                }
+
+                context.Items[AskedAs] = (number, id);
+                context.Request.Path = $"/api/producers/{id}{match.Groups[2].Value}";
+                context.SetEndpoint(null);
+                context.Request.RouteValues.Clear();
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>An answer to a request made by number names the number, not the id behind it.</summary>
+    public static void Rewrite(ProblemDetailsContext context)
+    {
+        if (context.HttpContext.Items[AskedAs] is (string number, Guid id))
+        {
+            context.ProblemDetails.Detail = context.ProblemDetails.Detail?.Replace(id.ToString(), number, StringComparison.OrdinalIgnoreCase);
+            context.ProblemDetails.Instance = context.ProblemDetails.Instance?.Replace(id.ToString(), number, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

@@ -86,7 +86,9 @@ public static class HttpConfiguration
                 FrameworkProblems.Rewrite(c);
             }
 
+
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            ProducerNumberRoutes.Rewrite(c);
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             if (Access.CorrelationMiddleware.Of(c.HttpContext) is { } correlation)
             {

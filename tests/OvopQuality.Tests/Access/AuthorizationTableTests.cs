@@ -61,6 +61,8 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/certifications/{fileId}/labels/{batchId}/sheet"] = [Producer, Officer, Admin],
         ["GET /api/inspectors/{inspectorId}/inspections"] = [Inspector, Officer, Admin],
         ["GET /api/inspectors/{inspectorId}/reviews"] = [Inspector, Officer, Admin],
+        ["GET /api/staff"] = [Officer, Admin],
+        ["PUT /api/staff/{subject}"] = [Admin],
         ["GET /api/me"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
 
         ["POST /api/certifications/{fileId}/suspension"] = [Officer],

@@ -5,6 +5,24 @@ namespace OvopQuality.Tests.Domain;
 public class LabelCodeTests
 {
     [Fact]
+    public void The_example_codes_the_readme_and_the_answers_show_pass_their_own_check()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!System.IO.File.Exists(Path.Combine(root, "README.md")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("README.md not found above the test folder");
+        }
+
+        var pattern = new System.Text.RegularExpressions.Regex("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\\b");
+        var texts = new[] { Path.Combine(root, "README.md"), Path.Combine(root, "src", "OvopQuality.Api", "Labels", "Verifying", "GetLabel.cs") }
+            .Select(System.IO.File.ReadAllText);
+        var examples = texts.SelectMany(t => pattern.Matches(t).Select(m => m.Value)).Distinct().ToList();
+
+        Assert.NotEmpty(examples);
+        Assert.All(examples, code => Assert.True(LabelCode.HasValidCheck(LabelCode.Normalize(code) ?? ""), $"{code} fails its check character"));
+    }
+
+    [Fact]
     public void A_new_code_has_sixteen_random_characters_and_a_check_character_from_the_typable_alphabet()
     {
         var code = LabelCode.NewCode();

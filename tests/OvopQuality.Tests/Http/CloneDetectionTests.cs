@@ -125,6 +125,10 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
 
         var signal = await SignalOn(code) ?? throw new InvalidOperationException("no signal was raised");
         Assert.Equal("farApart", signal["evidence"]!["signal"]!.GetValue<string>());
+        var label = (await GetAnonymously($"/api/labels/{code}")).Json;
+        Assert.Equal(label["certificateNumber"]!.GetValue<string>(), signal["label"]!["certificateNumber"]!.GetValue<string>());
+        Assert.Equal("LOT-2026-03-A", signal["label"]!["lot"]!.GetValue<string>());
+        Assert.Equal(signal["label"]!.ToJsonString(), (await Get($"/api/clone-signals/{signal["id"]}")).Json["label"]!.ToJsonString());
         Assert.Equal(2, signal["evidence"]!["distinctClients"]!.GetValue<int>());
         Assert.Equal(2, signal["evidence"]!["recent"]!.AsArray().Count);
         Assert.Contains(signal["evidence"]!["recent"]!.AsArray(), s => s!["latitude"]!.GetValue<double>() == 55.8);

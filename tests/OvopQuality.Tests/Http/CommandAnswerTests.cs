@@ -117,6 +117,26 @@ public class ErrorContractTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task Producer_routes_take_the_producers_number_as_well_as_its_id_and_hide_the_id_behind_a_number_not_yours()
+    {
+        var (producerId, _) = await AProducerWithApricots();
+        var number = (await Get($"/api/producers/{producerId}")).Json["number"]!.GetValue<string>();
+
+        Assert.Equal(producerId, (await Get($"/api/producers/{number}")).Is(HttpStatusCode.OK).Json["id"]!.GetValue<Guid>());
+        Assert.Equal(producerId, (await Get($"/api/producers/{number.ToLowerInvariant()}", ProducerOf(number))).Is(HttpStatusCode.OK).Json["id"]!.GetValue<Guid>());
+        (await Get($"/api/producers/{number}/certifications")).Is(HttpStatusCode.OK);
+        (await Send(HttpMethod.Patch, $"/api/producers/{number}", System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 2, reason = "Phone", contact = new { phone = "+992 90 111 2233" } }), Administrator))
+            .Is(HttpStatusCode.OK);
+
+        var hidden = (await Get($"/api/producers/{number}", ProducerOf("TJ-P-999998"))).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
+        var unknown = (await Get("/api/producers/TJ-P-999997", ProducerOf("TJ-P-999998"))).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
+        Assert.DoesNotContain(producerId.ToString(), hidden.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal($"There is no producer {number}.", hidden.Json["detail"]!.GetValue<string>());
+        Assert.Equal("There is no producer TJ-P-999997.", unknown.Json["detail"]!.GetValue<string>());
+        (await GetAnonymously($"/api/producers/{number}")).Is(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_command_on_an_id_that_does_not_exist_and_on_one_the_caller_may_not_see_get_the_same_404()
     {
         var (other, _) = await AProducerWithApricots();

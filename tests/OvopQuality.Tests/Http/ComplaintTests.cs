@@ -114,7 +114,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         Assert.Contains(reference, received["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("mouldy", received["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+        (await AssignTo(id, "officer-sharipov")).Is(HttpStatusCode.OK);
         (await Post($"/api/complaints/{id}/resolution", new { expectedVersion = 2, outcome = "notUpheld", answer = "The pack was opened and stored wet by the shop." },
             OfficerNamed("officer-sharipov"))).Is(HttpStatusCode.OK);
 
@@ -205,7 +205,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         (await Get($"/api/complaints/{Guid.NewGuid()}")).IsProblem(HttpStatusCode.NotFound, "complaint-not-found");
         Assert.Equal(HttpStatusCode.NotFound, (await Get("/api/complaints/not-a-complaint")).Status);
         (await Get("/api/complaints?status=lost")).IsInvalid("status");
-        (await Post($"/api/complaints/{Guid.NewGuid()}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.NotFound);
+        (await AssignTo(Guid.NewGuid(), "officer-sharipov")).Is(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -214,9 +214,10 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         var (code, _) = await ALabel();
         var (id, _, _) = await AComplaintAbout(code);
 
-        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = Inspector })).IsProblem(HttpStatusCode.Conflict, "handler-not-impartial");
-        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = Officer })).IsProblem(HttpStatusCode.Conflict, "handler-not-impartial");
-        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+        // An inspector handles no complaint at all; the officer who granted the certificate is known but involved.
+        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = Inspector })).IsInvalid("handler");
+        (await AssignTo(id, Officer)).IsProblem(HttpStatusCode.Conflict, "handler-not-impartial");
+        (await AssignTo(id, "officer-sharipov")).Is(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -227,7 +228,7 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         var resolution = new { expectedVersion = 2, outcome = "upheld", answer = "The lot was stored wet; the producer recalled it.", actionTaken = "Special inspection on 12 March" };
 
         (await Post($"/api/complaints/{id}/resolution", resolution with { expectedVersion = 1 }, OfficerNamed("officer-sharipov"))).IsProblem(HttpStatusCode.Conflict, "complaint-not-assigned");
-        (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-sharipov" })).Is(HttpStatusCode.OK);
+        (await AssignTo(id, "officer-sharipov")).Is(HttpStatusCode.OK);
         (await Post($"/api/complaints/{id}/resolution", resolution, OfficerNamed("officer-other"))).IsProblem(HttpStatusCode.Forbidden, "not-the-handler");
         (await Post($"/api/complaints/{id}/resolution", resolution with { expectedVersion = 1 }, OfficerNamed("officer-sharipov"))).IsProblem(HttpStatusCode.Conflict, "stale-version");
 
@@ -240,5 +241,27 @@ public class ComplaintTests(AppFixture app) : CertificationTest(app)
         Assert.DoesNotContain("Aziza", status.ToJsonString(), StringComparison.Ordinal);
         var steps = (await Get($"/api/complaints/{id}")).Json["steps"]!.AsArray().Select(s => s!["by"]!.GetValue<string>());
         Assert.Equal(["public", Administrator.Subject, "officer-sharipov"], steps);
+    }
+
+    /// <summary>Assigns the complaint to a member of staff the service knows: one who has used it.</summary>
+    private async Task<Reply> AssignTo(Guid complaintId, string handler)
+    {
+        (await Get("/api/me", OfficerNamed(handler))).Is(HttpStatusCode.OK);
+        return await Post($"/api/complaints/{complaintId}/assignment", new { expectedVersion = 1, handler });
+    }
+
+    [Fact]
+    public async Task A_complaint_is_given_only_to_an_officer_or_administrator_the_service_knows()
+    {
+        var (code, _) = await ALabel();
+        var reference = (await Post("/api/complaints", new { category = "productQuality", description = "Stones among the apricots", labelCode = code }, null)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+
+        (await Post($"/api/complaints/{reference}/assignment", new { expectedVersion = 1, handler = "officer-nobody-knows" })).IsInvalid("handler");
+        (await Get("/api/me", InspectorNamed("inspector-known"))).Is(HttpStatusCode.OK);
+        (await Post($"/api/complaints/{reference}/assignment", new { expectedVersion = 1, handler = "inspector-known" })).IsInvalid("handler");
+        (await Send(HttpMethod.Put, "/api/staff/officer-registered", System.Net.Http.Json.JsonContent.Create(new { name = "Firuza Sharipova", role = "certification-officer" }), Administrator))
+            .Is(HttpStatusCode.OK);
+        Assert.Contains((await Get("/api/staff?role=certification-officer&limit=500")).Items, s => s!["id"]!.GetValue<string>() == "officer-registered");
+        (await Post($"/api/complaints/{reference}/assignment", new { expectedVersion = 1, handler = "Officer-Registered" })).Is(HttpStatusCode.OK);
     }
 }

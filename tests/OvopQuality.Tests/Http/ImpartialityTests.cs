@@ -86,6 +86,7 @@ public class ImpartialityTests(AppFixture app) : CertificationTest(app)
         var reference = (await Send(HttpMethod.Post, "/api/complaints", JsonContent.Create(new { category = "productQuality", description = "Mouldy apricots in the pack", labelCode = code }), null))
             .Is(HttpStatusCode.Created).Json["reference"]!.GetValue<string>();
         var id = (await Get("/api/complaints?limit=500")).Items.Single(c => c!["reference"]!.GetValue<string>() == reference)!["id"]!.GetValue<Guid>();
+        (await Get("/api/me", OfficerNamed("officer-handler"))).Is(HttpStatusCode.OK);
         (await Post($"/api/complaints/{id}/assignment", new { expectedVersion = 1, handler = "officer-handler" })).Is(HttpStatusCode.OK);
 
         (await Advise(fileId, 5, "officer-handler")).Is(HttpStatusCode.OK);

@@ -142,10 +142,11 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
 
         var trueThen = (await GetAnonymously($"/api/labels/{code}?at=2026-03-07")).Is(HttpStatusCode.OK).Json;
         Assert.Equal("suspended", trueThen["status"]!.GetValue<string>());
-        Assert.Equal("2026-03-07T00:00:00+00:00", trueThen["asOf"]!.GetValue<string>());
+        // A bare day is that day as lived in Tajikistan: its close, in Asia/Dushanbe.
+        Assert.Equal("2026-03-07T23:59:59.9999999+05:00", trueThen["asOf"]!.GetValue<string>());
         var toldThen = (await GetAnonymously($"/api/labels/{code}?at=2026-03-07&knownAt=2026-03-07")).Json;
         Assert.Equal("valid", toldThen["status"]!.GetValue<string>());
-        Assert.Equal("2026-03-07T00:00:00+00:00", toldThen["knownAt"]!.GetValue<string>());
+        Assert.Equal("2026-03-07T23:59:59.9999999+05:00", toldThen["knownAt"]!.GetValue<string>());
         var before = (await GetAnonymously($"/api/labels/{code}?at=2026-03-04T12:00:00Z")).Json;
         Assert.Equal("valid", before["status"]!.GetValue<string>());
         var beforeIssue = (await GetAnonymously($"/api/labels/{code}?at=2026-03-01")).Json;
@@ -180,7 +181,7 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
         var tracked = await App.Host.ExecuteAndWaitAsync(async () => (await DecideMet(fileId, 3)).Is(HttpStatusCode.OK));
 
         var scheduled = tracked.Scheduled.Envelopes().Select(e => (e.Message, e.ScheduledTime)).ToList();
-        Assert.Contains(scheduled, s => s.Message is ExpireCertificate x && x.FileId == fileId && s.ScheduledTime == new DateTimeOffset(2029, 3, 2, 0, 0, 0, TimeSpan.Zero));
+        Assert.Contains(scheduled, s => s.Message is ExpireCertificate x && x.FileId == fileId && s.ScheduledTime == new DateTimeOffset(2029, 3, 2, 0, 0, 0, TimeSpan.FromHours(5)));
         Assert.Equal([90, 30, 7], scheduled.Select(s => s.Message).OfType<RemindOfExpiry>().Where(r => r.FileId == fileId).Select(r => r.DaysBefore).Order().Reverse());
         Assert.Equal([new DateOnly(2027, 3, 2), new DateOnly(2028, 3, 2)], scheduled.Select(s => s.Message).OfType<SurveillanceFallsDue>().Where(r => r.FileId == fileId).Select(r => r.DueOn));
     }

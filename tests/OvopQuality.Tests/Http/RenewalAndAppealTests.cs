@@ -5,13 +5,34 @@ namespace OvopQuality.Tests.Http;
 
 public class RenewalAndAppealTests(AppFixture app) : CertificationTest(app)
 {
-    private async Task<Reply> ApplyForRenewal(Guid oldFile)
+    private async Task<Reply> ApplyForRenewal(Guid oldFile, string? byNumber = null)
     {
         var file = await File(oldFile);
         var body = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(
             ApplicationBody(file["producerId"]!.GetValue<Guid>(), file["productId"]!.GetValue<Guid>()), AppFixture.Json))!;
-        body["renews"] = oldFile;
+        if (byNumber is null)
+        {
+            body["renews"] = oldFile;
+        }
+        else
+        {
+            body["renewsCertificate"] = byNumber;
+        }
+
         return await Post("/api/certifications", body);
+    }
+
+    [Fact]
+    public async Task A_renewal_names_the_certificate_by_its_number_as_people_do()
+    {
+        var oldFile = await ACertifiedFile();
+        var number = (await File(oldFile))["certificate"]!["number"]!.GetValue<string>();
+
+        (await ApplyForRenewal(oldFile, "TJ-OVOP-1999-999999")).IsProblem(HttpStatusCode.Conflict, "not-renewable");
+        var renewal = (await ApplyForRenewal(oldFile, number.ToLowerInvariant())).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+
+        var history = (await Get($"/api/certifications/{renewal}/events")).Items;
+        Assert.Equal(oldFile, history[0]!["data"]!["renews"]!.GetValue<Guid>());
     }
 
     [Fact]
@@ -43,7 +64,7 @@ public class RenewalAndAppealTests(AppFixture app) : CertificationTest(app)
 
         var again = (await Post("/api/certifications", ApplicationBody(file["producerId"]!.GetValue<Guid>(), file["productId"]!.GetValue<Guid>())))
             .IsProblem(HttpStatusCode.Conflict, "application-already-open");
-        Assert.Contains("renews", again.Body, StringComparison.Ordinal);
+        Assert.Contains("renewsCertificate = " + file["certificate"]!["number"]!.GetValue<string>(), again.Body, StringComparison.Ordinal);
 
         var refused = await AnInspectedFile(Results(("DF-Q1", "failed")));
         (await Refuse(refused, 3, "Moisture")).Is(HttpStatusCode.OK);

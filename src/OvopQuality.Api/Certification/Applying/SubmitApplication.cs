@@ -12,13 +12,24 @@ public sealed record SubmitApplication(
     DeclaredVolume DeclaredVolume,
     NationalEvidence NationalEvidence,
     int? StandardVersion = null,
-    Guid? Renews = null);
+    Guid? Renews = null,
+    string? RenewsCertificate = null)
+{
+    /// <summary>Whether the application renews a certificate: named by its file (<c>renews</c>) or by its number (<c>renewsCertificate</c>).</summary>
+    public bool IsRenewal => Renews is not null || !string.IsNullOrWhiteSpace(RenewsCertificate);
+}
 
 /// <summary>A file of the same product and standard that is still being evaluated or whose certificate is in force.</summary>
-public sealed record OpenFile(Guid Id, CertificationStatus Status);
+public sealed record OpenFile(Guid Id, CertificationStatus Status, string? CertificateNumber = null);
 
 /// <summary>What the decision to open a file needs to know beyond the command itself.</summary>
-public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles);
+public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles)
+{
+    /// <summary>The open file the application names as the one it renews, by id or by certificate number; decided once, here.</summary>
+    public OpenFile? Renewed(SubmitApplication command) =>
+        OpenFiles.FirstOrDefault(f => (command.Renews is { } id && f.Id == id)
+            || (command.RenewsCertificate is { } number && string.Equals(f.CertificateNumber, number.Trim(), StringComparison.OrdinalIgnoreCase)));
+}
 
 /// <summary>A certification file opened: its id and its version (1) for the next command.</summary>
 public sealed record FileCreated(Guid Id, long Version) : CreationResponse($"/api/certifications/{Id}");
@@ -32,6 +43,8 @@ public static class SubmitApplicationEndpoint
             .Require(command.ProductId != Guid.Empty, "productId", "is required")
             .Text(command.StandardCode, "standardCode", 20)
             .Require(command.StandardVersion is null or >= 1, "standardVersion", "must be 1 or more")
+            .Require(command.Renews is null || command.RenewsCertificate is null, "renewsCertificate", "give renews or renewsCertificate, not both")
+            .OptionalText(command.RenewsCertificate, "renewsCertificate", 40)
             .Require(command.DeclaredVolume is not null, "declaredVolume", "is required")
             .Require(command.NationalEvidence is not null, "nationalEvidence", "is required");
         if (command.DeclaredVolume is { } volume)
@@ -64,13 +77,13 @@ public static class SubmitApplicationEndpoint
                         && (f.Status == CertificationStatus.Applied || f.Status == CertificationStatus.InspectionScheduled || f.Status == CertificationStatus.Inspected
                             || f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
             .ToListAsync(ct);
-        return new ApplicationContext(producer, standard, [.. open.Select(f => new OpenFile(f.Id, f.Status))]);
+        return new ApplicationContext(producer, standard, [.. open.Select(f => new OpenFile(f.Id, f.Status, f.Certificate?.Number))]);
     }
 
     /// <summary>The rules for opening a file, as a pure function of what is known.</summary>
     public static ProblemDetails Before(SubmitApplication command, ApplicationContext context, Actor actor, TimeProvider clock)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ProgrammeTime.DayOf(clock.GetUtcNow());
         if (context.Producer is not { } producer || !actor.MayActFor(producer.Number))
         {
             return Problems.NotFound("producer", $"There is no producer {command.ProducerId}.");
@@ -97,17 +110,17 @@ public static class SubmitApplicationEndpoint
                 $"Standard {standard.Code} is for {standard.Latest.Category.Wire()} products; {product.Name.En} is {product.Category.Wire()}.");
         }
 
-        var renewed = command.Renews is { } renews ? context.OpenFiles.FirstOrDefault(f => f.Id == renews) : null;
-        if (command.Renews is not null && renewed is not { Status: CertificationStatus.Certified or CertificationStatus.Suspended })
+        var renewed = command.IsRenewal ? context.Renewed(command) : null;
+        if (command.IsRenewal && renewed is not { Status: CertificationStatus.Certified or CertificationStatus.Suspended })
         {
-            return Problems.Conflict("not-renewable", $"renews must name the certificate in force for {product.Name.En} under {standard.Code}.");
+            return Problems.Conflict("not-renewable", $"renews (or renewsCertificate) must name the certificate in force for {product.Name.En} under {standard.Code}.");
         }
 
         if (context.OpenFiles.FirstOrDefault(f => f.Id != renewed?.Id) is { } open)
         {
             return Problems.Conflict("application-already-open",
                 $"{product.Name.En} already has a certification file under {standard.Code} ({open.Status.Wire()})"
-                + (open.Status is CertificationStatus.Certified or CertificationStatus.Suspended ? $"; to renew it, apply with renews = {open.Id}." : "."));
+                + (open.Status is CertificationStatus.Certified or CertificationStatus.Suspended ? $"; to renew it, apply with renewsCertificate = {open.CertificateNumber}." : "."));
         }
 
         if (command.NationalEvidence.ValidUntil < today || command.NationalEvidence.SanitaryConclusionValidUntil < today)
@@ -132,7 +145,7 @@ public static class SubmitApplicationEndpoint
         var submitted = new ApplicationSubmitted(
             fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
             product.Id, product.Name, product.Category, standard,
-            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.Renews, actor.Subject);
+            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.IsRenewal ? context.Renewed(command)!.Id : null, actor.Subject);
         return (new FileCreated(fileId, 1), MartenOps.StartStream<CertificationFile>(fileId, submitted));
     }
 }

@@ -66,7 +66,7 @@ public static class DecideStandardMetEndpoint
                 $"The score {outcome.ScorePercent} % is below the one-star threshold of {file.Standard.Stars.OneStar} %.");
         }
 
-        if (command.ValidFrom is { } from && (from < outcome.TookPlaceOn || from > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
+        if (command.ValidFrom is { } from && (from < outcome.TookPlaceOn || from > ProgrammeTime.DayOf(clock.GetUtcNow())))
         {
             return Problems.Invalid(new Dictionary<string, string[]>
             {
@@ -107,7 +107,7 @@ public static class DecideStandardMetEndpoint
     public static StandardMet Grant(DecideStandardMet command, CertificationFile file, GrantBasis basis, string officer, string certificateNumber, DateTimeOffset now)
     {
         var score = basis.Inspection.ScorePercent;
-        var validFrom = command.ValidFrom ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var validFrom = command.ValidFrom ?? ProgrammeTime.DayOf(now);
         var validUntil = validFrom.AddMonths(file.Standard.ValidityMonths).AddDays(-1);
         return new StandardMet(
             file.Id, certificateNumber, file.Standard.Stars.StarsFor(score), score, command.Scope,

@@ -17,7 +17,7 @@ public static class RecordAdviceEndpoint
 
     public static ProblemDetails Before(RecordAdvice command, CertificationFile file, TimeProvider clock) =>
         Versioning.Check(command.ExpectedVersion, file.Version, "file") is var stale && stale.Stops() ? stale
-        : command.GivenOn > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
+        : command.GivenOn > ProgrammeTime.DayOf(clock.GetUtcNow())
             ? Problems.Invalid(new Dictionary<string, string[]> { ["givenOn"] = ["cannot be in the future"] })
             : WolverineContinue.NoProblems;
 

@@ -73,7 +73,7 @@ public static class RecordInspectionEndpoint
             return Problems.Forbidden("not-the-assigned-inspector", $"Inspection {inspectionId} is assigned to another inspector.");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ProgrammeTime.DayOf(clock.GetUtcNow());
         var errors = Scoring.Completeness(file.Standard, command.Results);
         if (command.TookPlaceOn > today)
         {

@@ -23,7 +23,7 @@ public static class ScheduleInspectionEndpoint
             return Problems.Conflict("file-closed", $"The file is {file.Status.Wire()}: no inspection can be scheduled on it.");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ProgrammeTime.DayOf(clock.GetUtcNow());
         return command.ScheduledFor < today
             ? Problems.Invalid(new Dictionary<string, string[]> { ["scheduledFor"] = ["must be today or later"] })
             : WolverineContinue.NoProblems;

@@ -42,7 +42,7 @@ public static class IssueLabelsEndpoint
             return Problems.Conflict("not-certified", $"Labels are issued only for a certified product; this file is {file.Status.Wire()}.");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ProgrammeTime.DayOf(clock.GetUtcNow());
         if (today < certificate.ValidFrom || today > certificate.ValidUntil)
         {
             return Problems.Conflict("certificate-not-valid",

@@ -16,7 +16,9 @@ public sealed class LifecycleSettings
     public IReadOnlyList<int> ReminderDays { get; init; } = [90, 30, 7];
 
     /// <summary>The instant a certificate valid until <paramref name="validUntil"/> expires: the start of the next day (UTC).</summary>
-    public static DateTimeOffset ExpiresAt(DateOnly validUntil) => new(validUntil.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The instant a validity ends: the close of its last day in the programme's time zone (Asia/Dushanbe).</summary>
+    public static DateTimeOffset ExpiresAt(DateOnly validUntil) => StartOf(validUntil.AddDays(1));
 
-    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The first instant of a day in the programme's time zone (Asia/Dushanbe).</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => ProgrammeTime.EndOf(day.AddDays(-1)).AddTicks(1);
 }

@@ -32,7 +32,7 @@ public static class GetSurveillanceDueEndpoint
             return TypedResults.Problem(invalid);
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ProgrammeTime.DayOf(clock.GetUtcNow());
         var overdueBefore = today.AddDays(-settings.SurveillanceGraceDays);
         var query = session.Query<FileSummary>().Where(f => f.NextSurveillanceOn != null);
         if (due == true)

@@ -162,7 +162,7 @@ public static class RecordLabResultsEndpoint
         {
             var finding = Finding.From(new NewFinding(FindingSeverity.Major,
                 $"{limit.Name.En} {result.Value} {result.Unit} in sample {sampleId} (report {command.ReportNumber}), limit {limit.Describe()}", limit.RequirementCode),
-                DateOnly.FromDateTime(now.UtcDateTime));
+                ProgrammeTime.DayOf(now));
             raised.Add(finding.Id);
             events.Add(new FindingRaised(file.Id, finding, "laboratory", now));
         }

@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Collections.Concurrent;
 using Marten.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -77,7 +78,13 @@ public sealed record CloneSignalCase(
 
     /// <summary>When staff confirmed it, if they did.</summary>
     public DateTimeOffset? ConfirmedAt => Steps.LastOrDefault(s => s.Step == "confirmed")?.At;
+
+    /// <summary>The label the signal is about, as staff read it: its file, certificate, producer and lot (filled when read, from the label registry).</summary>
+    public CloneSignalLabel? Label { get; init; }
 }
+
+/// <summary>Where a signalled code belongs: the file and certificate it was issued under, the producer and the lot.</summary>
+public sealed record CloneSignalLabel(Guid FileId, string? CertificateNumber, string ProducerNumber, string Lot, Guid BatchId);
 
 /// <summary>A confirmed clone signal as the public reads it: the warning, and when staff confirmed it.</summary>
 public sealed record CloneWarning(string Text, DateTimeOffset ConfirmedAt);
@@ -254,7 +261,7 @@ public static class CloneSignalEndpoints
     [Tags("Labels")]
     [Authorize(Roles = Roles.Staff)]
     public static async Task<Results<Ok<Page<CloneSignalCase>>, ProblemHttpResult>> Get(
-        CloneSignalStatus? status, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
+        CloneSignalStatus? status, int? limit, string? cursor, IQuerySession session, NpgsqlDataSource database, CancellationToken ct)
     {
         var (paging, invalid) = Paging.Read(limit, cursor);
         if (paging is null)
@@ -270,16 +277,41 @@ public static class CloneSignalEndpoints
 
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(s => s.ChangedAt).ThenBy(s => s.Id).Skip(paging.Offset).Take(paging.Limit).ToListAsync(ct);
-        return TypedResults.Ok(Paging.PageOf(items, paging, total));
+        return TypedResults.Ok(Paging.PageOf(await WithLabelsAsync(items, session, database, ct), paging, total));
+    }
+
+    /// <summary>Each signal with the file, certificate, producer and lot of its code: two reads for the whole page.</summary>
+    private static async Task<IReadOnlyList<CloneSignalCase>> WithLabelsAsync(IReadOnlyList<CloneSignalCase> signals, IQuerySession session, NpgsqlDataSource database, CancellationToken ct)
+    {
+        if (signals.Count == 0)
+        {
+            return signals;
+        }
+
+        var labels = new Dictionary<string, (Guid FileId, Guid BatchId, string Lot)>(StringComparer.Ordinal);
+        await using (var command = database.CreateCommand($"select code, file_id, batch_id, lot from {LabelRegistry.TableName.QualifiedName} where code = any($1)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. signals.Select(s => s.Code).Distinct(StringComparer.Ordinal)] });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                labels[reader.GetString(0)] = (reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3));
+            }
+        }
+
+        var certificates = (await session.LoadManyAsync<PublicCertificate>(ct, labels.Values.Select(l => l.FileId).Distinct())).ToDictionary(c => c.Id);
+        return [.. signals.Select(s => labels.TryGetValue(s.Code, out var l) && certificates.TryGetValue(l.FileId, out var c)
+            ? s with { Label = new CloneSignalLabel(l.FileId, c.CertificateNumber, c.ProducerNumber, l.Lot, l.BatchId) }
+            : s)];
     }
 
     /// <summary>One signal: the evidence (scans, places, times, distinct clients) and every step with who and why.</summary>
     [WolverineGet("/api/clone-signals/{signalId}", OperationId = "GetCloneSignal")]
     [Tags("Labels")]
     [Authorize(Roles = Roles.Staff)]
-    public static async Task<Results<Ok<CloneSignalCase>, ProblemHttpResult>> GetOne(Guid signalId, IQuerySession session, CancellationToken ct) =>
+    public static async Task<Results<Ok<CloneSignalCase>, ProblemHttpResult>> GetOne(Guid signalId, IQuerySession session, NpgsqlDataSource database, CancellationToken ct) =>
         await session.LoadAsync<CloneSignalCase>(signalId, ct) is { } signal
-            ? TypedResults.Ok(signal)
+            ? TypedResults.Ok((await WithLabelsAsync([signal], session, database, ct))[0])
             : TypedResults.Problem(Problems.NotFound("clone-signal", $"There is no clone signal {signalId}."));
 }
 

@@ -4,7 +4,9 @@ namespace OvopQuality.Api.Labels.Verifying;
 
 /// <summary>
 /// The instants a verification answers for: <c>at</c> (default now), and <c>knownAt</c>, what was
-/// recorded by then (default now). An ISO 8601 instant, or a day (2026-03-05), meaning its start in UTC.
+/// recorded by then (default now). An ISO 8601 instant, or a day (2026-03-05), meaning the end of
+/// that day in the programme's time zone (Asia/Dushanbe): what stood on that day, at its close (for
+/// <c>knownAt</c>, no later than now).
 /// </summary>
 public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
 {
@@ -30,7 +32,8 @@ public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
 
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = ProgrammeTime.EndOf(day);
+            return field == "knownAt" && end > now ? now : end;
         }
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
@@ -38,7 +41,7 @@ public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
             return instant;
         }
 
-        errors[field] = ["must be an ISO 8601 instant (2026-03-05T12:00:00Z) or a day (2026-03-05)"];
+        errors[field] = ["must be an ISO 8601 instant (2026-03-05T12:00:00Z) or a day (2026-03-05, meaning its end in Asia/Dushanbe)"];
         return now;
     }
 }

@@ -63,7 +63,7 @@ public static class CertificateStanding
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateTimeOffset instant) => ProgrammeTime.DayOf(instant).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Describe(ReasonClass? reason) => reason switch
     {

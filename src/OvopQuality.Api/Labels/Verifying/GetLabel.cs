@@ -61,7 +61,7 @@ public static class GetLabelEndpoint
         var canonical = LabelCode.Normalize(code);
         if (canonical is null)
         {
-            return Unknown("is not a label code: a code has 17 letters and digits, e.g. 7K2M-9QXA-4HPD-T8WN-3");
+            return Unknown("is not a label code: a code has 17 letters and digits, e.g. 7K2M-9QXA-4HPD-T8WN-G");
         }
 
         if (!LabelCode.HasValidCheck(canonical))

@@ -77,7 +77,7 @@ public sealed partial class FileNoticesProjection : SingleStreamProjection<FileN
 
     private static FileNotices Add(FileNotices notices, Notice notice) => notices with { Notices = [.. notices.Notices, notice] };
 
-    private static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.UtcDateTime);
+    private static DateOnly Day(DateTimeOffset instant) => ProgrammeTime.DayOf(instant);
 }
 
 /// <summary>The sentences of the producer's notices in Tajik, Russian and English; the body's own words (a reason, an answer) stay as written.</summary>
