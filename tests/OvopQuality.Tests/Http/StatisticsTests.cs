@@ -55,6 +55,102 @@ public class StatisticsTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_file_suspended_after_an_instant_counts_as_certified_at_that_instant_and_suspended_now()
+    {
+        var instant = "?at=" + Uri.EscapeDataString(App.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var thenBefore = await Statistics(instant);
+
+        var fileId = await ACertifiedFile();
+        var thenCertified = await Statistics(instant);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var nowCertified = await Statistics();
+        (await Suspend(fileId, 4)).Is(HttpStatusCode.OK);
+        var thenSuspended = await Statistics(instant);
+        var nowSuspended = await Statistics();
+
+        Assert.Equal(1, At(thenCertified, "filesByStatus.by.certified") - At(thenBefore, "filesByStatus.by.certified"));
+        Assert.Equal(1, At(thenCertified, "filesByStatus.total") - At(thenBefore, "filesByStatus.total"));
+        Assert.Equal(At(thenCertified, "filesByStatus.by.certified"), At(thenSuspended, "filesByStatus.by.certified"));
+        Assert.Equal(At(thenCertified, "filesByStatus.by.suspended"), At(thenSuspended, "filesByStatus.by.suspended"));
+        Assert.Equal(-1, At(nowSuspended, "filesByStatus.by.certified") - At(nowCertified, "filesByStatus.by.certified"));
+        Assert.Equal(1, At(nowSuspended, "filesByStatus.by.suspended") - At(nowCertified, "filesByStatus.by.suspended"));
+    }
+
+    [Fact]
+    public async Task A_file_applied_for_after_an_instant_is_not_counted_at_that_instant()
+    {
+        var instant = "?at=" + Uri.EscapeDataString(App.Clock.GetUtcNow().AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var before = await Statistics(instant);
+
+        await AnApplication();
+
+        Assert.Equal(At(before, "filesByStatus.total"), At(await Statistics(instant), "filesByStatus.total"));
+    }
+
+    [Fact]
+    public void Every_fact_of_a_file_says_when_it_was_recorded()
+    {
+        foreach (var type in Api.Certification.CertificationFileEvents.All)
+        {
+            var fact = (Api.Certification.IFileEvent)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(type);
+            Assert.Equal(default, Api.Statistics.FilesAt.RecordedAt(fact));
+        }
+    }
+
+    [Fact]
+    public async Task District_counts_rise_for_a_new_producer_and_a_new_certificate_under_the_first_spelling()
+    {
+        var district = "Ghafurov-" + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var before = await Statistics();
+        Assert.Equal(0, DistrictCount(before["producersByDistrict"]!, "sughd", district));
+
+        var first = await AProducerIn(district);
+        await AProducerIn("  " + district.ToUpperInvariant() + " ");
+        var registered = await Statistics();
+
+        Assert.Equal(2, DistrictCount(registered["producersByDistrict"]!, "sughd", district));
+        Assert.DoesNotContain(registered["producersByDistrict"]!.AsArray(), d => d!["district"]!.GetValue<string>() != district && d["district"]!.GetValue<string>().Contains(district, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(0, DistrictCount(registered["certificates"]!["validByDistrict"]!, "sughd", district));
+
+        await ACertifiedFileOf(first);
+        var certified = await Statistics();
+
+        Assert.Equal(1, DistrictCount(certified["certificates"]!["validByDistrict"]!, "sughd", district));
+        Assert.Equal(2, DistrictCount(certified["producersByDistrict"]!, "sughd", district));
+        var earlier = "?at=" + Uri.EscapeDataString(App.Clock.GetUtcNow().AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0, DistrictCount((await Statistics(earlier))["producersByDistrict"]!, "sughd", district));
+    }
+
+    private static int DistrictCount(JsonNode list, string region, string district) =>
+        list.AsArray()
+            .Where(d => d!["region"]!.GetValue<string>() == region && d["district"]!.GetValue<string>() == district)
+            .Select(d => d!["count"]!.GetValue<int>())
+            .SingleOrDefault();
+
+    private async Task<(Guid ProducerId, Guid ProductId)> AProducerIn(string district)
+    {
+        var body = new
+        {
+            legalName = new { tg = "Кооперативи «Ғафуров»", ru = "Кооператив «Гафуров»", en = "Ghafurov Cooperative" },
+            taxId = NewTaxId(),
+            address = new { region = "sughd", district, village = "Unji" },
+            contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
+        };
+        var producer = (await Post("/api/producers", body)).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var product = (await Post($"/api/producers/{producer}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        return (producer, product);
+    }
+
+    private async Task<Guid> ACertifiedFileOf((Guid ProducerId, Guid ProductId) producer)
+    {
+        var fileId = (await Post("/api/certifications", ApplicationBody(producer.ProducerId, producer.ProductId))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var inspection = await Schedule(fileId, 1);
+        (await Record(fileId, inspection, 2)).Is(HttpStatusCode.OK);
+        (await DecideMet(fileId, 3)).Is(HttpStatusCode.OK);
+        return fileId;
+    }
+
+    [Fact]
     public async Task An_instant_that_is_not_one_is_a_400_naming_it() =>
         (await Get("/api/statistics?at=last-tuesday", Ministry)).IsInvalid("at");
 }
