@@ -60,8 +60,9 @@ public static class GetStatisticsEndpoint
     /// <summary>
     /// The programme in figures: producers by region and by district; files by status; certificates
     /// granted and how they stand (valid, suspended, withdrawn, expired, superseded), the valid ones
-    /// by region, district, product category, stars and standard; labels issued; complaints received, open, resolved and
-    /// upheld. <c>?at=</c> (an instant or a day) answers as things stood then, as known now.
+    /// by region, district, product category, stars and standard; labels issued; complaints
+    /// received, open, resolved and upheld. <c>?at=</c> (an instant or a day) answers as things
+    /// stood then, as known now.
     /// </summary>
     [WolverineGet("/api/statistics", OperationId = "GetStatistics")]
     [Tags("Statistics")]
@@ -109,7 +110,7 @@ public static class GetStatisticsEndpoint
     }
 
     /// <summary>Every producer's number and place: a few short columns, so the whole programme stays one small read.</summary>
-    public static async Task<IReadOnlyList<ProducerPlace>> ProducerPlacesAsync(IQuerySession session, CancellationToken ct)
+    private static async Task<IReadOnlyList<ProducerPlace>> ProducerPlacesAsync(IQuerySession session, CancellationToken ct)
     {
         var rows = await session.Query<Producer>()
             .Select(p => new { p.Id, p.Number, p.Address.Region, p.Address.District, p.RegisteredAt })
