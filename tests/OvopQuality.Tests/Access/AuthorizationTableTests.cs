@@ -101,6 +101,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/certificates/{number}/timeline"] = [Public],
 
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
+        ["GET /api/statistics/series"] = [Ministry, Officer, Admin],
 
         ["POST /api/complaints"] = [Public],
         ["GET /api/complaints/{reference}/status"] = [Public],
