@@ -22,7 +22,7 @@ public static class Periods
 {
     public const int MaximumPoints = 120;
 
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Dushanbe");
+    public static readonly TimeZoneInfo Zone = ProgrammeTime.Zone;
 
     private static readonly string[] Intervals = ["month", "quarter", "year"];
 

@@ -136,14 +136,14 @@ public class StatisticsTests(AppFixture app) : CertificationTest(app)
             address = new { region = "sughd", district, village = "Unji" },
             contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
         };
-        var producer = (await Post("/api/producers", body)).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
-        var product = (await Post($"/api/producers/{producer}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var producer = (await Post("/api/producers", body)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var product = (await Post($"/api/producers/{producer}/products", ApricotsBody(1))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         return (producer, product);
     }
 
     private async Task<Guid> ACertifiedFileOf((Guid ProducerId, Guid ProductId) producer)
     {
-        var fileId = (await Post("/api/certifications", ApplicationBody(producer.ProducerId, producer.ProductId))).Is(HttpStatusCode.Created).Json["value"]!.GetValue<Guid>();
+        var fileId = (await Post("/api/certifications", ApplicationBody(producer.ProducerId, producer.ProductId))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var inspection = await Schedule(fileId, 1);
         (await Record(fileId, inspection, 2)).Is(HttpStatusCode.OK);
         (await DecideMet(fileId, 3)).Is(HttpStatusCode.OK);
