@@ -117,8 +117,9 @@ public class DecisionRulesTests
 
     [Theory]
     [InlineData("2026-06-01T12:00", LabelStatus.Valid)]
-    [InlineData("2029-05-31T23:59", LabelStatus.Valid)]
-    [InlineData("2029-06-01T00:00", LabelStatus.Expired)]
+    // Validity days are days in Asia/Dushanbe (UTC+5): the last one closes at 19:00 UTC.
+    [InlineData("2029-05-31T18:59", LabelStatus.Valid)]
+    [InlineData("2029-05-31T19:00", LabelStatus.Expired)]
     [InlineData("2026-05-31T12:00", LabelStatus.Unknown)]
     public void A_certificate_stands_by_its_validity_at_the_instant(string at, LabelStatus expected) =>
         Assert.Equal(expected, CertificateStanding.At(Granted(), At(at), At("2030-01-01T00:00")).Status);
