@@ -52,23 +52,9 @@ public static class FrameworkProblems
         }
     }
 
-    /// <summary>What a query value of this type must be, in the words the API uses elsewhere.</summary>
-    public static string Expected(Type? type)
-    {
-        var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        return t switch
-        {
-            null => "is not a value this parameter takes",
-            { IsEnum: true } => "must be one of: " + string.Join(", ", Enum.GetNames(t).Select(n => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(n))),
-            _ when t == typeof(bool) => "must be true or false",
-            _ when t == typeof(int) || t == typeof(long) => "must be a whole number",
-            _ when t == typeof(double) || t == typeof(decimal) || t == typeof(float) => "must be a number (a dot for decimals)",
-            _ when t == typeof(Guid) => "must be an id (a UUID)",
-            _ when t == typeof(DateOnly) => "must be a day (2026-03-05)",
-            _ when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "must be an ISO 8601 instant (2026-03-05T12:00:00Z)",
-            _ => "is not a value this parameter takes",
-        };
-    }
+    /// <summary>What a query value of this type must be, in the words a body's fields use (<see cref="JsonBodyProblems.Kind"/>).</summary>
+    public static string Expected(Type? type) =>
+        type is null ? "is not a value this parameter takes" : "must be " + JsonBodyProblems.Kind(type);
 
     private static void Replace(ProblemDetails problem, ProblemDetails with)
     {

@@ -17,9 +17,10 @@ public static class JsonBodyProblems
 {
     private const string CapturedBody = "ovop.body";
 
-    private static readonly string[] Required = ["Required."];
-    private static readonly string[] NotNull = ["Must not be null."];
-    private static readonly string[] Unknown = ["The API does not know this field: leave it out."];
+    // One wording for every field problem, as Validation writes them: "is required", "must be …".
+    private static readonly string[] Required = ["is required"];
+    private static readonly string[] NotNull = ["must not be null"];
+    private static readonly string[] Unknown = ["is not a field of this command: leave it out"];
 
     /// <summary>
     /// The commands endpoints read from a request body: by the convention of this code base, the
@@ -129,7 +130,7 @@ public static class JsonBodyProblems
             Check(document.RootElement, command, "body", options, errors, root: true);
             if (errors.Count == 0)
             {
-                errors["body"] = [$"Could not be read as {Kind(command)}."];
+                errors["body"] = [$"must be {Kind(command)}"];
             }
 
             return Problems.Invalid(errors);
@@ -143,7 +144,7 @@ public static class JsonBodyProblems
         {
             if (!holds)
             {
-                errors[path] = [$"Expected {Kind(target)}."];
+                errors[path] = [$"must be {Kind(target)}"];
             }
 
             return;
@@ -153,7 +154,7 @@ public static class JsonBodyProblems
         {
             if (value.ValueKind != JsonValueKind.Array)
             {
-                errors[path] = ["Expected a list."];
+                errors[path] = ["must be a list"];
                 return;
             }
 
@@ -177,7 +178,7 @@ public static class JsonBodyProblems
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors[path] = ["Expected an object."];
+            errors[path] = ["must be an object"];
             return;
         }
 
@@ -188,7 +189,7 @@ public static class JsonBodyProblems
         {
             if (Text(() => property.Name) is not { } name)
             {
-                errors[path] = ["A field's name is broken Unicode."];
+                errors[path] = ["is a field name in broken Unicode"];
                 continue;
             }
 

@@ -32,7 +32,7 @@ public sealed class Validation
         Require(value is null || value.Length <= maxLength, field, $"must be at most {maxLength} characters");
 
     public Validation Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
-        Require(Enum.IsDefined(value), field, $"must be one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        Require(Enum.IsDefined(value), field, "must be " + JsonBodyProblems.Kind(typeof(TEnum)));
 
     public Validation Version(long expectedVersion) =>
         Require(expectedVersion >= 1, "expectedVersion", "must be the version you last read (1 or more)");

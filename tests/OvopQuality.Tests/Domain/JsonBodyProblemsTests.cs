@@ -94,7 +94,7 @@ public class JsonBodyProblemsTests
     {
         var errors = Errors(ProblemFor<IssueLabels>("""{"expectedVersion": "four", "lot": "L1", "quantity": 1}"""));
 
-        Assert.Equal("Expected a whole number.", Assert.Single(errors["expectedVersion"]));
+        Assert.Equal("must be a whole number", Assert.Single(errors["expectedVersion"]));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public class JsonBodyProblemsTests
             """));
 
         Assert.Equal(["address.district", "address.planet", "address.region", "contact.phone", "legalName.ru", "taxId"], errors.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("Expected a string, without control characters or broken Unicode.", Assert.Single(errors["taxId"]));
+        Assert.Equal("must be a string, without control characters or broken Unicode", Assert.Single(errors["taxId"]));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class JsonBodyProblemsTests
     {
         var errors = Errors(ProblemFor<IssueLabels>("""{"expectedVersion": 4, "lot": null, "quantity": 1}"""));
 
-        Assert.Equal("Must not be null.", Assert.Single(errors["lot"]));
+        Assert.Equal("must not be null", Assert.Single(errors["lot"]));
     }
 
     [Theory]
@@ -189,6 +189,6 @@ public class JsonBodyProblemsTests
     {
         var errors = Errors(ProblemFor<IssueLabels>("[]"));
 
-        Assert.Equal("Expected an object.", Assert.Single(errors["body"]));
+        Assert.Equal("must be an object", Assert.Single(errors["body"]));
     }
 }

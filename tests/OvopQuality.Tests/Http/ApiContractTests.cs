@@ -14,7 +14,7 @@ public class ApiContractTests(AppFixture app) : CertificationTest(app)
     [InlineData("{\"expectedVersion\": 4, \"quantity\": 1}", "lot")]
     [InlineData("{\"expectedVersion\": 4, \"lot\": null, \"quantity\": 1}", "lot")]
     [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\", \"quantity\": 1, \"price\": 3}", "price")]
-    [InlineData("[]", "Expected an object")]
+    [InlineData("[]", "must be an object")]
     [InlineData("null", "body")]
     [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\\u0000\", \"quantity\": 1}", "lot")]
     [InlineData("{\"expectedVersion\": 4, \"lot\": \"L1\\ud800\", \"quantity\": 1}", "lot")]

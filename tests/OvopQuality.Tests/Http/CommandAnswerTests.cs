@@ -105,7 +105,7 @@ public class ErrorContractTests(AppFixture app) : CertificationTest(app)
     [InlineData("/api/surveillance?limit=abc", "limit", "whole number")]
     [InlineData("/api/clone-signals?status=bogus", "status", "raised")]
     [InlineData("/api/complaints?status=bogus", "status", "received")]
-    [InlineData("/api/labels/ABCD-EFGH-JKLM-NPQR?lon=x", "lon", "a number")]
+    [InlineData("/api/labels/ABCD-EFGH-JKLM-NPQR?lon=x", "lon", "must be a number")]
     public async Task A_query_value_that_cannot_be_read_is_an_invalid_input_problem_naming_what_it_takes(string url, string field, string expected)
     {
         var reply = await Get(url);
