@@ -43,6 +43,8 @@ if [ ! -x tools/checks/node_modules/.bin/redocly ] || [ ! -d tools/checks/node_m
   echo "test.sh: installing the checks in tools/checks" >&2
   npm ci --prefix tools/checks --no-audit --no-fund --loglevel=error >/dev/null || { echo "test.sh: npm ci in tools/checks failed" >&2; exit 1; }
 fi
+# Kiota, pinned in .config/dotnet-tools.json: a test generates the API's client with it (tools/client).
+restore_log=$(dotnet tool restore 2>&1) || { echo "$restore_log" >&2; echo "test.sh: dotnet tool restore failed (Kiota, pinned in .config/dotnet-tools.json)" >&2; exit 1; }
 # Screenshots of the verification page land here.
 export OVOP_ARTIFACTS=${OVOP_ARTIFACTS:-$root/artifacts}
 

@@ -8,7 +8,10 @@ namespace OvopQuality.Tests.Support;
 /// </summary>
 public static class Checks
 {
-    public static string Folder { get; } = Path.Combine(RepositoryRoot(), "tools", "checks");
+    /// <summary>The repository's root folder (where OvopQuality.sln is).</summary>
+    public static string Root { get; } = RepositoryRoot();
+
+    public static string Folder { get; } = Path.Combine(Root, "tools", "checks");
 
     /// <summary>Runs a program of tools/checks, with <paramref name="input"/> on its standard input; its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null)
