@@ -33,6 +33,21 @@ public static class OpenApiConfiguration
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer<ErrorResponsesTransformer>();
+            // Text passes through SafeTextConverter (control characters, broken Unicode), which hides its
+            // type from the schema generator: say it is a string, nullable where the property is.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null && schema is OpenApiSchema text)
+                {
+                    text.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+                }
+                else if (context.JsonTypeInfo.ElementType == typeof(string) && schema is OpenApiSchema list && list.Items is null or OpenApiSchema { Type: null })
+                {
+                    list.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+                }
+
+                return Task.CompletedTask;
+            });
         });
 
     /// <summary>What each group of operations is for; a tag without a description fails the OpenAPI lint test.</summary>

@@ -161,6 +161,32 @@ public class ApiShapeTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Every_field_states_its_type_so_that_generated_clients_are_typed()
+    {
+        var document = await Document();
+        var wrong = new List<string>();
+        foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject())
+        {
+            foreach (var (property, value) in schema!["properties"]?.AsObject() ?? [])
+            {
+                var typed = value!["type"] is not null || value["$ref"] is not null || value["oneOf"] is not null || value["anyOf"] is not null || value["allOf"] is not null;
+                // An event's data is any of the events of its stream: the one field that is any JSON value.
+                if (!typed && !(name == "EventRecord" && property == "data"))
+                {
+                    wrong.Add($"{name}.{property} has no type");
+                }
+
+                if (value["type"]?.ToJsonString().Contains("array", StringComparison.Ordinal) == true && value["items"] is null)
+                {
+                    wrong.Add($"{name}.{property} is a list of nothing stated");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
     public async Task Every_operation_states_who_may_call_it_and_answers_errors_as_problems()
     {
         var document = await Document();

@@ -8,8 +8,10 @@ using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
+using OvopQuality.Tests.Client.Generated.Api.Me;
 using OvopQuality.Tests.Client.Generated.Api.Producers;
 using OvopQuality.Tests.Client.Generated.Api.SigningKeys;
+using OvopQuality.Tests.Client.Generated.Api.Staff;
 using OvopQuality.Tests.Client.Generated.Api.Standards;
 using OvopQuality.Tests.Client.Generated.Api.Statistics;
 using OvopQuality.Tests.Client.Generated.Api.StatusSnapshot;
@@ -56,6 +58,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Labels.LabelsRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The me property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Me.MeRequestBuilder Me
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Me.MeRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The producers property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Producers.ProducersRequestBuilder Producers
         {
@@ -65,6 +72,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.SigningKeys.SigningKeysRequestBuilder SigningKeys
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.SigningKeys.SigningKeysRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The staff property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Staff.StaffRequestBuilder Staff
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Staff.StaffRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The standards property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Standards.StandardsRequestBuilder Standards

@@ -15,20 +15,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The district property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? District { get; set; }
+        public string? District { get; set; }
 #nullable restore
 #else
-        public UntypedNode District { get; set; }
+        public string District { get; set; }
 #endif
         /// <summary>The region property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.Region? Region { get; set; }
         /// <summary>The village property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Village { get; set; }
+        public string? Village { get; set; }
 #nullable restore
 #else
-        public UntypedNode Village { get; set; }
+        public string Village { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -48,9 +48,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "district", n => { District = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "district", n => { District = n.GetStringValue(); } },
                 { "region", n => { Region = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.Region>(); } },
-                { "village", n => { Village = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "village", n => { Village = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -60,9 +60,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("district", District);
+            writer.WriteStringValue("district", District);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.Region>("region", Region);
-            writer.WriteObjectValue<UntypedNode>("village", Village);
+            writer.WriteStringValue("village", Village);
         }
     }
 }

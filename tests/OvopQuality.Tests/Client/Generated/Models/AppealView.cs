@@ -21,36 +21,36 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The by property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? By { get; set; }
+        public string? By { get; set; }
 #nullable restore
 #else
-        public UntypedNode By { get; set; }
+        public string By { get; set; }
 #endif
         /// <summary>The decidedAt property</summary>
         public DateTimeOffset? DecidedAt { get; set; }
         /// <summary>The decidedBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? DecidedBy { get; set; }
+        public string? DecidedBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode DecidedBy { get; set; }
+        public string DecidedBy { get; set; }
 #endif
         /// <summary>The grounds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Grounds { get; set; }
+        public string? Grounds { get; set; }
 #nullable restore
 #else
-        public UntypedNode Grounds { get; set; }
+        public string Grounds { get; set; }
 #endif
         /// <summary>The reasoning property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reasoning { get; set; }
+        public string? Reasoning { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reasoning { get; set; }
+        public string Reasoning { get; set; }
 #endif
         /// <summary>The upheld property</summary>
         public bool? Upheld { get; set; }
@@ -75,11 +75,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "against", n => { Against = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.AppealableDecision>(); } },
                 { "appealId", n => { AppealId = n.GetGuidValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "by", n => { By = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "by", n => { By = n.GetStringValue(); } },
                 { "decidedAt", n => { DecidedAt = n.GetDateTimeOffsetValue(); } },
-                { "decidedBy", n => { DecidedBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "grounds", n => { Grounds = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "reasoning", n => { Reasoning = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "decidedBy", n => { DecidedBy = n.GetStringValue(); } },
+                { "grounds", n => { Grounds = n.GetStringValue(); } },
+                { "reasoning", n => { Reasoning = n.GetStringValue(); } },
                 { "upheld", n => { Upheld = n.GetBoolValue(); } },
             };
         }
@@ -93,11 +93,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.AppealableDecision>("against", Against);
             writer.WriteGuidValue("appealId", AppealId);
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("by", By);
+            writer.WriteStringValue("by", By);
             writer.WriteDateTimeOffsetValue("decidedAt", DecidedAt);
-            writer.WriteObjectValue<UntypedNode>("decidedBy", DecidedBy);
-            writer.WriteObjectValue<UntypedNode>("grounds", Grounds);
-            writer.WriteObjectValue<UntypedNode>("reasoning", Reasoning);
+            writer.WriteStringValue("decidedBy", DecidedBy);
+            writer.WriteStringValue("grounds", Grounds);
+            writer.WriteStringValue("reasoning", Reasoning);
             writer.WriteBoolValue("upheld", Upheld);
         }
     }

@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The knownAt property</summary>
         public DateTimeOffset? KnownAt { get; set; }
@@ -36,10 +36,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -52,10 +52,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The reasonClass property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ReasonClass? ReasonClass { get; set; }
@@ -64,10 +64,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -86,10 +86,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The supersededBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? SupersededBy { get; set; }
+        public string? SupersededBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode SupersededBy { get; set; }
+        public string SupersededBy { get; set; }
 #endif
         /// <summary>The validFrom property</summary>
         public Date? ValidFrom { get; set; }
@@ -114,20 +114,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "asOf", n => { AsOf = n.GetDateTimeOffsetValue(); } },
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
                 { "knownAt", n => { KnownAt = n.GetDateTimeOffsetValue(); } },
                 { "producerName", n => { ProducerName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
                 { "reasonClass", n => { ReasonClass = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>(); } },
                 { "since", n => { Since = n.GetDateTimeOffsetValue(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardTitle", n => { StandardTitle = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
                 { "stars", n => { Stars = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.LabelStatus>(); } },
-                { "supersededBy", n => { SupersededBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "supersededBy", n => { SupersededBy = n.GetStringValue(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateValue(); } },
             };
@@ -140,20 +140,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("asOf", AsOf);
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
             writer.WriteDateTimeOffsetValue("knownAt", KnownAt);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("producerName", ProducerName);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>("reasonClass", ReasonClass);
             writer.WriteDateTimeOffsetValue("since", Since);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("standardTitle", StandardTitle);
             writer.WriteIntValue("standardVersion", StandardVersion);
             writer.WriteIntValue("stars", Stars);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.LabelStatus>("status", Status);
-            writer.WriteObjectValue<UntypedNode>("supersededBy", SupersededBy);
+            writer.WriteStringValue("supersededBy", SupersededBy);
             writer.WriteDateValue("validFrom", ValidFrom);
             writer.WriteDateValue("validUntil", ValidUntil);
         }

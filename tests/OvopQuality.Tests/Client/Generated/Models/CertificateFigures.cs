@@ -30,6 +30,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public global::OvopQuality.Tests.Client.Generated.Models.Breakdown ValidByCategory { get; set; }
 #endif
+        /// <summary>The validByDistrict property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>? ValidByDistrict { get; set; }
+#nullable restore
+#else
+        public List<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount> ValidByDistrict { get; set; }
+#endif
         /// <summary>Counts by a key, every key present (zero included), in the enum&apos;s order.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -75,6 +83,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "byStanding", n => { ByStanding = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
                 { "granted", n => { Granted = n.GetIntValue(); } },
                 { "validByCategory", n => { ValidByCategory = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
+                { "validByDistrict", n => { ValidByDistrict = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>(global::OvopQuality.Tests.Client.Generated.Models.DistrictCount.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "validByRegion", n => { ValidByRegion = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
                 { "validByStandard", n => { ValidByStandard = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStandard>(global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStandard.CreateFromDiscriminatorValue); } },
                 { "validByStars", n => { ValidByStars = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStars>(global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStars.CreateFromDiscriminatorValue); } },
@@ -90,6 +99,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("byStanding", ByStanding);
             writer.WriteIntValue("granted", Granted);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("validByCategory", ValidByCategory);
+            writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>("validByDistrict", ValidByDistrict);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("validByRegion", ValidByRegion);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStandard>("validByStandard", ValidByStandard);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures_validByStars>("validByStars", ValidByStars);

@@ -18,28 +18,28 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Number { get; set; }
+        public string? Number { get; set; }
 #nullable restore
 #else
-        public UntypedNode Number { get; set; }
+        public string Number { get; set; }
 #endif
         /// <summary>The scope property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Scope { get; set; }
+        public string? Scope { get; set; }
 #nullable restore
 #else
-        public UntypedNode Scope { get; set; }
+        public string Scope { get; set; }
 #endif
         /// <summary>The scorePercent property</summary>
         public int? ScorePercent { get; set; }
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>The standardVersion property</summary>
         public int? StandardVersion { get; set; }
@@ -68,10 +68,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "certifiedUnits", n => { CertifiedUnits = n.GetIntValue(); } },
-                { "number", n => { Number = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "scope", n => { Scope = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "number", n => { Number = n.GetStringValue(); } },
+                { "scope", n => { Scope = n.GetStringValue(); } },
                 { "scorePercent", n => { ScorePercent = n.GetIntValue(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
                 { "stars", n => { Stars = n.GetIntValue(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateValue(); } },
@@ -86,10 +86,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("certifiedUnits", CertifiedUnits);
-            writer.WriteObjectValue<UntypedNode>("number", Number);
-            writer.WriteObjectValue<UntypedNode>("scope", Scope);
+            writer.WriteStringValue("number", Number);
+            writer.WriteStringValue("scope", Scope);
             writer.WriteIntValue("scorePercent", ScorePercent);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteIntValue("standardVersion", StandardVersion);
             writer.WriteIntValue("stars", Stars);
             writer.WriteDateValue("validFrom", ValidFrom);

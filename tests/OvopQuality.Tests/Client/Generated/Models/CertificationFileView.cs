@@ -82,6 +82,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence NationalEvidence { get; set; }
 #endif
+        /// <summary>When the next surveillance inspection is due while the certificate lives: the round fallen due, else the next of the schedule.</summary>
+        public Date? NextSurveillanceOn { get; set; }
         /// <summary>The producerAddress property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -103,10 +105,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>The productCategory property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ProductCategory? ProductCategory { get; set; }
@@ -131,10 +133,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -162,6 +164,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public Date? SurveillanceDueOn { get; set; }
         /// <summary>The surveillanceRound property</summary>
         public int? SurveillanceRound { get; set; }
+        /// <summary>The days surveillance rounds fall due, set at the grant (empty before it).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<Date?>? SurveillanceSchedule { get; set; }
+#nullable restore
+#else
+        public List<Date?> SurveillanceSchedule { get; set; }
+#endif
         /// <summary>The suspension property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -207,15 +217,16 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "labelBatches", n => { LabelBatches = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabelBatchView>(global::OvopQuality.Tests.Client.Generated.Models.LabelBatchView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "labelsIssued", n => { LabelsIssued = n.GetIntValue(); } },
                 { "nationalEvidence", n => { NationalEvidence = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence>(global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence.CreateFromDiscriminatorValue); } },
+                { "nextSurveillanceOn", n => { NextSurveillanceOn = n.GetDateValue(); } },
                 { "producerAddress", n => { ProducerAddress = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>(global::OvopQuality.Tests.Client.Generated.Models.Address.CreateFromDiscriminatorValue); } },
                 { "producerId", n => { ProducerId = n.GetGuidValue(); } },
                 { "producerName", n => { ProducerName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "productCategory", n => { ProductCategory = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>(); } },
                 { "productId", n => { ProductId = n.GetGuidValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "samples", n => { Samples = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.SampleView>(global::OvopQuality.Tests.Client.Generated.Models.SampleView.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardTitle", n => { StandardTitle = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CertificationStatus>(); } },
@@ -223,6 +234,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "submittedAt", n => { SubmittedAt = n.GetDateTimeOffsetValue(); } },
                 { "surveillanceDueOn", n => { SurveillanceDueOn = n.GetDateValue(); } },
                 { "surveillanceRound", n => { SurveillanceRound = n.GetIntValue(); } },
+                { "surveillanceSchedule", n => { SurveillanceSchedule = n.GetCollectionOfPrimitiveValues<Date?>()?.AsList(); } },
                 { "suspension", n => { Suspension = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.SuspensionView>(global::OvopQuality.Tests.Client.Generated.Models.SuspensionView.CreateFromDiscriminatorValue); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
@@ -244,15 +256,16 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabelBatchView>("labelBatches", LabelBatches);
             writer.WriteIntValue("labelsIssued", LabelsIssued);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence>("nationalEvidence", NationalEvidence);
+            writer.WriteDateValue("nextSurveillanceOn", NextSurveillanceOn);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>("producerAddress", ProducerAddress);
             writer.WriteGuidValue("producerId", ProducerId);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("producerName", ProducerName);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>("productCategory", ProductCategory);
             writer.WriteGuidValue("productId", ProductId);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.SampleView>("samples", Samples);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("standardTitle", StandardTitle);
             writer.WriteIntValue("standardVersion", StandardVersion);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CertificationStatus>("status", Status);
@@ -260,6 +273,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("submittedAt", SubmittedAt);
             writer.WriteDateValue("surveillanceDueOn", SurveillanceDueOn);
             writer.WriteIntValue("surveillanceRound", SurveillanceRound);
+            writer.WriteCollectionOfPrimitiveValues<Date?>("surveillanceSchedule", SurveillanceSchedule);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.SuspensionView>("suspension", Suspension);
             writer.WriteLongValue("version", Version);
         }

@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reasons property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reasons { get; set; }
+        public List<string>? Reasons { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reasons { get; set; }
+        public List<string> Reasons { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -40,7 +40,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "reasons", n => { Reasons = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reasons", n => { Reasons = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -51,7 +51,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("reasons", Reasons);
+            writer.WriteCollectionOfPrimitiveValues<string>("reasons", Reasons);
             writer.WriteLongValue("version", Version);
         }
     }

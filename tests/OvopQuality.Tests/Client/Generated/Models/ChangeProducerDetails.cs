@@ -42,10 +42,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -69,7 +69,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "contact", n => { Contact = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.ContactChange>(global::OvopQuality.Tests.Client.Generated.Models.ContactChange.CreateFromDiscriminatorValue); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
                 { "legalName", n => { LegalName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedTextChange>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedTextChange.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -83,7 +83,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.ContactChange>("contact", Contact);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedTextChange>("legalName", LegalName);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
         }
     }
 }

@@ -22,18 +22,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The scope property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Scope { get; set; }
+        public string? Scope { get; set; }
 #nullable restore
 #else
-        public UntypedNode Scope { get; set; }
+        public string Scope { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -56,8 +56,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "certifiedUnits", n => { CertifiedUnits = n.GetIntValue(); } },
                 { "effectiveFrom", n => { EffectiveFrom = n.GetDateTimeOffsetValue(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "scope", n => { Scope = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "scope", n => { Scope = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -70,8 +70,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteIntValue("certifiedUnits", CertifiedUnits);
             writer.WriteDateTimeOffsetValue("effectiveFrom", EffectiveFrom);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
-            writer.WriteObjectValue<UntypedNode>("scope", Scope);
+            writer.WriteStringValue("reason", Reason);
+            writer.WriteStringValue("scope", Scope);
         }
     }
 }

@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The detail property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Detail { get; set; }
+        public string? Detail { get; set; }
 #nullable restore
 #else
-        public UntypedNode Detail { get; set; }
+        public string Detail { get; set; }
 #endif
         /// <summary>The distinctClients property</summary>
         public int? DistinctClients { get; set; }
@@ -57,7 +57,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "detail", n => { Detail = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "detail", n => { Detail = n.GetStringValue(); } },
                 { "distinctClients", n => { DistinctClients = n.GetIntValue(); } },
                 { "firstScanAt", n => { FirstScanAt = n.GetDateTimeOffsetValue(); } },
                 { "lastScanAt", n => { LastScanAt = n.GetDateTimeOffsetValue(); } },
@@ -73,7 +73,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("detail", Detail);
+            writer.WriteStringValue("detail", Detail);
             writer.WriteIntValue("distinctClients", DistinctClients);
             writer.WriteDateTimeOffsetValue("firstScanAt", FirstScanAt);
             writer.WriteDateTimeOffsetValue("lastScanAt", LastScanAt);

@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>When staff confirmed it, if they did.</summary>
         public DateTimeOffset? ConfirmedAt { get; set; }
@@ -37,6 +37,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public Guid? Id { get; set; }
         /// <summary>The isOpen property</summary>
         public bool? IsOpen { get; set; }
+        /// <summary>The label property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::OvopQuality.Tests.Client.Generated.Models.CloneSignalLabel? Label { get; set; }
+#nullable restore
+#else
+        public global::OvopQuality.Tests.Client.Generated.Models.CloneSignalLabel Label { get; set; }
+#endif
         /// <summary>The raisedAt property</summary>
         public DateTimeOffset? RaisedAt { get; set; }
         /// <summary>The status property</summary>
@@ -54,10 +62,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>What the public is told while the signal is confirmed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Warning { get; set; }
+        public string? Warning { get; set; }
 #nullable restore
 #else
-        public UntypedNode Warning { get; set; }
+        public string Warning { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -78,16 +86,17 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "changedAt", n => { ChangedAt = n.GetDateTimeOffsetValue(); } },
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "confirmedAt", n => { ConfirmedAt = n.GetDateTimeOffsetValue(); } },
                 { "evidence", n => { Evidence = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CloneEvidence>(global::OvopQuality.Tests.Client.Generated.Models.CloneEvidence.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "isOpen", n => { IsOpen = n.GetBoolValue(); } },
+                { "label", n => { Label = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalLabel>(global::OvopQuality.Tests.Client.Generated.Models.CloneSignalLabel.CreateFromDiscriminatorValue); } },
                 { "raisedAt", n => { RaisedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStatus>(); } },
                 { "steps", n => { Steps = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStep>(global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStep.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
-                { "warning", n => { Warning = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "warning", n => { Warning = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -98,16 +107,17 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("changedAt", ChangedAt);
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteDateTimeOffsetValue("confirmedAt", ConfirmedAt);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CloneEvidence>("evidence", Evidence);
             writer.WriteGuidValue("id", Id);
             writer.WriteBoolValue("isOpen", IsOpen);
+            writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalLabel>("label", Label);
             writer.WriteDateTimeOffsetValue("raisedAt", RaisedAt);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStatus>("status", Status);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStep>("steps", Steps);
             writer.WriteLongValue("version", Version);
-            writer.WriteObjectValue<UntypedNode>("warning", Warning);
+            writer.WriteStringValue("warning", Warning);
         }
     }
 }

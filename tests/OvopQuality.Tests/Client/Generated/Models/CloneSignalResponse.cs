@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The signalId property</summary>
         public Guid? SignalId { get; set; }
@@ -44,7 +44,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "signalId", n => { SignalId = n.GetGuidValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStatus>(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
@@ -57,7 +57,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteGuidValue("signalId", SignalId);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CloneSignalStatus>("status", Status);
             writer.WriteLongValue("version", Version);

@@ -17,26 +17,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The by property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? By { get; set; }
+        public string? By { get; set; }
 #nullable restore
 #else
-        public UntypedNode By { get; set; }
+        public string By { get; set; }
 #endif
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The step property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Step { get; set; }
+        public string? Step { get; set; }
 #nullable restore
 #else
-        public UntypedNode Step { get; set; }
+        public string Step { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -57,9 +57,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "by", n => { By = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "step", n => { Step = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "by", n => { By = n.GetStringValue(); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "step", n => { Step = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -70,9 +70,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("by", By);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
-            writer.WriteObjectValue<UntypedNode>("step", Step);
+            writer.WriteStringValue("by", By);
+            writer.WriteStringValue("reason", Reason);
+            writer.WriteStringValue("step", Step);
         }
     }
 }

@@ -16,26 +16,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The contact property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Contact { get; set; }
+        public string? Contact { get; set; }
 #nullable restore
 #else
-        public UntypedNode Contact { get; set; }
+        public string Contact { get; set; }
 #endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Name { get; set; }
+        public string? Name { get; set; }
 #nullable restore
 #else
-        public UntypedNode Name { get; set; }
+        public string Name { get; set; }
 #endif
         /// <summary>The organisation property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Organisation { get; set; }
+        public string? Organisation { get; set; }
 #nullable restore
 #else
-        public UntypedNode Organisation { get; set; }
+        public string Organisation { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -55,9 +55,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "contact", n => { Contact = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "name", n => { Name = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "organisation", n => { Organisation = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "contact", n => { Contact = n.GetStringValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
+                { "organisation", n => { Organisation = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -67,9 +67,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("contact", Contact);
-            writer.WriteObjectValue<UntypedNode>("name", Name);
-            writer.WriteObjectValue<UntypedNode>("organisation", Organisation);
+            writer.WriteStringValue("contact", Contact);
+            writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("organisation", Organisation);
         }
     }
 }

@@ -16,36 +16,36 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The actionTaken property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ActionTaken { get; set; }
+        public string? ActionTaken { get; set; }
 #nullable restore
 #else
-        public UntypedNode ActionTaken { get; set; }
+        public string ActionTaken { get; set; }
 #endif
         /// <summary>The answer property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Answer { get; set; }
+        public string? Answer { get; set; }
 #nullable restore
 #else
-        public UntypedNode Answer { get; set; }
+        public string Answer { get; set; }
 #endif
         /// <summary>What a complaint is about (ISO/IEC 17065, 7.13: complaints from anyone, about a certified product or the body).</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory? Category { get; set; }
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The client property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Client { get; set; }
+        public string? Client { get; set; }
 #nullable restore
 #else
-        public UntypedNode Client { get; set; }
+        public string Client { get; set; }
 #endif
         /// <summary>The complainant property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -58,58 +58,58 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The fileId property</summary>
         public Guid? FileId { get; set; }
         /// <summary>The handler property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Handler { get; set; }
+        public string? Handler { get; set; }
 #nullable restore
 #else
-        public UntypedNode Handler { get; set; }
+        public string Handler { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The labelCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? LabelCode { get; set; }
+        public string? LabelCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode LabelCode { get; set; }
+        public string LabelCode { get; set; }
 #endif
         /// <summary>The outcome property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome? Outcome { get; set; }
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>The receivedAt property</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>The reference property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reference { get; set; }
+        public string? Reference { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reference { get; set; }
+        public string Reference { get; set; }
 #endif
         /// <summary>The repeatOf property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RepeatOf { get; set; }
+        public string? RepeatOf { get; set; }
 #nullable restore
 #else
-        public UntypedNode RepeatOf { get; set; }
+        public string RepeatOf { get; set; }
 #endif
         /// <summary>The resolvedAt property</summary>
         public DateTimeOffset? ResolvedAt { get; set; }
@@ -143,22 +143,22 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "actionTaken", n => { ActionTaken = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "answer", n => { Answer = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "actionTaken", n => { ActionTaken = n.GetStringValue(); } },
+                { "answer", n => { Answer = n.GetStringValue(); } },
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory>(); } },
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "client", n => { Client = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
+                { "client", n => { Client = n.GetStringValue(); } },
                 { "complainant", n => { Complainant = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Complainant>(global::OvopQuality.Tests.Client.Generated.Models.Complainant.CreateFromDiscriminatorValue); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
-                { "handler", n => { Handler = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "handler", n => { Handler = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "labelCode", n => { LabelCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "labelCode", n => { LabelCode = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>(); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
-                { "reference", n => { Reference = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "repeatOf", n => { RepeatOf = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reference", n => { Reference = n.GetStringValue(); } },
+                { "repeatOf", n => { RepeatOf = n.GetStringValue(); } },
                 { "resolvedAt", n => { ResolvedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>(); } },
                 { "steps", n => { Steps = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStep>(global::OvopQuality.Tests.Client.Generated.Models.ComplaintStep.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -172,22 +172,22 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("actionTaken", ActionTaken);
-            writer.WriteObjectValue<UntypedNode>("answer", Answer);
+            writer.WriteStringValue("actionTaken", ActionTaken);
+            writer.WriteStringValue("answer", Answer);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory>("category", Category);
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
-            writer.WriteObjectValue<UntypedNode>("client", Client);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("client", Client);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Complainant>("complainant", Complainant);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
+            writer.WriteStringValue("description", Description);
             writer.WriteGuidValue("fileId", FileId);
-            writer.WriteObjectValue<UntypedNode>("handler", Handler);
+            writer.WriteStringValue("handler", Handler);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("labelCode", LabelCode);
+            writer.WriteStringValue("labelCode", LabelCode);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>("outcome", Outcome);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
-            writer.WriteObjectValue<UntypedNode>("reference", Reference);
-            writer.WriteObjectValue<UntypedNode>("repeatOf", RepeatOf);
+            writer.WriteStringValue("reference", Reference);
+            writer.WriteStringValue("repeatOf", RepeatOf);
             writer.WriteDateTimeOffsetValue("resolvedAt", ResolvedAt);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>("status", Status);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStep>("steps", Steps);

@@ -18,42 +18,42 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reference property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reference { get; set; }
+        public string? Reference { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reference { get; set; }
+        public string Reference { get; set; }
 #endif
         /// <summary>The repeatOf property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RepeatOf { get; set; }
+        public string? RepeatOf { get; set; }
 #nullable restore
 #else
-        public UntypedNode RepeatOf { get; set; }
+        public string RepeatOf { get; set; }
 #endif
         /// <summary>The statusUrl property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StatusUrl { get; set; }
+        public string? StatusUrl { get; set; }
 #nullable restore
 #else
-        public UntypedNode StatusUrl { get; set; }
+        public string StatusUrl { get; set; }
 #endif
         /// <summary>The trackingKey property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TrackingKey { get; set; }
+        public string? TrackingKey { get; set; }
 #nullable restore
 #else
-        public UntypedNode TrackingKey { get; set; }
+        public string TrackingKey { get; set; }
 #endif
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -76,11 +76,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "reference", n => { Reference = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "repeatOf", n => { RepeatOf = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "statusUrl", n => { StatusUrl = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "trackingKey", n => { TrackingKey = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reference", n => { Reference = n.GetStringValue(); } },
+                { "repeatOf", n => { RepeatOf = n.GetStringValue(); } },
+                { "statusUrl", n => { StatusUrl = n.GetStringValue(); } },
+                { "trackingKey", n => { TrackingKey = n.GetStringValue(); } },
+                { "url", n => { Url = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -92,11 +92,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("reference", Reference);
-            writer.WriteObjectValue<UntypedNode>("repeatOf", RepeatOf);
-            writer.WriteObjectValue<UntypedNode>("statusUrl", StatusUrl);
-            writer.WriteObjectValue<UntypedNode>("trackingKey", TrackingKey);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("reference", Reference);
+            writer.WriteStringValue("repeatOf", RepeatOf);
+            writer.WriteStringValue("statusUrl", StatusUrl);
+            writer.WriteStringValue("trackingKey", TrackingKey);
+            writer.WriteStringValue("url", Url);
             writer.WriteLongValue("version", Version);
         }
     }

@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reference property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reference { get; set; }
+        public string? Reference { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reference { get; set; }
+        public string Reference { get; set; }
 #endif
         /// <summary>The status property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus? Status { get; set; }
@@ -42,7 +42,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "reference", n => { Reference = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reference", n => { Reference = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
@@ -54,7 +54,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("reference", Reference);
+            writer.WriteStringValue("reference", Reference);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>("status", Status);
             writer.WriteLongValue("version", Version);
         }

@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The answer property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Answer { get; set; }
+        public string? Answer { get; set; }
 #nullable restore
 #else
-        public UntypedNode Answer { get; set; }
+        public string Answer { get; set; }
 #endif
         /// <summary>What a complaint is about (ISO/IEC 17065, 7.13: complaints from anyone, about a certified product or the body).</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory? Category { get; set; }
@@ -30,10 +30,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reference property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reference { get; set; }
+        public string? Reference { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reference { get; set; }
+        public string Reference { get; set; }
 #endif
         /// <summary>The resolvedAt property</summary>
         public DateTimeOffset? ResolvedAt { get; set; }
@@ -57,11 +57,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "answer", n => { Answer = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "answer", n => { Answer = n.GetStringValue(); } },
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory>(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
-                { "reference", n => { Reference = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reference", n => { Reference = n.GetStringValue(); } },
                 { "resolvedAt", n => { ResolvedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>(); } },
             };
@@ -73,11 +73,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("answer", Answer);
+            writer.WriteStringValue("answer", Answer);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintCategory>("category", Category);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>("outcome", Outcome);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
-            writer.WriteObjectValue<UntypedNode>("reference", Reference);
+            writer.WriteStringValue("reference", Reference);
             writer.WriteDateTimeOffsetValue("resolvedAt", ResolvedAt);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintStatus>("status", Status);
         }

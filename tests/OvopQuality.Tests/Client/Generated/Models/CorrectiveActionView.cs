@@ -19,42 +19,42 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The by property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? By { get; set; }
+        public string? By { get; set; }
 #nullable restore
 #else
-        public UntypedNode By { get; set; }
+        public string By { get; set; }
 #endif
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The evidenceHashes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? EvidenceHashes { get; set; }
+        public List<string>? EvidenceHashes { get; set; }
 #nullable restore
 #else
-        public UntypedNode EvidenceHashes { get; set; }
+        public List<string> EvidenceHashes { get; set; }
 #endif
         /// <summary>The outcome property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Outcome { get; set; }
+        public string? Outcome { get; set; }
 #nullable restore
 #else
-        public UntypedNode Outcome { get; set; }
+        public string Outcome { get; set; }
 #endif
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -76,11 +76,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "actionId", n => { ActionId = n.GetGuidValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "by", n => { By = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "evidenceHashes", n => { EvidenceHashes = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "outcome", n => { Outcome = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "by", n => { By = n.GetStringValue(); } },
+                { "description", n => { Description = n.GetStringValue(); } },
+                { "evidenceHashes", n => { EvidenceHashes = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "outcome", n => { Outcome = n.GetStringValue(); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -92,11 +92,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("actionId", ActionId);
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("by", By);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
-            writer.WriteObjectValue<UntypedNode>("evidenceHashes", EvidenceHashes);
-            writer.WriteObjectValue<UntypedNode>("outcome", Outcome);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("by", By);
+            writer.WriteStringValue("description", Description);
+            writer.WriteCollectionOfPrimitiveValues<string>("evidenceHashes", EvidenceHashes);
+            writer.WriteStringValue("outcome", Outcome);
+            writer.WriteStringValue("reason", Reason);
         }
     }
 }

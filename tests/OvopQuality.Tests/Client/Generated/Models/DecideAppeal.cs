@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reasoning property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reasoning { get; set; }
+        public string? Reasoning { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reasoning { get; set; }
+        public string Reasoning { get; set; }
 #endif
         /// <summary>The upheld property</summary>
         public bool? Upheld { get; set; }
@@ -43,7 +43,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "reasoning", n => { Reasoning = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reasoning", n => { Reasoning = n.GetStringValue(); } },
                 { "upheld", n => { Upheld = n.GetBoolValue(); } },
             };
         }
@@ -55,7 +55,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("reasoning", Reasoning);
+            writer.WriteStringValue("reasoning", Reasoning);
             writer.WriteBoolValue("upheld", Upheld);
         }
     }

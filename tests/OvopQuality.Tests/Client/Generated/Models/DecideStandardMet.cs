@@ -21,10 +21,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>What the certificate covers: products, pack sizes, lots.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Scope { get; set; }
+        public string? Scope { get; set; }
 #nullable restore
 #else
-        public UntypedNode Scope { get; set; }
+        public string Scope { get; set; }
 #endif
         /// <summary>Only to record a decision taken earlier, on paper (certificates from before the registry): theday its validity began, not before the inspection. By default the day of the decision.</summary>
         public Date? ValidFrom { get; set; }
@@ -48,7 +48,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "certifiedUnits", n => { CertifiedUnits = n.GetIntValue(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "scope", n => { Scope = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "scope", n => { Scope = n.GetStringValue(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateValue(); } },
             };
         }
@@ -61,7 +61,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("certifiedUnits", CertifiedUnits);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("scope", Scope);
+            writer.WriteStringValue("scope", Scope);
             writer.WriteDateValue("validFrom", ValidFrom);
         }
     }

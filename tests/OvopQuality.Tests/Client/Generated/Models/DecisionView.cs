@@ -17,26 +17,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The decidedBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? DecidedBy { get; set; }
+        public string? DecidedBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode DecidedBy { get; set; }
+        public string DecidedBy { get; set; }
 #endif
         /// <summary>The outcome property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Outcome { get; set; }
+        public string? Outcome { get; set; }
 #nullable restore
 #else
-        public UntypedNode Outcome { get; set; }
+        public string Outcome { get; set; }
 #endif
         /// <summary>The reasons property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reasons { get; set; }
+        public List<string>? Reasons { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reasons { get; set; }
+        public List<string> Reasons { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -57,9 +57,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "decidedAt", n => { DecidedAt = n.GetDateTimeOffsetValue(); } },
-                { "decidedBy", n => { DecidedBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "outcome", n => { Outcome = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "reasons", n => { Reasons = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "decidedBy", n => { DecidedBy = n.GetStringValue(); } },
+                { "outcome", n => { Outcome = n.GetStringValue(); } },
+                { "reasons", n => { Reasons = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
@@ -70,9 +70,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("decidedAt", DecidedAt);
-            writer.WriteObjectValue<UntypedNode>("decidedBy", DecidedBy);
-            writer.WriteObjectValue<UntypedNode>("outcome", Outcome);
-            writer.WriteObjectValue<UntypedNode>("reasons", Reasons);
+            writer.WriteStringValue("decidedBy", DecidedBy);
+            writer.WriteStringValue("outcome", Outcome);
+            writer.WriteCollectionOfPrimitiveValues<string>("reasons", Reasons);
         }
     }
 }

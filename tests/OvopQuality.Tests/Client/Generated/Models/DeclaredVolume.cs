@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Unit { get; set; }
+        public string? Unit { get; set; }
 #nullable restore
 #else
-        public UntypedNode Unit { get; set; }
+        public string Unit { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -42,7 +42,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "annualUnits", n => { AnnualUnits = n.GetIntValue(); } },
-                { "unit", n => { Unit = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -53,7 +53,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("annualUnits", AnnualUnits);
-            writer.WriteObjectValue<UntypedNode>("unit", Unit);
+            writer.WriteStringValue("unit", Unit);
         }
     }
 }

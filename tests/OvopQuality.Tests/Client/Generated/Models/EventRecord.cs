@@ -16,34 +16,34 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The actor property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Actor { get; set; }
+        public string? Actor { get; set; }
 #nullable restore
 #else
-        public UntypedNode Actor { get; set; }
+        public string Actor { get; set; }
 #endif
         /// <summary>The actorName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ActorName { get; set; }
+        public string? ActorName { get; set; }
 #nullable restore
 #else
-        public UntypedNode ActorName { get; set; }
+        public string ActorName { get; set; }
 #endif
         /// <summary>The actorRole property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ActorRole { get; set; }
+        public string? ActorRole { get; set; }
 #nullable restore
 #else
-        public UntypedNode ActorRole { get; set; }
+        public string ActorRole { get; set; }
 #endif
         /// <summary>The correlationId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CorrelationId { get; set; }
+        public string? CorrelationId { get; set; }
 #nullable restore
 #else
-        public UntypedNode CorrelationId { get; set; }
+        public string CorrelationId { get; set; }
 #endif
         /// <summary>The data property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -60,10 +60,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Type { get; set; }
+        public string? Type { get; set; }
 #nullable restore
 #else
-        public UntypedNode Type { get; set; }
+        public string Type { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -85,14 +85,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "actor", n => { Actor = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "actorName", n => { ActorName = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "actorRole", n => { ActorRole = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "correlationId", n => { CorrelationId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "actor", n => { Actor = n.GetStringValue(); } },
+                { "actorName", n => { ActorName = n.GetStringValue(); } },
+                { "actorRole", n => { ActorRole = n.GetStringValue(); } },
+                { "correlationId", n => { CorrelationId = n.GetStringValue(); } },
                 { "data", n => { Data = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "recordedAt", n => { RecordedAt = n.GetDateTimeOffsetValue(); } },
                 { "sequence", n => { Sequence = n.GetLongValue(); } },
-                { "type", n => { Type = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "type", n => { Type = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -103,14 +103,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("actor", Actor);
-            writer.WriteObjectValue<UntypedNode>("actorName", ActorName);
-            writer.WriteObjectValue<UntypedNode>("actorRole", ActorRole);
-            writer.WriteObjectValue<UntypedNode>("correlationId", CorrelationId);
+            writer.WriteStringValue("actor", Actor);
+            writer.WriteStringValue("actorName", ActorName);
+            writer.WriteStringValue("actorRole", ActorRole);
+            writer.WriteStringValue("correlationId", CorrelationId);
             writer.WriteObjectValue<UntypedNode>("data", Data);
             writer.WriteDateTimeOffsetValue("recordedAt", RecordedAt);
             writer.WriteLongValue("sequence", Sequence);
-            writer.WriteObjectValue<UntypedNode>("type", Type);
+            writer.WriteStringValue("type", Type);
             writer.WriteLongValue("version", Version);
         }
     }

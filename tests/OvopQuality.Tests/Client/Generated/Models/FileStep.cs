@@ -18,34 +18,34 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The by property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? By { get; set; }
+        public string? By { get; set; }
 #nullable restore
 #else
-        public UntypedNode By { get; set; }
+        public string By { get; set; }
 #endif
         /// <summary>The byName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ByName { get; set; }
+        public string? ByName { get; set; }
 #nullable restore
 #else
-        public UntypedNode ByName { get; set; }
+        public string ByName { get; set; }
 #endif
         /// <summary>The role property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Role { get; set; }
+        public string? Role { get; set; }
 #nullable restore
 #else
-        public UntypedNode Role { get; set; }
+        public string Role { get; set; }
 #endif
         /// <summary>The step property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Step { get; set; }
+        public string? Step { get; set; }
 #nullable restore
 #else
-        public UntypedNode Step { get; set; }
+        public string Step { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -68,10 +68,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "by", n => { By = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "byName", n => { ByName = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "role", n => { Role = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "step", n => { Step = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "by", n => { By = n.GetStringValue(); } },
+                { "byName", n => { ByName = n.GetStringValue(); } },
+                { "role", n => { Role = n.GetStringValue(); } },
+                { "step", n => { Step = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -83,10 +83,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("by", By);
-            writer.WriteObjectValue<UntypedNode>("byName", ByName);
-            writer.WriteObjectValue<UntypedNode>("role", Role);
-            writer.WriteObjectValue<UntypedNode>("step", Step);
+            writer.WriteStringValue("by", By);
+            writer.WriteStringValue("byName", ByName);
+            writer.WriteStringValue("role", Role);
+            writer.WriteStringValue("step", Step);
             writer.WriteLongValue("version", Version);
         }
     }

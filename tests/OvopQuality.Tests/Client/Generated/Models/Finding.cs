@@ -19,20 +19,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The requirementCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequirementCode { get; set; }
+        public string? RequirementCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequirementCode { get; set; }
+        public string RequirementCode { get; set; }
 #endif
         /// <summary>The severity property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity? Severity { get; set; }
@@ -55,9 +55,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "deadline", n => { Deadline = n.GetDateValue(); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "requirementCode", n => { RequirementCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "requirementCode", n => { RequirementCode = n.GetStringValue(); } },
                 { "severity", n => { Severity = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>(); } },
             };
         }
@@ -69,9 +69,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateValue("deadline", Deadline);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
+            writer.WriteStringValue("description", Description);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("requirementCode", RequirementCode);
+            writer.WriteStringValue("requirementCode", RequirementCode);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>("severity", Severity);
         }
     }

@@ -27,30 +27,30 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The requirementCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequirementCode { get; set; }
+        public string? RequirementCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequirementCode { get; set; }
+        public string RequirementCode { get; set; }
 #endif
         /// <summary>The severity property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity? Severity { get; set; }
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Source { get; set; }
+        public string? Source { get; set; }
 #nullable restore
 #else
-        public UntypedNode Source { get; set; }
+        public string Source { get; set; }
 #endif
         /// <summary>The state property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.FindingState? State { get; set; }
@@ -74,11 +74,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "actions", n => { Actions = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.CorrectiveActionView>(global::OvopQuality.Tests.Client.Generated.Models.CorrectiveActionView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "deadline", n => { Deadline = n.GetDateValue(); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "requirementCode", n => { RequirementCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "requirementCode", n => { RequirementCode = n.GetStringValue(); } },
                 { "severity", n => { Severity = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>(); } },
-                { "source", n => { Source = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "source", n => { Source = n.GetStringValue(); } },
                 { "state", n => { State = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingState>(); } },
             };
         }
@@ -91,11 +91,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.CorrectiveActionView>("actions", Actions);
             writer.WriteDateValue("deadline", Deadline);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
+            writer.WriteStringValue("description", Description);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("requirementCode", RequirementCode);
+            writer.WriteStringValue("requirementCode", RequirementCode);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>("severity", Severity);
-            writer.WriteObjectValue<UntypedNode>("source", Source);
+            writer.WriteStringValue("source", Source);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingState>("state", State);
         }
     }

@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The failedMandatoryRequirements property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? FailedMandatoryRequirements { get; set; }
+        public List<string>? FailedMandatoryRequirements { get; set; }
 #nullable restore
 #else
-        public UntypedNode FailedMandatoryRequirements { get; set; }
+        public List<string> FailedMandatoryRequirements { get; set; }
 #endif
         /// <summary>The inspectionId property</summary>
         public Guid? InspectionId { get; set; }
@@ -46,7 +46,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "failedMandatoryRequirements", n => { FailedMandatoryRequirements = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "failedMandatoryRequirements", n => { FailedMandatoryRequirements = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "inspectionId", n => { InspectionId = n.GetGuidValue(); } },
                 { "potentialStars", n => { PotentialStars = n.GetIntValue(); } },
                 { "scorePercent", n => { ScorePercent = n.GetIntValue(); } },
@@ -60,7 +60,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("failedMandatoryRequirements", FailedMandatoryRequirements);
+            writer.WriteCollectionOfPrimitiveValues<string>("failedMandatoryRequirements", FailedMandatoryRequirements);
             writer.WriteGuidValue("inspectionId", InspectionId);
             writer.WriteIntValue("potentialStars", PotentialStars);
             writer.WriteIntValue("scorePercent", ScorePercent);

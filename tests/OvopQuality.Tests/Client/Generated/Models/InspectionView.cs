@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The failedMandatoryRequirements property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? FailedMandatoryRequirements { get; set; }
+        public List<string>? FailedMandatoryRequirements { get; set; }
 #nullable restore
 #else
-        public UntypedNode FailedMandatoryRequirements { get; set; }
+        public List<string> FailedMandatoryRequirements { get; set; }
 #endif
         /// <summary>The findings property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -34,10 +34,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The inspectorId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? InspectorId { get; set; }
+        public string? InspectorId { get; set; }
 #nullable restore
 #else
-        public UntypedNode InspectorId { get; set; }
+        public string InspectorId { get; set; }
 #endif
         /// <summary>The maxPoints property</summary>
         public int? MaxPoints { get; set; }
@@ -75,10 +75,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "failedMandatoryRequirements", n => { FailedMandatoryRequirements = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "failedMandatoryRequirements", n => { FailedMandatoryRequirements = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "findings", n => { Findings = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Finding>(global::OvopQuality.Tests.Client.Generated.Models.Finding.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "inspectionId", n => { InspectionId = n.GetGuidValue(); } },
-                { "inspectorId", n => { InspectorId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "inspectorId", n => { InspectorId = n.GetStringValue(); } },
                 { "maxPoints", n => { MaxPoints = n.GetIntValue(); } },
                 { "points", n => { Points = n.GetIntValue(); } },
                 { "results", n => { Results = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.RequirementResult>(global::OvopQuality.Tests.Client.Generated.Models.RequirementResult.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -94,10 +94,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("failedMandatoryRequirements", FailedMandatoryRequirements);
+            writer.WriteCollectionOfPrimitiveValues<string>("failedMandatoryRequirements", FailedMandatoryRequirements);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Finding>("findings", Findings);
             writer.WriteGuidValue("inspectionId", InspectionId);
-            writer.WriteObjectValue<UntypedNode>("inspectorId", InspectorId);
+            writer.WriteStringValue("inspectorId", InspectorId);
             writer.WriteIntValue("maxPoints", MaxPoints);
             writer.WriteIntValue("points", Points);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.RequirementResult>("results", Results);

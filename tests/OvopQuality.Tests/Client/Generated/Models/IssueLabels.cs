@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The lot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lot { get; set; }
+        public string? Lot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lot { get; set; }
+        public string Lot { get; set; }
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
@@ -44,7 +44,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "lot", n => { Lot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lot", n => { Lot = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
             };
         }
@@ -56,7 +56,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("lot", Lot);
+            writer.WriteStringValue("lot", Lot);
             writer.WriteIntValue("quantity", Quantity);
         }
     }

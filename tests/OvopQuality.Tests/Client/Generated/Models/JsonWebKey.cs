@@ -15,58 +15,58 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The alg property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Alg { get; set; }
+        public string? Alg { get; set; }
 #nullable restore
 #else
-        public UntypedNode Alg { get; set; }
+        public string Alg { get; set; }
 #endif
         /// <summary>The crv property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Crv { get; set; }
+        public string? Crv { get; set; }
 #nullable restore
 #else
-        public UntypedNode Crv { get; set; }
+        public string Crv { get; set; }
 #endif
         /// <summary>The kid property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Kid { get; set; }
+        public string? Kid { get; set; }
 #nullable restore
 #else
-        public UntypedNode Kid { get; set; }
+        public string Kid { get; set; }
 #endif
         /// <summary>The kty property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Kty { get; set; }
+        public string? Kty { get; set; }
 #nullable restore
 #else
-        public UntypedNode Kty { get; set; }
+        public string Kty { get; set; }
 #endif
         /// <summary>The use property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Use { get; set; }
+        public string? Use { get; set; }
 #nullable restore
 #else
-        public UntypedNode Use { get; set; }
+        public string Use { get; set; }
 #endif
         /// <summary>The x property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? X { get; set; }
+        public string? X { get; set; }
 #nullable restore
 #else
-        public UntypedNode X { get; set; }
+        public string X { get; set; }
 #endif
         /// <summary>The y property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Y { get; set; }
+        public string? Y { get; set; }
 #nullable restore
 #else
-        public UntypedNode Y { get; set; }
+        public string Y { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -86,13 +86,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "alg", n => { Alg = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "crv", n => { Crv = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "kid", n => { Kid = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "kty", n => { Kty = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "use", n => { Use = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "x", n => { X = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "y", n => { Y = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "alg", n => { Alg = n.GetStringValue(); } },
+                { "crv", n => { Crv = n.GetStringValue(); } },
+                { "kid", n => { Kid = n.GetStringValue(); } },
+                { "kty", n => { Kty = n.GetStringValue(); } },
+                { "use", n => { Use = n.GetStringValue(); } },
+                { "x", n => { X = n.GetStringValue(); } },
+                { "y", n => { Y = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -102,13 +102,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("alg", Alg);
-            writer.WriteObjectValue<UntypedNode>("crv", Crv);
-            writer.WriteObjectValue<UntypedNode>("kid", Kid);
-            writer.WriteObjectValue<UntypedNode>("kty", Kty);
-            writer.WriteObjectValue<UntypedNode>("use", Use);
-            writer.WriteObjectValue<UntypedNode>("x", X);
-            writer.WriteObjectValue<UntypedNode>("y", Y);
+            writer.WriteStringValue("alg", Alg);
+            writer.WriteStringValue("crv", Crv);
+            writer.WriteStringValue("kid", Kid);
+            writer.WriteStringValue("kty", Kty);
+            writer.WriteStringValue("use", Use);
+            writer.WriteStringValue("x", X);
+            writer.WriteStringValue("y", Y);
         }
     }
 }

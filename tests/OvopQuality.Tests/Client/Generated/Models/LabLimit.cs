@@ -28,26 +28,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The parameter property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Parameter { get; set; }
+        public string? Parameter { get; set; }
 #nullable restore
 #else
-        public UntypedNode Parameter { get; set; }
+        public string Parameter { get; set; }
 #endif
         /// <summary>The requirementCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequirementCode { get; set; }
+        public string? RequirementCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequirementCode { get; set; }
+        public string RequirementCode { get; set; }
 #endif
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Unit { get; set; }
+        public string? Unit { get; set; }
 #nullable restore
 #else
-        public UntypedNode Unit { get; set; }
+        public string Unit { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -70,9 +70,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "maximum", n => { Maximum = n.GetDoubleValue(); } },
                 { "minimum", n => { Minimum = n.GetDoubleValue(); } },
                 { "name", n => { Name = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "parameter", n => { Parameter = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "requirementCode", n => { RequirementCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "unit", n => { Unit = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "parameter", n => { Parameter = n.GetStringValue(); } },
+                { "requirementCode", n => { RequirementCode = n.GetStringValue(); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -85,9 +85,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteDoubleValue("maximum", Maximum);
             writer.WriteDoubleValue("minimum", Minimum);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("name", Name);
-            writer.WriteObjectValue<UntypedNode>("parameter", Parameter);
-            writer.WriteObjectValue<UntypedNode>("requirementCode", RequirementCode);
-            writer.WriteObjectValue<UntypedNode>("unit", Unit);
+            writer.WriteStringValue("parameter", Parameter);
+            writer.WriteStringValue("requirementCode", RequirementCode);
+            writer.WriteStringValue("unit", Unit);
         }
     }
 }

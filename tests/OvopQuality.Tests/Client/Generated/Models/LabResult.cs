@@ -15,26 +15,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The limit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Limit { get; set; }
+        public string? Limit { get; set; }
 #nullable restore
 #else
-        public UntypedNode Limit { get; set; }
+        public string Limit { get; set; }
 #endif
         /// <summary>The parameter property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Parameter { get; set; }
+        public string? Parameter { get; set; }
 #nullable restore
 #else
-        public UntypedNode Parameter { get; set; }
+        public string Parameter { get; set; }
 #endif
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Unit { get; set; }
+        public string? Unit { get; set; }
 #nullable restore
 #else
-        public UntypedNode Unit { get; set; }
+        public string Unit { get; set; }
 #endif
         /// <summary>The value property</summary>
         public double? Value { get; set; }
@@ -58,9 +58,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "limit", n => { Limit = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "parameter", n => { Parameter = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "unit", n => { Unit = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "limit", n => { Limit = n.GetStringValue(); } },
+                { "parameter", n => { Parameter = n.GetStringValue(); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
                 { "value", n => { Value = n.GetDoubleValue(); } },
                 { "withinLimit", n => { WithinLimit = n.GetBoolValue(); } },
             };
@@ -72,9 +72,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("limit", Limit);
-            writer.WriteObjectValue<UntypedNode>("parameter", Parameter);
-            writer.WriteObjectValue<UntypedNode>("unit", Unit);
+            writer.WriteStringValue("limit", Limit);
+            writer.WriteStringValue("parameter", Parameter);
+            writer.WriteStringValue("unit", Unit);
             writer.WriteDoubleValue("value", Value);
             writer.WriteBoolValue("withinLimit", WithinLimit);
         }

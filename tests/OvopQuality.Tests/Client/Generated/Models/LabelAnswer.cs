@@ -18,26 +18,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The displayCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? DisplayCode { get; set; }
+        public string? DisplayCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode DisplayCode { get; set; }
+        public string DisplayCode { get; set; }
 #endif
         /// <summary>The issuedAt property</summary>
         public DateTimeOffset? IssuedAt { get; set; }
@@ -46,10 +46,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The lot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lot { get; set; }
+        public string? Lot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lot { get; set; }
+        public string Lot { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -62,10 +62,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -78,10 +78,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The reasonClass property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ReasonClass? ReasonClass { get; set; }
@@ -90,10 +90,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -114,10 +114,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The supersededBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? SupersededBy { get; set; }
+        public string? SupersededBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode SupersededBy { get; set; }
+        public string SupersededBy { get; set; }
 #endif
         /// <summary>The validFrom property</summary>
         public Date? ValidFrom { get; set; }
@@ -126,10 +126,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The warning property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Warning { get; set; }
+        public string? Warning { get; set; }
 #nullable restore
 #else
-        public UntypedNode Warning { get; set; }
+        public string Warning { get; set; }
 #endif
         /// <summary>The warningConfirmedAt property</summary>
         public DateTimeOffset? WarningConfirmedAt { get; set; }
@@ -152,28 +152,28 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "asOf", n => { AsOf = n.GetDateTimeOffsetValue(); } },
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "displayCode", n => { DisplayCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
+                { "code", n => { Code = n.GetStringValue(); } },
+                { "displayCode", n => { DisplayCode = n.GetStringValue(); } },
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
                 { "knownAt", n => { KnownAt = n.GetDateTimeOffsetValue(); } },
-                { "lot", n => { Lot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lot", n => { Lot = n.GetStringValue(); } },
                 { "producerName", n => { ProducerName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
                 { "reasonClass", n => { ReasonClass = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>(); } },
                 { "since", n => { Since = n.GetDateTimeOffsetValue(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardTitle", n => { StandardTitle = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
                 { "stars", n => { Stars = n.GetIntValue(); } },
                 { "stateReadAt", n => { StateReadAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.LabelStatus>(); } },
-                { "supersededBy", n => { SupersededBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "supersededBy", n => { SupersededBy = n.GetStringValue(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateValue(); } },
-                { "warning", n => { Warning = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "warning", n => { Warning = n.GetStringValue(); } },
                 { "warningConfirmedAt", n => { WarningConfirmedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -185,28 +185,28 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("asOf", AsOf);
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
-            writer.WriteObjectValue<UntypedNode>("code", Code);
-            writer.WriteObjectValue<UntypedNode>("displayCode", DisplayCode);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("code", Code);
+            writer.WriteStringValue("displayCode", DisplayCode);
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
             writer.WriteDateTimeOffsetValue("knownAt", KnownAt);
-            writer.WriteObjectValue<UntypedNode>("lot", Lot);
+            writer.WriteStringValue("lot", Lot);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("producerName", ProducerName);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>("reasonClass", ReasonClass);
             writer.WriteDateTimeOffsetValue("since", Since);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("standardTitle", StandardTitle);
             writer.WriteIntValue("standardVersion", StandardVersion);
             writer.WriteIntValue("stars", Stars);
             writer.WriteDateTimeOffsetValue("stateReadAt", StateReadAt);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.LabelStatus>("status", Status);
-            writer.WriteObjectValue<UntypedNode>("supersededBy", SupersededBy);
+            writer.WriteStringValue("supersededBy", SupersededBy);
             writer.WriteDateValue("validFrom", ValidFrom);
             writer.WriteDateValue("validUntil", ValidUntil);
-            writer.WriteObjectValue<UntypedNode>("warning", Warning);
+            writer.WriteStringValue("warning", Warning);
             writer.WriteDateTimeOffsetValue("warningConfirmedAt", WarningConfirmedAt);
         }
     }

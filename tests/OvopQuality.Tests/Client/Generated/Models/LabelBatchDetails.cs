@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The codes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Codes { get; set; }
+        public List<string>? Codes { get; set; }
 #nullable restore
 #else
-        public UntypedNode Codes { get; set; }
+        public List<string> Codes { get; set; }
 #endif
         /// <summary>The fileId property</summary>
         public Guid? FileId { get; set; }
@@ -29,10 +29,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The lot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lot { get; set; }
+        public string? Lot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lot { get; set; }
+        public string Lot { get; set; }
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
@@ -55,10 +55,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "batchId", n => { BatchId = n.GetGuidValue(); } },
-                { "codes", n => { Codes = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "codes", n => { Codes = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
-                { "lot", n => { Lot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lot", n => { Lot = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
             };
         }
@@ -70,10 +70,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("batchId", BatchId);
-            writer.WriteObjectValue<UntypedNode>("codes", Codes);
+            writer.WriteCollectionOfPrimitiveValues<string>("codes", Codes);
             writer.WriteGuidValue("fileId", FileId);
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
-            writer.WriteObjectValue<UntypedNode>("lot", Lot);
+            writer.WriteStringValue("lot", Lot);
             writer.WriteIntValue("quantity", Quantity);
         }
     }

@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The codes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Codes { get; set; }
+        public List<string>? Codes { get; set; }
 #nullable restore
 #else
-        public UntypedNode Codes { get; set; }
+        public List<string> Codes { get; set; }
 #endif
         /// <summary>The fileId property</summary>
         public Guid? FileId { get; set; }
@@ -32,20 +32,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The lot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lot { get; set; }
+        public string? Lot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lot { get; set; }
+        public string Lot { get; set; }
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -68,13 +68,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "certifiedUnits", n => { CertifiedUnits = n.GetIntValue(); } },
-                { "codes", n => { Codes = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "codes", n => { Codes = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "labelsIssuedInTotal", n => { LabelsIssuedInTotal = n.GetIntValue(); } },
-                { "lot", n => { Lot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lot", n => { Lot = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "url", n => { Url = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -86,13 +86,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("certifiedUnits", CertifiedUnits);
-            writer.WriteObjectValue<UntypedNode>("codes", Codes);
+            writer.WriteCollectionOfPrimitiveValues<string>("codes", Codes);
             writer.WriteGuidValue("fileId", FileId);
             writer.WriteGuidValue("id", Id);
             writer.WriteIntValue("labelsIssuedInTotal", LabelsIssuedInTotal);
-            writer.WriteObjectValue<UntypedNode>("lot", Lot);
+            writer.WriteStringValue("lot", Lot);
             writer.WriteIntValue("quantity", Quantity);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("url", Url);
             writer.WriteLongValue("version", Version);
         }
     }

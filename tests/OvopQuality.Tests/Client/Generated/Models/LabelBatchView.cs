@@ -19,10 +19,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The lot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lot { get; set; }
+        public string? Lot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lot { get; set; }
+        public string Lot { get; set; }
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
@@ -46,7 +46,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "batchId", n => { BatchId = n.GetGuidValue(); } },
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
-                { "lot", n => { Lot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lot", n => { Lot = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
             };
         }
@@ -59,7 +59,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("batchId", BatchId);
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
-            writer.WriteObjectValue<UntypedNode>("lot", Lot);
+            writer.WriteStringValue("lot", Lot);
             writer.WriteIntValue("quantity", Quantity);
         }
     }

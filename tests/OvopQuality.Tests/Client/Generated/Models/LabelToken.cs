@@ -15,34 +15,34 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The keyId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? KeyId { get; set; }
+        public string? KeyId { get; set; }
 #nullable restore
 #else
-        public UntypedNode KeyId { get; set; }
+        public string KeyId { get; set; }
 #endif
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Token { get; set; }
+        public string? Token { get; set; }
 #nullable restore
 #else
-        public UntypedNode Token { get; set; }
+        public string Token { get; set; }
 #endif
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -62,10 +62,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "keyId", n => { KeyId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "token", n => { Token = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
+                { "keyId", n => { KeyId = n.GetStringValue(); } },
+                { "token", n => { Token = n.GetStringValue(); } },
+                { "url", n => { Url = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -75,10 +75,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("code", Code);
-            writer.WriteObjectValue<UntypedNode>("keyId", KeyId);
-            writer.WriteObjectValue<UntypedNode>("token", Token);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("code", Code);
+            writer.WriteStringValue("keyId", KeyId);
+            writer.WriteStringValue("token", Token);
+            writer.WriteStringValue("url", Url);
         }
     }
 }

@@ -15,26 +15,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The en property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? En { get; set; }
+        public string? En { get; set; }
 #nullable restore
 #else
-        public UntypedNode En { get; set; }
+        public string En { get; set; }
 #endif
         /// <summary>The ru property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Ru { get; set; }
+        public string? Ru { get; set; }
 #nullable restore
 #else
-        public UntypedNode Ru { get; set; }
+        public string Ru { get; set; }
 #endif
         /// <summary>The tg property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Tg { get; set; }
+        public string? Tg { get; set; }
 #nullable restore
 #else
-        public UntypedNode Tg { get; set; }
+        public string Tg { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -54,9 +54,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "en", n => { En = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "ru", n => { Ru = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "tg", n => { Tg = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "en", n => { En = n.GetStringValue(); } },
+                { "ru", n => { Ru = n.GetStringValue(); } },
+                { "tg", n => { Tg = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -66,9 +66,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("en", En);
-            writer.WriteObjectValue<UntypedNode>("ru", Ru);
-            writer.WriteObjectValue<UntypedNode>("tg", Tg);
+            writer.WriteStringValue("en", En);
+            writer.WriteStringValue("ru", Ru);
+            writer.WriteStringValue("tg", Tg);
         }
     }
 }

@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The grounds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Grounds { get; set; }
+        public string? Grounds { get; set; }
 #nullable restore
 #else
-        public UntypedNode Grounds { get; set; }
+        public string Grounds { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -41,7 +41,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "grounds", n => { Grounds = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "grounds", n => { Grounds = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -52,7 +52,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("grounds", Grounds);
+            writer.WriteStringValue("grounds", Grounds);
         }
     }
 }

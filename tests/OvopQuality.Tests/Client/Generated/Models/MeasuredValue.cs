@@ -15,18 +15,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The parameter property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Parameter { get; set; }
+        public string? Parameter { get; set; }
 #nullable restore
 #else
-        public UntypedNode Parameter { get; set; }
+        public string Parameter { get; set; }
 #endif
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Unit { get; set; }
+        public string? Unit { get; set; }
 #nullable restore
 #else
-        public UntypedNode Unit { get; set; }
+        public string Unit { get; set; }
 #endif
         /// <summary>The value property</summary>
         public double? Value { get; set; }
@@ -48,8 +48,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "parameter", n => { Parameter = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "unit", n => { Unit = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "parameter", n => { Parameter = n.GetStringValue(); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
                 { "value", n => { Value = n.GetDoubleValue(); } },
             };
         }
@@ -60,8 +60,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("parameter", Parameter);
-            writer.WriteObjectValue<UntypedNode>("unit", Unit);
+            writer.WriteStringValue("parameter", Parameter);
+            writer.WriteStringValue("unit", Unit);
             writer.WriteDoubleValue("value", Value);
         }
     }

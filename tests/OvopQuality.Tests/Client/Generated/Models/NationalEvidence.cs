@@ -17,26 +17,26 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The issuedBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? IssuedBy { get; set; }
+        public string? IssuedBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode IssuedBy { get; set; }
+        public string IssuedBy { get; set; }
 #endif
         /// <summary>The sanitaryConclusionNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? SanitaryConclusionNumber { get; set; }
+        public string? SanitaryConclusionNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode SanitaryConclusionNumber { get; set; }
+        public string SanitaryConclusionNumber { get; set; }
 #endif
         /// <summary>The sanitaryConclusionValidUntil property</summary>
         public Date? SanitaryConclusionValidUntil { get; set; }
@@ -60,9 +60,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "issuedBy", n => { IssuedBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "sanitaryConclusionNumber", n => { SanitaryConclusionNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
+                { "issuedBy", n => { IssuedBy = n.GetStringValue(); } },
+                { "sanitaryConclusionNumber", n => { SanitaryConclusionNumber = n.GetStringValue(); } },
                 { "sanitaryConclusionValidUntil", n => { SanitaryConclusionValidUntil = n.GetDateValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateValue(); } },
             };
@@ -74,9 +74,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
-            writer.WriteObjectValue<UntypedNode>("issuedBy", IssuedBy);
-            writer.WriteObjectValue<UntypedNode>("sanitaryConclusionNumber", SanitaryConclusionNumber);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("issuedBy", IssuedBy);
+            writer.WriteStringValue("sanitaryConclusionNumber", SanitaryConclusionNumber);
             writer.WriteDateValue("sanitaryConclusionValidUntil", SanitaryConclusionValidUntil);
             writer.WriteDateValue("validUntil", ValidUntil);
         }

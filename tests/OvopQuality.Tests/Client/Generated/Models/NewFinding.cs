@@ -19,18 +19,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The requirementCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequirementCode { get; set; }
+        public string? RequirementCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequirementCode { get; set; }
+        public string RequirementCode { get; set; }
 #endif
         /// <summary>The severity property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity? Severity { get; set; }
@@ -53,8 +53,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "deadline", n => { Deadline = n.GetDateValue(); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "requirementCode", n => { RequirementCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
+                { "requirementCode", n => { RequirementCode = n.GetStringValue(); } },
                 { "severity", n => { Severity = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>(); } },
             };
         }
@@ -66,8 +66,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateValue("deadline", Deadline);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
-            writer.WriteObjectValue<UntypedNode>("requirementCode", RequirementCode);
+            writer.WriteStringValue("description", Description);
+            writer.WriteStringValue("requirementCode", RequirementCode);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.FindingSeverity>("severity", Severity);
         }
     }

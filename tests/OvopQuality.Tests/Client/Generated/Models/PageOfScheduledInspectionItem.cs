@@ -24,10 +24,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The next property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Next { get; set; }
+        public string? Next { get; set; }
 #nullable restore
 #else
-        public UntypedNode Next { get; set; }
+        public string Next { get; set; }
 #endif
         /// <summary>The total property</summary>
         public int? Total { get; set; }
@@ -50,7 +50,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.ScheduledInspectionItem>(global::OvopQuality.Tests.Client.Generated.Models.ScheduledInspectionItem.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "next", n => { Next = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "next", n => { Next = n.GetStringValue(); } },
                 { "total", n => { Total = n.GetIntValue(); } },
             };
         }
@@ -62,7 +62,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.ScheduledInspectionItem>("items", Items);
-            writer.WriteObjectValue<UntypedNode>("next", Next);
+            writer.WriteStringValue("next", Next);
             writer.WriteIntValue("total", Total);
         }
     }

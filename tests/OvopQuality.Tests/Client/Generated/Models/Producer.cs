@@ -44,10 +44,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Number { get; set; }
+        public string? Number { get; set; }
 #nullable restore
 #else
-        public UntypedNode Number { get; set; }
+        public string Number { get; set; }
 #endif
         /// <summary>The products property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -62,10 +62,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The taxId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TaxId { get; set; }
+        public string? TaxId { get; set; }
 #nullable restore
 #else
-        public UntypedNode TaxId { get; set; }
+        public string TaxId { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -92,10 +92,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "lastChangedAt", n => { LastChangedAt = n.GetDateTimeOffsetValue(); } },
                 { "legalName", n => { LegalName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "number", n => { Number = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "number", n => { Number = n.GetStringValue(); } },
                 { "products", n => { Products = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Product>(global::OvopQuality.Tests.Client.Generated.Models.Product.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "registeredAt", n => { RegisteredAt = n.GetDateTimeOffsetValue(); } },
-                { "taxId", n => { TaxId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "taxId", n => { TaxId = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -111,10 +111,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteDateTimeOffsetValue("lastChangedAt", LastChangedAt);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("legalName", LegalName);
-            writer.WriteObjectValue<UntypedNode>("number", Number);
+            writer.WriteStringValue("number", Number);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Product>("products", Products);
             writer.WriteDateTimeOffsetValue("registeredAt", RegisteredAt);
-            writer.WriteObjectValue<UntypedNode>("taxId", TaxId);
+            writer.WriteStringValue("taxId", TaxId);
             writer.WriteLongValue("version", Version);
         }
     }

@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The fileId property</summary>
         public Guid? FileId { get; set; }
@@ -36,10 +36,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>The standardVersion property</summary>
         public int? StandardVersion { get; set; }
@@ -71,11 +71,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
                 { "productId", n => { ProductId = n.GetGuidValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
                 { "stars", n => { Stars = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CertificationStatus>(); } },
@@ -91,11 +91,11 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
             writer.WriteGuidValue("fileId", FileId);
             writer.WriteGuidValue("productId", ProductId);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteIntValue("standardVersion", StandardVersion);
             writer.WriteIntValue("stars", Stars);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.CertificationStatus>("status", Status);

@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Number { get; set; }
+        public string? Number { get; set; }
 #nullable restore
 #else
-        public UntypedNode Number { get; set; }
+        public string Number { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -44,7 +44,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "number", n => { Number = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "number", n => { Number = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -56,7 +56,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("number", Number);
+            writer.WriteStringValue("number", Number);
             writer.WriteLongValue("version", Version);
         }
     }

@@ -18,18 +18,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Number { get; set; }
+        public string? Number { get; set; }
 #nullable restore
 #else
-        public UntypedNode Number { get; set; }
+        public string Number { get; set; }
 #endif
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -52,8 +52,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "number", n => { Number = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "number", n => { Number = n.GetStringValue(); } },
+                { "url", n => { Url = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -65,8 +65,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("number", Number);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("number", Number);
+            writer.WriteStringValue("url", Url);
             writer.WriteLongValue("version", Version);
         }
     }

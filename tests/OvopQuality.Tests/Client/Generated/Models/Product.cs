@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The hsCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? HsCode { get; set; }
+        public string? HsCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode HsCode { get; set; }
+        public string HsCode { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
@@ -53,7 +53,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>(); } },
-                { "hsCode", n => { HsCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "hsCode", n => { HsCode = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "name", n => { Name = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "registeredAt", n => { RegisteredAt = n.GetDateTimeOffsetValue(); } },
@@ -67,7 +67,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>("category", Category);
-            writer.WriteObjectValue<UntypedNode>("hsCode", HsCode);
+            writer.WriteStringValue("hsCode", HsCode);
             writer.WriteGuidValue("id", Id);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("name", Name);
             writer.WriteDateTimeOffsetValue("registeredAt", RegisteredAt);

@@ -20,18 +20,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -55,8 +55,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "producerId", n => { ProducerId = n.GetGuidValue(); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
+                { "url", n => { Url = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -69,8 +69,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("producerId", ProducerId);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
+            writer.WriteStringValue("url", Url);
             writer.WriteLongValue("version", Version);
         }
     }

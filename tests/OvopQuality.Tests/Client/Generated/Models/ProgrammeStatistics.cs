@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// The programme in figures, for the ministry and the body&apos;s management: no names, no findings.Producers, certificates, labels and complaints are counted as they stood at `AsOf` (asknown now); files in evaluation are counted as they are now.
+    /// The programme in figures, for the ministry and the body&apos;s management: no names, no findings.Everything is counted as it stood at `AsOf`, as known now; a file&apos;s status, from the factsof the file recorded by then. `ProducersByDistrict` and `Certificates.ValidByDistrict`list each district with something to count as `{ region, district, count }`, by region inthe order of `ProducersByRegion`, then by district name; a district is the producer&apos;s, astheir details stand now, compared trimmed and case-insensitively and spelled as the firstproducer registered there spelled it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ProgrammeStatistics : IParsable
@@ -34,13 +34,21 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>Counts by a key, every key present (zero included), in the enum&apos;s order.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::OvopQuality.Tests.Client.Generated.Models.Breakdown? FilesByStatusNow { get; set; }
+        public global::OvopQuality.Tests.Client.Generated.Models.Breakdown? FilesByStatus { get; set; }
 #nullable restore
 #else
-        public global::OvopQuality.Tests.Client.Generated.Models.Breakdown FilesByStatusNow { get; set; }
+        public global::OvopQuality.Tests.Client.Generated.Models.Breakdown FilesByStatus { get; set; }
 #endif
         /// <summary>The labelsIssued property</summary>
         public long? LabelsIssued { get; set; }
+        /// <summary>The producersByDistrict property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>? ProducersByDistrict { get; set; }
+#nullable restore
+#else
+        public List<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount> ProducersByDistrict { get; set; }
+#endif
         /// <summary>Counts by a key, every key present (zero included), in the enum&apos;s order.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -70,8 +78,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "asOf", n => { AsOf = n.GetDateTimeOffsetValue(); } },
                 { "certificates", n => { Certificates = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures>(global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures.CreateFromDiscriminatorValue); } },
                 { "complaints", n => { Complaints = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintFigures>(global::OvopQuality.Tests.Client.Generated.Models.ComplaintFigures.CreateFromDiscriminatorValue); } },
-                { "filesByStatusNow", n => { FilesByStatusNow = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
+                { "filesByStatus", n => { FilesByStatus = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
                 { "labelsIssued", n => { LabelsIssued = n.GetLongValue(); } },
+                { "producersByDistrict", n => { ProducersByDistrict = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>(global::OvopQuality.Tests.Client.Generated.Models.DistrictCount.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "producersByRegion", n => { ProducersByRegion = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>(global::OvopQuality.Tests.Client.Generated.Models.Breakdown.CreateFromDiscriminatorValue); } },
             };
         }
@@ -85,8 +94,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("asOf", AsOf);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.CertificateFigures>("certificates", Certificates);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintFigures>("complaints", Complaints);
-            writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("filesByStatusNow", FilesByStatusNow);
+            writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("filesByStatus", FilesByStatus);
             writer.WriteLongValue("labelsIssued", LabelsIssued);
+            writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DistrictCount>("producersByDistrict", ProducersByDistrict);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Breakdown>("producersByRegion", ProducersByRegion);
         }
     }

@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
         /// <summary>The entries property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -51,7 +51,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
                 { "entries", n => { Entries = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.PublicTimelineEntry>(global::OvopQuality.Tests.Client.Generated.Models.PublicTimelineEntry.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateValue(); } },
@@ -64,7 +64,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.PublicTimelineEntry>("entries", Entries);
             writer.WriteDateValue("validFrom", ValidFrom);
             writer.WriteDateValue("validUntil", ValidUntil);

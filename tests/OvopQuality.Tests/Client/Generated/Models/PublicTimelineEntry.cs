@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The effectiveFrom property</summary>
         public DateTimeOffset? EffectiveFrom { get; set; }
@@ -27,10 +27,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The linkedCertificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? LinkedCertificateNumber { get; set; }
+        public string? LinkedCertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode LinkedCertificateNumber { get; set; }
+        public string LinkedCertificateNumber { get; set; }
 #endif
         /// <summary>The reasonClass property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ReasonClass? ReasonClass { get; set; }
@@ -54,10 +54,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
                 { "effectiveFrom", n => { EffectiveFrom = n.GetDateTimeOffsetValue(); } },
                 { "event", n => { Event = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.TimelineEvent>(); } },
-                { "linkedCertificateNumber", n => { LinkedCertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "linkedCertificateNumber", n => { LinkedCertificateNumber = n.GetStringValue(); } },
                 { "reasonClass", n => { ReasonClass = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>(); } },
                 { "recordedAt", n => { RecordedAt = n.GetDateTimeOffsetValue(); } },
             };
@@ -69,10 +69,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("description", Description);
+            writer.WriteStringValue("description", Description);
             writer.WriteDateTimeOffsetValue("effectiveFrom", EffectiveFrom);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.TimelineEvent>("event", Event);
-            writer.WriteObjectValue<UntypedNode>("linkedCertificateNumber", LinkedCertificateNumber);
+            writer.WriteStringValue("linkedCertificateNumber", LinkedCertificateNumber);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>("reasonClass", ReasonClass);
             writer.WriteDateTimeOffsetValue("recordedAt", RecordedAt);
         }

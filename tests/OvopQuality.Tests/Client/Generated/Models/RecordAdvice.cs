@@ -21,10 +21,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The topic property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Topic { get; set; }
+        public string? Topic { get; set; }
 #nullable restore
 #else
-        public UntypedNode Topic { get; set; }
+        public string Topic { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -46,7 +46,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
                 { "givenOn", n => { GivenOn = n.GetDateValue(); } },
-                { "topic", n => { Topic = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "topic", n => { Topic = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -58,7 +58,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
             writer.WriteDateValue("givenOn", GivenOn);
-            writer.WriteObjectValue<UntypedNode>("topic", Topic);
+            writer.WriteStringValue("topic", Topic);
         }
     }
 }

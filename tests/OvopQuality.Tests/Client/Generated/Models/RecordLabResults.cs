@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reportNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ReportNumber { get; set; }
+        public string? ReportNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ReportNumber { get; set; }
+        public string ReportNumber { get; set; }
 #endif
         /// <summary>The results property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -49,7 +49,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "reportNumber", n => { ReportNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reportNumber", n => { ReportNumber = n.GetStringValue(); } },
                 { "results", n => { Results = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.MeasuredValue>(global::OvopQuality.Tests.Client.Generated.Models.MeasuredValue.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -61,7 +61,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("reportNumber", ReportNumber);
+            writer.WriteStringValue("reportNumber", ReportNumber);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.MeasuredValue>("results", Results);
         }
     }

@@ -39,10 +39,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The taxId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TaxId { get; set; }
+        public string? TaxId { get; set; }
 #nullable restore
 #else
-        public UntypedNode TaxId { get; set; }
+        public string TaxId { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -65,7 +65,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "address", n => { Address = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>(global::OvopQuality.Tests.Client.Generated.Models.Address.CreateFromDiscriminatorValue); } },
                 { "contact", n => { Contact = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>(global::OvopQuality.Tests.Client.Generated.Models.Contact.CreateFromDiscriminatorValue); } },
                 { "legalName", n => { LegalName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "taxId", n => { TaxId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "taxId", n => { TaxId = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -78,7 +78,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>("address", Address);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>("contact", Contact);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("legalName", LegalName);
-            writer.WriteObjectValue<UntypedNode>("taxId", TaxId);
+            writer.WriteStringValue("taxId", TaxId);
         }
     }
 }

@@ -19,10 +19,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The hsCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? HsCode { get; set; }
+        public string? HsCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode HsCode { get; set; }
+        public string HsCode { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -52,7 +52,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "hsCode", n => { HsCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "hsCode", n => { HsCode = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
             };
         }
@@ -65,7 +65,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>("category", Category);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("hsCode", HsCode);
+            writer.WriteStringValue("hsCode", HsCode);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("name", Name);
         }
     }

@@ -15,10 +15,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The group property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.RequirementGroup? Group { get; set; }
@@ -52,7 +52,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "group", n => { Group = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.RequirementGroup>(); } },
                 { "mandatory", n => { Mandatory = n.GetBoolValue(); } },
                 { "points", n => { Points = n.GetIntValue(); } },
@@ -66,7 +66,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.RequirementGroup>("group", Group);
             writer.WriteBoolValue("mandatory", Mandatory);
             writer.WriteIntValue("points", Points);

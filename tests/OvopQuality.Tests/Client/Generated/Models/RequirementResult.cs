@@ -15,20 +15,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The note property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Note { get; set; }
+        public string? Note { get; set; }
 #nullable restore
 #else
-        public UntypedNode Note { get; set; }
+        public string Note { get; set; }
 #endif
         /// <summary>The outcome property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.RequirementOutcome? Outcome { get; set; }
         /// <summary>The requirementCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequirementCode { get; set; }
+        public string? RequirementCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequirementCode { get; set; }
+        public string RequirementCode { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -48,9 +48,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "note", n => { Note = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "note", n => { Note = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.RequirementOutcome>(); } },
-                { "requirementCode", n => { RequirementCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "requirementCode", n => { RequirementCode = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -60,9 +60,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("note", Note);
+            writer.WriteStringValue("note", Note);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.RequirementOutcome>("outcome", Outcome);
-            writer.WriteObjectValue<UntypedNode>("requirementCode", RequirementCode);
+            writer.WriteStringValue("requirementCode", RequirementCode);
         }
     }
 }

@@ -15,18 +15,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The actionTaken property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ActionTaken { get; set; }
+        public string? ActionTaken { get; set; }
 #nullable restore
 #else
-        public UntypedNode ActionTaken { get; set; }
+        public string ActionTaken { get; set; }
 #endif
         /// <summary>The answer property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Answer { get; set; }
+        public string? Answer { get; set; }
 #nullable restore
 #else
-        public UntypedNode Answer { get; set; }
+        public string Answer { get; set; }
 #endif
         /// <summary>The expectedVersion property</summary>
         public long? ExpectedVersion { get; set; }
@@ -50,8 +50,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "actionTaken", n => { ActionTaken = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "answer", n => { Answer = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "actionTaken", n => { ActionTaken = n.GetStringValue(); } },
+                { "answer", n => { Answer = n.GetStringValue(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>(); } },
             };
@@ -63,8 +63,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("actionTaken", ActionTaken);
-            writer.WriteObjectValue<UntypedNode>("answer", Answer);
+            writer.WriteStringValue("actionTaken", ActionTaken);
+            writer.WriteStringValue("answer", Answer);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ComplaintOutcome>("outcome", Outcome);
         }

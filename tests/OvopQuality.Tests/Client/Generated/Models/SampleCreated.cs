@@ -20,10 +20,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Url { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public UntypedNode Url { get; set; }
+        public string Url { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -47,7 +47,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "url", n => { Url = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "url", n => { Url = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -60,7 +60,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("fileId", FileId);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("url", Url);
+            writer.WriteStringValue("url", Url);
             writer.WriteLongValue("version", Version);
         }
     }

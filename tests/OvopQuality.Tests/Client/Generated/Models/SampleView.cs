@@ -15,34 +15,34 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The conditions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Conditions { get; set; }
+        public string? Conditions { get; set; }
 #nullable restore
 #else
-        public UntypedNode Conditions { get; set; }
+        public string Conditions { get; set; }
 #endif
         /// <summary>The laboratory property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Laboratory { get; set; }
+        public string? Laboratory { get; set; }
 #nullable restore
 #else
-        public UntypedNode Laboratory { get; set; }
+        public string Laboratory { get; set; }
 #endif
         /// <summary>The place property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Place { get; set; }
+        public string? Place { get; set; }
 #nullable restore
 #else
-        public UntypedNode Place { get; set; }
+        public string Place { get; set; }
 #endif
         /// <summary>The reportNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ReportNumber { get; set; }
+        public string? ReportNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ReportNumber { get; set; }
+        public string ReportNumber { get; set; }
 #endif
         /// <summary>The results property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -61,10 +61,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The takenBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TakenBy { get; set; }
+        public string? TakenBy { get; set; }
 #nullable restore
 #else
-        public UntypedNode TakenBy { get; set; }
+        public string TakenBy { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -84,15 +84,15 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "conditions", n => { Conditions = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "laboratory", n => { Laboratory = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "place", n => { Place = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "reportNumber", n => { ReportNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "conditions", n => { Conditions = n.GetStringValue(); } },
+                { "laboratory", n => { Laboratory = n.GetStringValue(); } },
+                { "place", n => { Place = n.GetStringValue(); } },
+                { "reportNumber", n => { ReportNumber = n.GetStringValue(); } },
                 { "results", n => { Results = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabResult>(global::OvopQuality.Tests.Client.Generated.Models.LabResult.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "sampleId", n => { SampleId = n.GetGuidValue(); } },
                 { "sentAt", n => { SentAt = n.GetDateTimeOffsetValue(); } },
                 { "takenAt", n => { TakenAt = n.GetDateTimeOffsetValue(); } },
-                { "takenBy", n => { TakenBy = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "takenBy", n => { TakenBy = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -102,15 +102,15 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("conditions", Conditions);
-            writer.WriteObjectValue<UntypedNode>("laboratory", Laboratory);
-            writer.WriteObjectValue<UntypedNode>("place", Place);
-            writer.WriteObjectValue<UntypedNode>("reportNumber", ReportNumber);
+            writer.WriteStringValue("conditions", Conditions);
+            writer.WriteStringValue("laboratory", Laboratory);
+            writer.WriteStringValue("place", Place);
+            writer.WriteStringValue("reportNumber", ReportNumber);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabResult>("results", Results);
             writer.WriteGuidValue("sampleId", SampleId);
             writer.WriteDateTimeOffsetValue("sentAt", SentAt);
             writer.WriteDateTimeOffsetValue("takenAt", TakenAt);
-            writer.WriteObjectValue<UntypedNode>("takenBy", TakenBy);
+            writer.WriteStringValue("takenBy", TakenBy);
         }
     }
 }

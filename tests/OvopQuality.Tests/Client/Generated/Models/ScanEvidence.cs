@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The client property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Client { get; set; }
+        public string? Client { get; set; }
 #nullable restore
 #else
-        public UntypedNode Client { get; set; }
+        public string Client { get; set; }
 #endif
         /// <summary>The firstAt property</summary>
         public DateTimeOffset? FirstAt { get; set; }
@@ -57,7 +57,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "client", n => { Client = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "client", n => { Client = n.GetStringValue(); } },
                 { "firstAt", n => { FirstAt = n.GetDateTimeOffsetValue(); } },
                 { "latitude", n => { Latitude = n.GetDoubleValue(); } },
                 { "longitude", n => { Longitude = n.GetDoubleValue(); } },
@@ -72,7 +72,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("client", Client);
+            writer.WriteStringValue("client", Client);
             writer.WriteDateTimeOffsetValue("firstAt", FirstAt);
             writer.WriteDoubleValue("latitude", Latitude);
             writer.WriteDoubleValue("longitude", Longitude);

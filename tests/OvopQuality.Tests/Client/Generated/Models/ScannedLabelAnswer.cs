@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The keyId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? KeyId { get; set; }
+        public string? KeyId { get; set; }
 #nullable restore
 #else
-        public UntypedNode KeyId { get; set; }
+        public string KeyId { get; set; }
 #endif
         /// <summary>The label property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -34,10 +34,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The verdict property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Verdict { get; set; }
+        public string? Verdict { get; set; }
 #nullable restore
 #else
-        public UntypedNode Verdict { get; set; }
+        public string Verdict { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -57,10 +57,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "keyId", n => { KeyId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "keyId", n => { KeyId = n.GetStringValue(); } },
                 { "label", n => { Label = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LabelAnswer>(global::OvopQuality.Tests.Client.Generated.Models.LabelAnswer.CreateFromDiscriminatorValue); } },
                 { "signature", n => { Signature = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.SignatureCheck>(); } },
-                { "verdict", n => { Verdict = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "verdict", n => { Verdict = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -70,10 +70,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("keyId", KeyId);
+            writer.WriteStringValue("keyId", KeyId);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LabelAnswer>("label", Label);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.SignatureCheck>("signature", Signature);
-            writer.WriteObjectValue<UntypedNode>("verdict", Verdict);
+            writer.WriteStringValue("verdict", Verdict);
         }
     }
 }

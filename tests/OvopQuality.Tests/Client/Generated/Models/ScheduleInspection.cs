@@ -18,10 +18,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The inspectorId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? InspectorId { get; set; }
+        public string? InspectorId { get; set; }
 #nullable restore
 #else
-        public UntypedNode InspectorId { get; set; }
+        public string InspectorId { get; set; }
 #endif
         /// <summary>The scheduledFor property</summary>
         public Date? ScheduledFor { get; set; }
@@ -44,7 +44,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "inspectorId", n => { InspectorId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "inspectorId", n => { InspectorId = n.GetStringValue(); } },
                 { "scheduledFor", n => { ScheduledFor = n.GetDateValue(); } },
             };
         }
@@ -56,7 +56,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("inspectorId", InspectorId);
+            writer.WriteStringValue("inspectorId", InspectorId);
             writer.WriteDateValue("scheduledFor", ScheduledFor);
         }
     }

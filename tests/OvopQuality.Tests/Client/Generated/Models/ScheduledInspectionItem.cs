@@ -38,10 +38,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -51,15 +51,19 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public global::OvopQuality.Tests.Client.Generated.Models.LocalizedText ProductName { get; set; }
 #endif
+        /// <summary>The recordedOn property</summary>
+        public Date? RecordedOn { get; set; }
         /// <summary>The scheduledFor property</summary>
         public Date? ScheduledFor { get; set; }
+        /// <summary>The scorePercent property</summary>
+        public int? ScorePercent { get; set; }
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>The standardVersion property</summary>
         public int? StandardVersion { get; set; }
@@ -86,10 +90,12 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "inspectionId", n => { InspectionId = n.GetGuidValue(); } },
                 { "producerAddress", n => { ProducerAddress = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>(global::OvopQuality.Tests.Client.Generated.Models.Address.CreateFromDiscriminatorValue); } },
                 { "producerName", n => { ProducerName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
+                { "recordedOn", n => { RecordedOn = n.GetDateValue(); } },
                 { "scheduledFor", n => { ScheduledFor = n.GetDateValue(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "scorePercent", n => { ScorePercent = n.GetIntValue(); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
             };
         }
@@ -105,10 +111,12 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteGuidValue("inspectionId", InspectionId);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>("producerAddress", ProducerAddress);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("producerName", ProducerName);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
+            writer.WriteDateValue("recordedOn", RecordedOn);
             writer.WriteDateValue("scheduledFor", ScheduledFor);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteIntValue("scorePercent", ScorePercent);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteIntValue("standardVersion", StandardVersion);
         }
     }

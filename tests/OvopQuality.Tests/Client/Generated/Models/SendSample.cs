@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The laboratory property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Laboratory { get; set; }
+        public string? Laboratory { get; set; }
 #nullable restore
 #else
-        public UntypedNode Laboratory { get; set; }
+        public string Laboratory { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -41,7 +41,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "laboratory", n => { Laboratory = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "laboratory", n => { Laboratory = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -52,7 +52,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("laboratory", Laboratory);
+            writer.WriteStringValue("laboratory", Laboratory);
         }
     }
 }

@@ -18,20 +18,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Id { get; set; }
+        public string? Id { get; set; }
 #nullable restore
 #else
-        public UntypedNode Id { get; set; }
+        public string Id { get; set; }
 #endif
         /// <summary>The retiredAt property</summary>
         public DateTimeOffset? RetiredAt { get; set; }
         /// <summary>The revocationReason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RevocationReason { get; set; }
+        public string? RevocationReason { get; set; }
 #nullable restore
 #else
-        public UntypedNode RevocationReason { get; set; }
+        public string RevocationReason { get; set; }
 #endif
         /// <summary>The revokedAt property</summary>
         public DateTimeOffset? RevokedAt { get; set; }
@@ -40,18 +40,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The x property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? X { get; set; }
+        public string? X { get; set; }
 #nullable restore
 #else
-        public UntypedNode X { get; set; }
+        public string X { get; set; }
 #endif
         /// <summary>The y property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Y { get; set; }
+        public string? Y { get; set; }
 #nullable restore
 #else
-        public UntypedNode Y { get; set; }
+        public string Y { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -72,13 +72,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
-                { "id", n => { Id = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "id", n => { Id = n.GetStringValue(); } },
                 { "retiredAt", n => { RetiredAt = n.GetDateTimeOffsetValue(); } },
-                { "revocationReason", n => { RevocationReason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "revocationReason", n => { RevocationReason = n.GetStringValue(); } },
                 { "revokedAt", n => { RevokedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.KeyStatus>(); } },
-                { "x", n => { X = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "y", n => { Y = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "x", n => { X = n.GetStringValue(); } },
+                { "y", n => { Y = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -89,13 +89,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
-            writer.WriteObjectValue<UntypedNode>("id", Id);
+            writer.WriteStringValue("id", Id);
             writer.WriteDateTimeOffsetValue("retiredAt", RetiredAt);
-            writer.WriteObjectValue<UntypedNode>("revocationReason", RevocationReason);
+            writer.WriteStringValue("revocationReason", RevocationReason);
             writer.WriteDateTimeOffsetValue("revokedAt", RevokedAt);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.KeyStatus>("status", Status);
-            writer.WriteObjectValue<UntypedNode>("x", X);
-            writer.WriteObjectValue<UntypedNode>("y", Y);
+            writer.WriteStringValue("x", X);
+            writer.WriteStringValue("y", Y);
         }
     }
 }

@@ -16,10 +16,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
@@ -59,7 +59,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "latest", n => { Latest = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.StandardVersion>(global::OvopQuality.Tests.Client.Generated.Models.StandardVersion.CreateFromDiscriminatorValue); } },
                 { "version", n => { Version = n.GetLongValue(); } },
@@ -73,7 +73,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteGuidValue("id", Id);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.StandardVersion>("latest", Latest);
             writer.WriteLongValue("version", Version);

@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The latestVersion property</summary>
         public int? LatestVersion { get; set; }
@@ -53,7 +53,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>(); } },
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "latestVersion", n => { LatestVersion = n.GetIntValue(); } },
                 { "publishedAt", n => { PublishedAt = n.GetDateTimeOffsetValue(); } },
                 { "title", n => { Title = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
@@ -67,7 +67,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>("category", Category);
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteIntValue("latestVersion", LatestVersion);
             writer.WriteDateTimeOffsetValue("publishedAt", PublishedAt);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("title", Title);

@@ -17,10 +17,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>Never null: empty for a standard without laboratory limits (also for versions stored before limits existed).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -79,7 +79,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "category", n => { Category = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>(); } },
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "labLimits", n => { LabLimits = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabLimit>(global::OvopQuality.Tests.Client.Generated.Models.LabLimit.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "publishedAt", n => { PublishedAt = n.GetDateTimeOffsetValue(); } },
                 { "requirements", n => { Requirements = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Requirement>(global::OvopQuality.Tests.Client.Generated.Models.Requirement.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -97,7 +97,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ProductCategory>("category", Category);
-            writer.WriteObjectValue<UntypedNode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.LabLimit>("labLimits", LabLimits);
             writer.WriteDateTimeOffsetValue("publishedAt", PublishedAt);
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.Requirement>("requirements", Requirements);

@@ -21,20 +21,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The keyId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? KeyId { get; set; }
+        public string? KeyId { get; set; }
 #nullable restore
 #else
-        public UntypedNode KeyId { get; set; }
+        public string KeyId { get; set; }
 #endif
         /// <summary>The maxAgeSeconds property</summary>
         public int? MaxAgeSeconds { get; set; }
         /// <summary>The snapshot property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Snapshot { get; set; }
+        public string? Snapshot { get; set; }
 #nullable restore
 #else
-        public UntypedNode Snapshot { get; set; }
+        public string Snapshot { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -57,9 +57,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "bytes", n => { Bytes = n.GetIntValue(); } },
                 { "certificates", n => { Certificates = n.GetIntValue(); } },
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
-                { "keyId", n => { KeyId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "keyId", n => { KeyId = n.GetStringValue(); } },
                 { "maxAgeSeconds", n => { MaxAgeSeconds = n.GetIntValue(); } },
-                { "snapshot", n => { Snapshot = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "snapshot", n => { Snapshot = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -72,9 +72,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteIntValue("bytes", Bytes);
             writer.WriteIntValue("certificates", Certificates);
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
-            writer.WriteObjectValue<UntypedNode>("keyId", KeyId);
+            writer.WriteStringValue("keyId", KeyId);
             writer.WriteIntValue("maxAgeSeconds", MaxAgeSeconds);
-            writer.WriteObjectValue<UntypedNode>("snapshot", Snapshot);
+            writer.WriteStringValue("snapshot", Snapshot);
         }
     }
 }

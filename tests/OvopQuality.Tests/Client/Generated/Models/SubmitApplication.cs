@@ -21,6 +21,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public global::OvopQuality.Tests.Client.Generated.Models.DeclaredVolume DeclaredVolume { get; set; }
 #endif
+        /// <summary>Whether the application renews a certificate: named by its file (`renews`) or by its number (`renewsCertificate`).</summary>
+        public bool? IsRenewal { get; set; }
         /// <summary>Evidence of the mandatory national conformity (Tajikstandard certificate, sanitary conclusion):a prerequisite of the OVOP rating, recorded with its number and expiry, never replaced by it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -35,13 +37,21 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public Guid? ProductId { get; set; }
         /// <summary>The renews property</summary>
         public Guid? Renews { get; set; }
+        /// <summary>The renewsCertificate property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RenewsCertificate { get; set; }
+#nullable restore
+#else
+        public string RenewsCertificate { get; set; }
+#endif
         /// <summary>The standardCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StandardCode { get; set; }
+        public string? StandardCode { get; set; }
 #nullable restore
 #else
-        public UntypedNode StandardCode { get; set; }
+        public string StandardCode { get; set; }
 #endif
         /// <summary>The standardVersion property</summary>
         public int? StandardVersion { get; set; }
@@ -64,11 +74,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "declaredVolume", n => { DeclaredVolume = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.DeclaredVolume>(global::OvopQuality.Tests.Client.Generated.Models.DeclaredVolume.CreateFromDiscriminatorValue); } },
+                { "isRenewal", n => { IsRenewal = n.GetBoolValue(); } },
                 { "nationalEvidence", n => { NationalEvidence = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence>(global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence.CreateFromDiscriminatorValue); } },
                 { "producerId", n => { ProducerId = n.GetGuidValue(); } },
                 { "productId", n => { ProductId = n.GetGuidValue(); } },
                 { "renews", n => { Renews = n.GetGuidValue(); } },
-                { "standardCode", n => { StandardCode = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "renewsCertificate", n => { RenewsCertificate = n.GetStringValue(); } },
+                { "standardCode", n => { StandardCode = n.GetStringValue(); } },
                 { "standardVersion", n => { StandardVersion = n.GetIntValue(); } },
             };
         }
@@ -80,11 +92,13 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.DeclaredVolume>("declaredVolume", DeclaredVolume);
+            writer.WriteBoolValue("isRenewal", IsRenewal);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.NationalEvidence>("nationalEvidence", NationalEvidence);
             writer.WriteGuidValue("producerId", ProducerId);
             writer.WriteGuidValue("productId", ProductId);
             writer.WriteGuidValue("renews", Renews);
-            writer.WriteObjectValue<UntypedNode>("standardCode", StandardCode);
+            writer.WriteStringValue("renewsCertificate", RenewsCertificate);
+            writer.WriteStringValue("standardCode", StandardCode);
             writer.WriteIntValue("standardVersion", StandardVersion);
         }
     }

@@ -15,18 +15,18 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The evidenceHashes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? EvidenceHashes { get; set; }
+        public List<string>? EvidenceHashes { get; set; }
 #nullable restore
 #else
-        public UntypedNode EvidenceHashes { get; set; }
+        public List<string> EvidenceHashes { get; set; }
 #endif
         /// <summary>The expectedVersion property</summary>
         public long? ExpectedVersion { get; set; }
@@ -48,8 +48,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "evidenceHashes", n => { EvidenceHashes = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
+                { "evidenceHashes", n => { EvidenceHashes = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
             };
         }
@@ -60,8 +60,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("description", Description);
-            writer.WriteObjectValue<UntypedNode>("evidenceHashes", EvidenceHashes);
+            writer.WriteStringValue("description", Description);
+            writer.WriteCollectionOfPrimitiveValues<string>("evidenceHashes", EvidenceHashes);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
         }
     }

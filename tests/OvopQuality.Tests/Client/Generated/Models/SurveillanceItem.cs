@@ -8,19 +8,22 @@ using System.IO;
 using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
+    /// <summary>
+    /// A certificate&apos;s next surveillance: its round, the day it is due, whether that day has come(`due`) and whether it is past the grace period (`overdue`).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class SurveillanceItem : IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>The certificateNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CertificateNumber { get; set; }
+        public string? CertificateNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode CertificateNumber { get; set; }
+        public string CertificateNumber { get; set; }
 #endif
+        /// <summary>The due property</summary>
+        public bool? Due { get; set; }
         /// <summary>The dueOn property</summary>
         public Date? DueOn { get; set; }
         /// <summary>The fileId property</summary>
@@ -38,10 +41,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ProducerNumber { get; set; }
+        public string? ProducerNumber { get; set; }
 #nullable restore
 #else
-        public UntypedNode ProducerNumber { get; set; }
+        public string ProducerNumber { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -53,6 +56,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #endif
         /// <summary>The round property</summary>
         public int? Round { get; set; }
+        /// <summary>The validUntil property</summary>
+        public Date? ValidUntil { get; set; }
         /// <summary>The version property</summary>
         public long? Version { get; set; }
         /// <summary>
@@ -73,14 +78,16 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "certificateNumber", n => { CertificateNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
+                { "due", n => { Due = n.GetBoolValue(); } },
                 { "dueOn", n => { DueOn = n.GetDateValue(); } },
                 { "fileId", n => { FileId = n.GetGuidValue(); } },
                 { "overdue", n => { Overdue = n.GetBoolValue(); } },
                 { "producerName", n => { ProducerName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
-                { "producerNumber", n => { ProducerNumber = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "productName", n => { ProductName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "round", n => { Round = n.GetIntValue(); } },
+                { "validUntil", n => { ValidUntil = n.GetDateValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -91,14 +98,16 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("certificateNumber", CertificateNumber);
+            writer.WriteBoolValue("due", Due);
             writer.WriteDateValue("dueOn", DueOn);
             writer.WriteGuidValue("fileId", FileId);
             writer.WriteBoolValue("overdue", Overdue);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("producerName", ProducerName);
-            writer.WriteObjectValue<UntypedNode>("producerNumber", ProducerNumber);
+            writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("productName", ProductName);
             writer.WriteIntValue("round", Round);
+            writer.WriteDateValue("validUntil", ValidUntil);
             writer.WriteLongValue("version", Version);
         }
     }

@@ -15,20 +15,20 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The conditions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Conditions { get; set; }
+        public string? Conditions { get; set; }
 #nullable restore
 #else
-        public UntypedNode Conditions { get; set; }
+        public string Conditions { get; set; }
 #endif
         /// <summary>The expectedVersion property</summary>
         public long? ExpectedVersion { get; set; }
         /// <summary>The place property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Place { get; set; }
+        public string? Place { get; set; }
 #nullable restore
 #else
-        public UntypedNode Place { get; set; }
+        public string Place { get; set; }
 #endif
         /// <summary>The takenAt property</summary>
         public DateTimeOffset? TakenAt { get; set; }
@@ -50,9 +50,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "conditions", n => { Conditions = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "conditions", n => { Conditions = n.GetStringValue(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "place", n => { Place = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "place", n => { Place = n.GetStringValue(); } },
                 { "takenAt", n => { TakenAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -63,9 +63,9 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("conditions", Conditions);
+            writer.WriteStringValue("conditions", Conditions);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("place", Place);
+            writer.WriteStringValue("place", Place);
             writer.WriteDateTimeOffsetValue("takenAt", TakenAt);
         }
     }

@@ -19,10 +19,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Token { get; set; }
+        public string? Token { get; set; }
 #nullable restore
 #else
-        public UntypedNode Token { get; set; }
+        public string Token { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -44,7 +44,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "latitude", n => { Latitude = n.GetDoubleValue(); } },
                 { "longitude", n => { Longitude = n.GetDoubleValue(); } },
-                { "token", n => { Token = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "token", n => { Token = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -56,7 +56,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDoubleValue("latitude", Latitude);
             writer.WriteDoubleValue("longitude", Longitude);
-            writer.WriteObjectValue<UntypedNode>("token", Token);
+            writer.WriteStringValue("token", Token);
         }
     }
 }

@@ -19,10 +19,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The reasonClass property</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.ReasonClass? ReasonClass { get; set; }
@@ -46,7 +46,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "effectiveFrom", n => { EffectiveFrom = n.GetDateTimeOffsetValue(); } },
                 { "expectedVersion", n => { ExpectedVersion = n.GetLongValue(); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
                 { "reasonClass", n => { ReasonClass = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>(); } },
             };
         }
@@ -59,7 +59,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("effectiveFrom", EffectiveFrom);
             writer.WriteLongValue("expectedVersion", ExpectedVersion);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.ReasonClass>("reasonClass", ReasonClass);
         }
     }

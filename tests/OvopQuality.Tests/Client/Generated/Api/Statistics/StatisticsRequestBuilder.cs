@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using OvopQuality.Tests.Client.Generated.Api.Statistics.Series;
 using OvopQuality.Tests.Client.Generated.Models;
 using System.Collections.Generic;
 using System.IO;
@@ -17,6 +18,11 @@ namespace OvopQuality.Tests.Client.Generated.Api.Statistics
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class StatisticsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The series property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Statistics.Series.SeriesRequestBuilder Series
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Statistics.Series.SeriesRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::OvopQuality.Tests.Client.Generated.Api.Statistics.StatisticsRequestBuilder"/> and sets the default values.
         /// </summary>

@@ -22,7 +22,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Surveillance
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SurveillanceRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/surveillance{?cursor*,limit*,overdue*}", pathParameters)
+        public SurveillanceRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/surveillance{?cursor*,due*,dueBy*,limit*,overdue*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Surveillance
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SurveillanceRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/surveillance{?cursor*,limit*,overdue*}", rawUrl)
+        public SurveillanceRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/surveillance{?cursor*,due*,dueBy*,limit*,overdue*}", rawUrl)
         {
         }
         /// <summary>
@@ -105,6 +105,14 @@ namespace OvopQuality.Tests.Client.Generated.Api.Surveillance
             public string Cursor { get; set; }
             #pragma warning restore CS1591
 #endif
+            #pragma warning disable CS1591
+            [QueryParameter("due")]
+            public bool? Due { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("dueBy")]
+            public Date? DueBy { get; set; }
+            #pragma warning restore CS1591
             #pragma warning disable CS1591
             [QueryParameter("limit")]
             public int? Limit { get; set; }

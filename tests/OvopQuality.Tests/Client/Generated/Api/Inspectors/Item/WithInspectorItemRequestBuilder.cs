@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections;
+using OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Reviews;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -19,6 +20,11 @@ namespace OvopQuality.Tests.Client.Generated.Api.Inspectors.Item
         public global::OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections.InspectionsRequestBuilder Inspections
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections.InspectionsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The reviews property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Reviews.ReviewsRequestBuilder Reviews
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Reviews.ReviewsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.WithInspectorItemRequestBuilder"/> and sets the default values.

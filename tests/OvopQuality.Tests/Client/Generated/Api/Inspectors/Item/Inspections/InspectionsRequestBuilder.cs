@@ -22,7 +22,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public InspectionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/inspectors/{inspectorId}/inspections{?cursor*,limit*}", pathParameters)
+        public InspectionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/inspectors/{inspectorId}/inspections{?cursor*,limit*,state*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public InspectionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/inspectors/{inspectorId}/inspections{?cursor*,limit*}", rawUrl)
+        public InspectionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/inspectors/{inspectorId}/inspections{?cursor*,limit*,state*}", rawUrl)
         {
         }
         /// <summary>
@@ -112,6 +112,10 @@ namespace OvopQuality.Tests.Client.Generated.Api.Inspectors.Item.Inspections
             #pragma warning disable CS1591
             [QueryParameter("limit")]
             public int? Limit { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("state")]
+            public global::OvopQuality.Tests.Client.Generated.Models.InspectionState? State { get; set; }
             #pragma warning restore CS1591
         }
     }
