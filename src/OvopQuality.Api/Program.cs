@@ -48,6 +48,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseOvopRequestContext();
 app.UseRequestBodyLimit(app.Configuration);
 app.UseSnapshotCompression();
 app.UseOvopAccess();

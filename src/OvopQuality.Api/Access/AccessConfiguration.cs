@@ -180,11 +180,17 @@ public static class AccessConfiguration
     }
 
     /// <summary>The access pipeline: correlation, security headers, CORS, authentication, rate limits, authorization.</summary>
-    public static WebApplication UseOvopAccess(this WebApplication app)
+    /// <summary>What every answer carries, refusals before routing included (a 413): the client's real address, a correlation id, the security headers.</summary>
+    public static WebApplication UseOvopRequestContext(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        return app;
+    }
+
+    public static WebApplication UseOvopAccess(this WebApplication app)
+    {
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();

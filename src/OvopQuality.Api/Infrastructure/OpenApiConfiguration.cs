@@ -41,9 +41,15 @@ public static class OpenApiConfiguration
                 {
                     text.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
                 }
-                else if (context.JsonTypeInfo.ElementType == typeof(string) && schema is OpenApiSchema list && list.Items is null or OpenApiSchema { Type: null })
+                else if (context.JsonTypeInfo is { Kind: System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable } list && list.ElementType == typeof(string)
+                         && schema is OpenApiSchema texts && texts.Items is null or OpenApiSchema { Type: null })
                 {
-                    list.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+                    texts.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+                }
+                else if (context.JsonTypeInfo is { Kind: System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary } map && map.ElementType == typeof(string)
+                         && schema is OpenApiSchema named && named.AdditionalProperties is null or OpenApiSchema { Type: null })
+                {
+                    named.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String };
                 }
 
                 return Task.CompletedTask;

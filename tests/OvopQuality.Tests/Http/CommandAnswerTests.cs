@@ -137,6 +137,18 @@ public class ErrorContractTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_body_over_the_limit_is_a_413_problem_with_the_correlation_id_and_the_security_headers()
+    {
+        using var content = new StringContent("{\"lot\":\"" + new string('x', 1_100_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        var reply = await Send(HttpMethod.Post, $"/api/certifications/{Guid.NewGuid()}/labels", content, Administrator);
+
+        reply.IsProblem(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+        var correlation = reply.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.Equal(correlation, reply.Json["correlationId"]!.GetValue<string>());
+        Assert.Equal("nosniff", reply.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
     public async Task A_command_on_an_id_that_does_not_exist_and_on_one_the_caller_may_not_see_get_the_same_404()
     {
         var (other, _) = await AProducerWithApricots();
