@@ -1,3 +1,4 @@
+using Marten.Patching;
 using Marten.Events.Projections;
 
 namespace OvopQuality.Api.Certification.Reading;
@@ -19,13 +20,12 @@ public sealed partial class ScheduledInspectionProjection : EventProjection
 {
     public ScheduledInspection Create(InspectionScheduled e) => new(e.InspectionId, e.FileId, e.InspectorId.ToLowerInvariant(), e.ScheduledFor);
 
-    public async Task Project(InspectionRecorded e, IDocumentOperations operations)
-    {
-        if (await operations.LoadAsync<ScheduledInspection>(e.InspectionId) is { } scheduled)
-        {
-            operations.Store(scheduled with { RecordedOn = e.TookPlaceOn, ScorePercent = e.ScorePercent });
-        }
-    }
+    // A patch, not a load and store: in a rebuild the scheduling and the recording may come in one
+    // batch, before the document is written, and the patch still applies after it in order.
+    public void Project(InspectionRecorded e, IDocumentOperations operations) =>
+        operations.Patch<ScheduledInspection>(e.InspectionId)
+            .Set(i => i.RecordedOn, (DateOnly?)e.TookPlaceOn)
+            .Set(i => i.ScorePercent, (int?)e.ScorePercent);
 
     public PendingReview Create(CorrectiveActionSubmitted e) =>
         new(e.ActionId, e.FileId, e.FindingId, e.Description, e.EvidenceHashes, e.By, e.At);
