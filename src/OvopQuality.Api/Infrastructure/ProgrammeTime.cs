@@ -8,11 +8,11 @@ public static class ProgrammeTime
 {
     public static readonly TimeZoneInfo Zone = Find();
 
-    /// <summary>The last instant of <paramref name="day"/> in the programme's time zone.</summary>
+    /// <summary>The last instant of <paramref name="day"/> in the programme's time zone, in UTC (as every instant the service stores or queries).</summary>
     public static DateTimeOffset EndOf(DateOnly day)
     {
         var nextMidnight = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(nextMidnight, Zone.GetUtcOffset(nextMidnight)).AddTicks(-1);
+        return new DateTimeOffset(nextMidnight, Zone.GetUtcOffset(nextMidnight)).AddTicks(-1).ToUniversalTime();
     }
 
     /// <summary>The day an instant falls on in the programme's time zone.</summary>

@@ -230,4 +230,12 @@ public class StatisticsTests(AppFixture app) : CertificationTest(app)
     [Fact]
     public async Task An_instant_that_is_not_one_is_a_400_naming_it() =>
         (await Get("/api/statistics?at=last-tuesday", Ministry)).IsInvalid("at");
+
+    [Fact]
+    public async Task A_bare_day_in_at_is_the_close_of_that_day_in_dushanbe()
+    {
+        var day = await Statistics("?at=2026-03-01");
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 19, 0, 0, TimeSpan.Zero).AddTicks(-1), day["asOf"]!.GetValue<DateTimeOffset>());
+    }
 }
