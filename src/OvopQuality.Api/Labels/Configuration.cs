@@ -18,8 +18,10 @@ public static class Configuration
     /// <item><see cref="LabelLookup"/>: where each label was issued, which never changes.</item>
     /// <item><see cref="StatusSnapshotCache"/>: the last signed status snapshot, made again after a
     /// commit here or after Ovop:Signing:SnapshotCacheSeconds (60 s).</item>
-    /// <item><see cref="SigningKeys"/>: private keys read from the shared key folder; the keys' standing
-    /// is read from the database on each use, so a rotation or revocation anywhere holds everywhere.</item>
+    /// <item><see cref="SigningKeys"/>: the private keys this instance opened (sealed in the database under
+    /// the key-encryption key all instances share); the keys' standing is read from the database on
+    /// each use, so a rotation or revocation anywhere holds everywhere, and keys are made under an
+    /// advisory lock, so instances starting together make one.</item>
     /// <item><see cref="CloneWatch"/>: confirmed clone warnings; applied here at commit, read from
     /// other instances every Ovop:Clones:RefreshSeconds (5 s) by <see cref="CloneWatchRefresh"/>.</item>
     /// </list>
@@ -48,6 +50,8 @@ public static class Configuration
             opts.Listeners.Add(clones);
             opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
             opts.Schema.For<CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);
+            opts.Schema.For<SigningKey>().Identity(k => k.Id);
+            opts.Schema.For<SealedSigningKey>().Identity(k => k.Id);
             opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
             opts.Storage.ExtendedSchemaObjects.Add(ScanRecords.Table());
         });

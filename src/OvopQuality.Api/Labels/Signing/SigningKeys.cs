@@ -30,15 +30,102 @@ public sealed record SigningKey(string Id, string X, string Y, DateTimeOffset Cr
 }
 
 /// <summary>
-/// The label-signing keys: ES256 (ECDSA on P-256), private keys as PEM files in a folder outside
-/// the repository (Ovop:Signing:KeyFolder; generated on first run), public keys and their standing
-/// as documents, so every instance of the service sees a rotation or a revocation at once.
+/// The private half of a signing key, as the database keeps it: PKCS#8, sealed with AES-256-GCM under
+/// the key-encryption key (the signing key's id is the associated data, so a sealed key cannot be
+/// passed off under another id). <see cref="Kek"/> names the key-encryption key that sealed it, so an
+/// instance given another one says so instead of failing obscurely. Never served by any endpoint.
 /// </summary>
-public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfiguration configuration) : IDisposable
+public sealed record SealedSigningKey(string Id, string Kek, string Nonce, string Ciphertext, string Tag);
+
+/// <summary>
+/// The key-encryption key every instance must share: 32 bytes, base64, from Ovop:Signing:KeyEncryptionKey
+/// (a secret the platform injects), else from the file Ovop:Signing:KeyEncryptionKeyFile (by default
+/// key-encryption.key in the key folder), which the first run creates, readable by the service's user alone.
+/// </summary>
+public sealed class KeyEncryptionKey
 {
+    private readonly byte[] _key;
+
+    public KeyEncryptionKey(IConfiguration configuration, string folder)
+    {
+        var given = configuration["Ovop:Signing:KeyEncryptionKey"];
+        var file = configuration["Ovop:Signing:KeyEncryptionKeyFile"] ?? Path.Combine(folder, "key-encryption.key");
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            if (!File.Exists(file))
+            {
+                try
+                {
+                    SecretFiles.WriteNew(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                }
+                catch (IOException) when (File.Exists(file))
+                {
+                    // Another process on the same folder made it first: use theirs.
+                }
+            }
+
+            given = File.ReadAllText(file).Trim();
+        }
+
+        _key = Convert.FromBase64String(given);
+        if (_key.Length != 32)
+        {
+            throw new InvalidOperationException("Ovop:Signing:KeyEncryptionKey must be 32 bytes, base64-encoded.");
+        }
+
+        Id = Base64UrlEncoder.Encode(SHA256.HashData(_key))[..8];
+    }
+
+    /// <summary>A short name of this key (a hash of it, which reveals nothing of it).</summary>
+    public string Id { get; }
+
+    public SealedSigningKey Seal(string keyId, byte[] privateKey)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var ciphertext = new byte[privateKey.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using var aes = new AesGcm(_key, tag.Length);
+        aes.Encrypt(nonce, privateKey, ciphertext, tag, System.Text.Encoding.UTF8.GetBytes(keyId));
+        return new SealedSigningKey(keyId, Id, Convert.ToBase64String(nonce), Convert.ToBase64String(ciphertext), Convert.ToBase64String(tag));
+    }
+
+    public byte[] Open(SealedSigningKey sealedKey)
+    {
+        if (sealedKey.Kek != Id)
+        {
+            throw new InvalidOperationException(
+                $"Signing key {sealedKey.Id} was sealed under key-encryption key {sealedKey.Kek}; this instance has {Id}: give every instance the same Ovop:Signing:KeyEncryptionKey.");
+        }
+
+        var ciphertext = Convert.FromBase64String(sealedKey.Ciphertext);
+        var plain = new byte[ciphertext.Length];
+        var tag = Convert.FromBase64String(sealedKey.Tag);
+        using var aes = new AesGcm(_key, tag.Length);
+        aes.Decrypt(Convert.FromBase64String(sealedKey.Nonce), ciphertext, tag, plain, System.Text.Encoding.UTF8.GetBytes(sealedKey.Id));
+        return plain;
+    }
+}
+
+/// <summary>
+/// The label-signing keys: ES256 (ECDSA on P-256). Public halves and their standing are documents;
+/// private halves are sealed under the key-encryption key in the database, so every instance that
+/// shares that key signs with the same active key and knows every key another instance made. A key
+/// is made under a PostgreSQL advisory lock and only when none is active once the lock is held, so
+/// instances starting together make one. Private keys of earlier releases, kept as PEM files in the
+/// key folder (Ovop:Signing:KeyFolder), are still read from there.
+/// In memory: the private keys this instance has opened, by id. A key revoked elsewhere is never
+/// used from it, since only the active key (read from the database each time) signs.
+/// </summary>
+public sealed class SigningKeys(IDocumentStore store, Npgsql.NpgsqlDataSource database, TimeProvider clock, IConfiguration configuration) : IDisposable
+{
+    /// <summary>The advisory lock under which keys are made: one number for the whole database.</summary>
+    private const long KeyLock = 0x0_5E6_0001;
+
     private readonly string _folder = Path.GetFullPath(configuration["Ovop:Signing:KeyFolder"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".keys", "signing"));
     private readonly Dictionary<string, ECDsa> _privateKeys = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private KeyEncryptionKey? _kek;
+
+    private KeyEncryptionKey Kek => _kek ??= new KeyEncryptionKey(configuration, _folder);
 
     public async Task<IReadOnlyList<SigningKey>> AllAsync(CancellationToken ct)
     {
@@ -46,48 +133,58 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
         return await session.Query<SigningKey>().OrderBy(k => k.CreatedAt).ToListAsync(ct);
     }
 
-    /// <summary>The key that signs new labels; created when there is none yet.</summary>
+    /// <summary>The key that signs new labels; made when there is none yet (once, whichever instance asks first).</summary>
     public async Task<(SigningKey Key, ECDsa Private)> ActiveAsync(CancellationToken ct)
     {
-        var active = (await AllAsync(ct)).LastOrDefault(k => k.Status == KeyStatus.Active) ?? await RotateAsync(ct);
+        var active = (await AllAsync(ct)).LastOrDefault(k => k.Status == KeyStatus.Active)
+                     ?? await MakeAsync(onlyIfNoneActive: true, ct);
         return (active, await PrivateKeyAsync(active.Id, ct));
     }
 
-    /// <summary>Creates a new active key; the one it replaces is retired, and its labels go on verifying.</summary>
-    public async Task<SigningKey> RotateAsync(CancellationToken ct)
+    /// <summary>Makes a new active key; the one it replaces is retired, and its labels go on verifying.</summary>
+    public Task<SigningKey> RotateAsync(CancellationToken ct) => MakeAsync(onlyIfNoneActive: false, ct);
+
+    private async Task<SigningKey> MakeAsync(bool onlyIfNoneActive, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct);
-        try
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock($1)", connection, transaction))
         {
-            var now = clock.GetUtcNow();
-            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var parameters = ecdsa.ExportParameters(false);
-            var id = "ovop-" + now.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "-"
-                     + Base64UrlEncoder.Encode(SHA256.HashData(ecdsa.ExportSubjectPublicKeyInfo()))[..8];
-            await SecretFiles.WriteNewAsync(Path.Combine(_folder, id + ".pem"), ecdsa.ExportPkcs8PrivateKeyPem(), ct);
-
-            var key = new SigningKey(id, Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y), now, KeyStatus.Active, null, null, null);
-            await using var session = store.LightweightSession();
-            foreach (var old in await session.Query<SigningKey>().Where(k => k.Status == KeyStatus.Active).ToListAsync(ct))
-            {
-                session.Store(old with { Status = KeyStatus.Retired, RetiredAt = now });
-            }
-
-            session.Store(key);
-            await session.SaveChangesAsync(ct);
-            return key;
+            lockCommand.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = KeyLock });
+            await lockCommand.ExecuteNonQueryAsync(ct);
         }
-        finally
+
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, false));
+        var active = await session.Query<SigningKey>().Where(k => k.Status == KeyStatus.Active).ToListAsync(ct);
+        if (onlyIfNoneActive && active.Count > 0)
         {
-            _lock.Release();
+            // Another instance made one while this one waited for the lock.
+            return active.OrderBy(k => k.CreatedAt).Last();
         }
+
+        var now = clock.GetUtcNow();
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var parameters = ecdsa.ExportParameters(false);
+        var id = "ovop-" + now.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "-"
+                 + Base64UrlEncoder.Encode(SHA256.HashData(ecdsa.ExportSubjectPublicKeyInfo()))[..8];
+        var key = new SigningKey(id, Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y), now, KeyStatus.Active, null, null, null);
+        foreach (var old in active)
+        {
+            session.Store(old with { Status = KeyStatus.Retired, RetiredAt = now });
+        }
+
+        session.Store(key);
+        session.Store(Kek.Seal(id, ecdsa.ExportPkcs8PrivateKey()));
+        await session.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return key;
     }
 
     /// <summary>
     /// Marks a key compromised: labels it signed verify as revoked. An active key is replaced first.
-    /// Its private half is destroyed here (overwritten, then deleted); another instance that still
-    /// holds it in memory never signs with it, since only the active key signs and a revoked key
-    /// never becomes active again.
+    /// Its private half is destroyed here (the sealed copy deleted; a file of an earlier release
+    /// overwritten, then deleted); another instance that still holds it in memory never signs with
+    /// it, since only the active key signs and a revoked key never becomes active again.
     /// </summary>
     public async Task<SigningKey?> RevokeAsync(string id, string reason, CancellationToken ct)
     {
@@ -105,6 +202,7 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
         var revoked = key with { Status = KeyStatus.Revoked, RevokedAt = clock.GetUtcNow(), RevocationReason = reason };
         await using var session = store.LightweightSession();
         session.Store(revoked);
+        session.Delete<SealedSigningKey>(id);
         await session.SaveChangesAsync(ct);
 
         SecretFiles.Destroy(Path.Combine(_folder, id + ".pem"));
@@ -121,7 +219,6 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
 
     public void Dispose()
     {
-        _lock.Dispose();
         foreach (var key in _privateKeys.Values)
         {
             key.Dispose();
@@ -138,16 +235,36 @@ public sealed class SigningKeys(IDocumentStore store, TimeProvider clock, IConfi
             }
         }
 
+        var ecdsa = ECDsa.Create();
         var file = Path.Combine(_folder, id + ".pem");
-        if (!File.Exists(file))
+        if (File.Exists(file))
         {
-            throw new InvalidOperationException($"The private key of the active signing key {id} is not in {_folder}: copy the key folder to this instance, or rotate the key.");
+            ecdsa.ImportFromPem(await File.ReadAllTextAsync(file, ct));
+        }
+        else
+        {
+            await using var session = store.QuerySession();
+            var sealedKey = await session.LoadAsync<SealedSigningKey>(id, ct)
+                            ?? throw new InvalidOperationException($"The private key of the active signing key {id} is neither in the database nor in {_folder}: rotate the key.");
+            var plain = Kek.Open(sealedKey);
+            try
+            {
+                ecdsa.ImportPkcs8PrivateKey(plain, out _);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plain);
+            }
         }
 
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(await File.ReadAllTextAsync(file, ct));
         lock (_privateKeys)
         {
+            if (_privateKeys.TryGetValue(id, out var raced))
+            {
+                ecdsa.Dispose();
+                return raced;
+            }
+
             _privateKeys[id] = ecdsa;
         }
 
