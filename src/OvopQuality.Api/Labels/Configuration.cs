@@ -14,7 +14,9 @@ public static class Configuration
     /// stays true when another instance changes the facts behind it:
     /// <list type="bullet">
     /// <item><see cref="CertificateCache"/>: certificates' public state, Ovop:Verification:CertificateSeconds (2 s);
-    /// a commit here drops the entry at once, another instance's change ages out within that time.</item>
+    /// a commit here drops the entry at once, another instance's when its notification arrives
+    /// (<see cref="Infrastructure.ChangeNotifications"/>: PostgreSQL NOTIFY sent in the committing
+    /// transaction), with that time as the backstop; a lost notification connection clears it all.</item>
     /// <item><see cref="LabelLookup"/>: where each label was issued, which never changes.</item>
     /// <item><see cref="StatusSnapshotCache"/>: the last signed status snapshot, made again after a
     /// commit here or after Ovop:Signing:SnapshotCacheSeconds (60 s).</item>
@@ -41,6 +43,7 @@ public static class Configuration
         services.AddSingleton<StatusSnapshotCache>();
         services.AddSingleton(configuration.GetSection("Ovop:Clones").Get<CloneSettings>() ?? new CloneSettings());
         services.AddHostedService<CloneWatchRefresh>();
+        services.AddHostedService<Infrastructure.ChangeNotifications>();
         return services.ConfigureMarten(opts =>
         {
             opts.Projections.Add<PublicCertificateProjection>(ProjectionLifecycle.Inline);
@@ -48,6 +51,7 @@ public static class Configuration
             opts.Projections.Snapshot<CloneSignalCase>(SnapshotLifecycle.Inline);
             opts.Listeners.Add(certificates);
             opts.Listeners.Add(clones);
+            opts.Listeners.Add(new Infrastructure.ChangeAnnouncer());
             opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
             opts.Schema.For<CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);
             opts.Schema.For<SigningKey>().Identity(k => k.Id);

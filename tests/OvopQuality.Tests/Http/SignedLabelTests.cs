@@ -166,22 +166,34 @@ public class SignedLabelTests(AppFixture app) : CertificationTest(app)
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task A_new_keys_private_file_is_the_services_alone_and_a_revoked_keys_private_file_is_destroyed()
+    public async Task A_new_keys_private_half_is_sealed_in_the_database_under_a_key_file_the_service_alone_reads_and_a_revoked_one_is_destroyed()
     {
         var folder = Path.Combine(Path.GetDirectoryName(AppFixture.KeyFile)!, "signing");
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         const UnixFileMode othersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var store = App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
 
         var id = (await Post("/api/signing-keys/rotation", new { })).Is(HttpStatusCode.OK).Json["id"]!.GetValue<string>();
-        var file = Path.Combine(folder, id + ".pem");
-        Assert.Equal(ownerOnly, System.IO.File.GetUnixFileMode(file));
+        Assert.False(System.IO.File.Exists(Path.Combine(folder, id + ".pem")));
+        await using (var session = store.QuerySession())
+        {
+            var sealedKey = await session.LoadAsync<OvopQuality.Api.Labels.Signing.SealedSigningKey>(id, TestContext.Current.CancellationToken);
+            Assert.NotNull(sealedKey);
+            Assert.DoesNotContain("PRIVATE", sealedKey.Ciphertext, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(ownerOnly, System.IO.File.GetUnixFileMode(Path.Combine(folder, "key-encryption.key")));
         Assert.Equal((UnixFileMode)0, System.IO.File.GetUnixFileMode(folder) & othersAny);
         Assert.Equal(ownerOnly, System.IO.File.GetUnixFileMode(AppFixture.KeyFile));
         Assert.Equal((UnixFileMode)0, System.IO.File.GetUnixFileMode(Path.GetDirectoryName(AppFixture.KeyFile)!) & othersAny);
 
         (await Post($"/api/signing-keys/{id}/revocation", new { reason = "Backup tape with the key folder lost" })).Is(HttpStatusCode.OK);
 
-        Assert.False(System.IO.File.Exists(file));
+        await using (var session = store.QuerySession())
+        {
+            Assert.Null(await session.LoadAsync<OvopQuality.Api.Labels.Signing.SealedSigningKey>(id, TestContext.Current.CancellationToken));
+        }
+
         var (_, code) = await ALabel();
         Assert.NotEqual(id, JsonWebTokenKid(await TokenOf(code)));
         Assert.Equal("valid", (await VerifyScanned(await TokenOf(code))).Json["signature"]!.GetValue<string>());

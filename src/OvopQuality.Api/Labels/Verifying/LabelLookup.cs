@@ -15,7 +15,9 @@ public sealed record CertificateSnapshot(PublicCertificate Certificate, DateTime
 
 /// <summary>
 /// The public state of certificates recently verified. A committed change to a file drops its entry
-/// at once (this is a Marten listener); other processes' changes age out within the time to live.
+/// at once (this is a Marten listener); another instance's change drops it when its notification
+/// arrives (<see cref="Infrastructure.ChangeNotifications"/>, well within a second), and the time to
+/// live remains as the backstop.
 /// </summary>
 public sealed class CertificateCache : DocumentSessionListenerBase
 {
@@ -36,6 +38,20 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
     public CertificateSnapshot? Find(Guid fileId, DateTimeOffset now) =>
         _entries.TryGetValue(fileId, out var cached) && now >= cached.ReadAt && now - cached.ReadAt < TimeToLive ? cached : null;
+
+    /// <summary>Another instance changed the file: its entry goes, and whatever is derived from all certificates.</summary>
+    public void Forget(Guid fileId)
+    {
+        _entries.TryRemove(fileId, out _);
+        Interlocked.Increment(ref _generation);
+    }
+
+    /// <summary>Changes may have been missed (the notification connection dropped): nothing held is trusted.</summary>
+    public void Clear()
+    {
+        _entries.Clear();
+        Interlocked.Increment(ref _generation);
+    }
 
     public void Remember(Guid fileId, CertificateSnapshot snapshot)
     {
