@@ -30,6 +30,8 @@ builder.Host.UseWolverine(opts =>
 {
     // Test hosts run from another assembly; endpoints and handlers live here.
     opts.ApplicationAssembly = typeof(Program).Assembly;
+    // Node-loss timings, from configuration (Ovop:Cluster:*): see ClusterSettings and the README.
+    (builder.Configuration.GetSection("Ovop:Cluster").Get<OvopQuality.Api.Infrastructure.ClusterSettings>() ?? new()).ApplyTo(opts.Durability);
     opts.Policies.AutoApplyTransactions();
     // Scheduled transitions (expiry, withdrawal at the suspension cap, reminders, surveillance)
     // are kept in PostgreSQL until due, so they survive restarts.

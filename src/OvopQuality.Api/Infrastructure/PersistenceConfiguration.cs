@@ -52,7 +52,9 @@ public static class PersistenceConfiguration
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            // Any async projection or subscription added later runs on exactly one node, and moves
+            // when that node dies: Wolverine's leader assigns it like its other agents.
+            .IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
 
         return services;
     }

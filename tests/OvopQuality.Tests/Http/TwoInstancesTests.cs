@@ -4,6 +4,7 @@ using Alba;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OvopQuality.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Wolverine;
 
 namespace OvopQuality.Tests.Http;
@@ -64,5 +65,26 @@ public sealed class TwoInstancesTests(AppFixture app) : CertificationTest(app)
         var artifacts = Path.Combine(Checks.Root, "artifacts");
         Directory.CreateDirectory(artifacts);
         await System.IO.File.WriteAllTextAsync(Path.Combine(artifacts, "two-instances.txt"), $"propagate_ms={watch.ElapsedMilliseconds}\n", TestContext.Current.CancellationToken);
+    }
+}
+
+/// <summary>The node-loss timings come from configuration, as the README says.</summary>
+public sealed class ClusterSettingsTests
+{
+    [Fact]
+    public void The_node_loss_timings_are_handed_to_wolverine_and_left_at_its_defaults_when_not_given()
+    {
+        var configured = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ovop:Cluster:HealthCheckSeconds"] = "2",
+            ["Ovop:Cluster:StaleNodeSeconds"] = "8",
+        }).Build().GetSection("Ovop:Cluster").Get<OvopQuality.Api.Infrastructure.ClusterSettings>()!;
+        var durability = new WolverineOptions().Durability;
+        var defaults = (durability.CheckAssignmentPeriod, durability.ScheduledJobPollingTime);
+
+        configured.ApplyTo(durability);
+
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)), (durability.HealthCheckPollingTime, durability.StaleNodeTimeout));
+        Assert.Equal(defaults, (durability.CheckAssignmentPeriod, durability.ScheduledJobPollingTime));
     }
 }
