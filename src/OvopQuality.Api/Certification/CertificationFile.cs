@@ -221,6 +221,11 @@ public sealed record CertificationFile(
 
     public CertificationFile Apply(SurveillanceFellDue e) => this with { SurveillanceRound = e.Round, SurveillanceDueOn = e.DueOn };
 
+    /// <summary>The reminders before expiry already given, by days before: a reminder delivered twice is given once.</summary>
+    public IReadOnlyList<int> RemindedDaysBefore { get; init => field = value ?? []; } = [];
+
+    public CertificationFile Apply(ExpiryReminderDue e) => this with { RemindedDaysBefore = [.. RemindedDaysBefore, e.DaysBefore] };
+
     public CertificationFile Apply(SurveillancePassed e) => this with { SurveillanceDueOn = null };
 
     public CertificationFile Apply(FindingRaised e) =>

@@ -187,6 +187,29 @@ public class LifecycleTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_scheduled_transition_delivered_twice_changes_the_file_once()
+    {
+        var fileId = await ACertifiedFile();
+        var validUntil = DateOnly.Parse((await File(fileId))["certificate"]!["validUntil"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        object[] twice =
+        [
+            new RemindOfExpiry(fileId, 90, validUntil), new RemindOfExpiry(fileId, 90, validUntil),
+            new SurveillanceFallsDue(fileId, 1, validUntil.AddYears(-2), validUntil), new SurveillanceFallsDue(fileId, 1, validUntil.AddYears(-2), validUntil),
+            new ExpireCertificate(fileId, validUntil), new ExpireCertificate(fileId, validUntil),
+        ];
+
+        foreach (var message in twice)
+        {
+            await App.Host.InvokeMessageAndWaitAsync(message);
+        }
+
+        var types = (await Get($"/api/certifications/{fileId}/events")).Items.Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal(1, types.Count(t => t == "expiryReminderDue"));
+        Assert.Equal(1, types.Count(t => t == "surveillanceFellDue"));
+        Assert.Equal(1, types.Count(t => t == "certificateExpired"));
+    }
+
+    [Fact]
     public async Task At_the_end_of_validity_the_certificate_expires_by_itself_and_its_labels_say_so()
     {
         var fileId = await ACertifiedFile();

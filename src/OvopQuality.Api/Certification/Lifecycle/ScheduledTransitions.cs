@@ -61,6 +61,8 @@ public static class ScheduledTransitions
 /// <summary>
 /// The handlers act only when the message still concerns the certificate as it stands (same
 /// validity, not ended): a renewed, withdrawn or surrendered certificate ignores its old schedule.
+/// Each is idempotent, since a message may be delivered again after a node dies mid-way: an expired
+/// certificate is not live, a reminder already given or a round already fallen due is not repeated.
 /// </summary>
 public static class ScheduledTransitionHandler
 {
@@ -69,20 +71,22 @@ public static class ScheduledTransitionHandler
             new CertificateExpired(file.Id, LifecycleSettings.ExpiresAt(message.ValidUntil), clock.GetUtcNow()), ct);
 
     public static Task Handle(RemindOfExpiry message, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        ActAsync(session, message.FileId, message.ValidUntil, file =>
-            new ExpiryReminderDue(file.Id, file.Certificate!.Number, message.DaysBefore, message.ValidUntil, clock.GetUtcNow()), ct);
+        ActAsync(session, message.FileId, message.ValidUntil, file => file.RemindedDaysBefore.Contains(message.DaysBefore)
+            ? null
+            : new ExpiryReminderDue(file.Id, file.Certificate!.Number, message.DaysBefore, message.ValidUntil, clock.GetUtcNow()), ct);
 
     public static Task Handle(SurveillanceFallsDue message, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        ActAsync(session, message.FileId, message.ValidUntil, file =>
-            new SurveillanceFellDue(file.Id, message.Round, message.DueOn, clock.GetUtcNow()), ct);
+        ActAsync(session, message.FileId, message.ValidUntil, file => file.SurveillanceRound >= message.Round
+            ? null
+            : new SurveillanceFellDue(file.Id, message.Round, message.DueOn, clock.GetUtcNow()), ct);
 
-    private static async Task ActAsync(IDocumentSession session, Guid fileId, DateOnly validUntil, Func<CertificationFile, object> decide, CancellationToken ct)
+    private static async Task ActAsync(IDocumentSession session, Guid fileId, DateOnly validUntil, Func<CertificationFile, object?> decide, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<CertificationFile>(fileId, ct);
-        if (stream.Aggregate is { IsLive: true, Certificate: { } certificate } file && certificate.ValidUntil == validUntil)
+        if (stream.Aggregate is { IsLive: true, Certificate: { } certificate } file && certificate.ValidUntil == validUntil && decide(file) is { } fact)
         {
             EventAttribution.Stamp(session, Actor.System);
-            stream.AppendOne(decide(file));
+            stream.AppendOne(fact);
         }
     }
 }
