@@ -85,7 +85,7 @@ public static class RegisterStaffMemberEndpoint
 {
     public static ProblemDetails Validate(RegisterStaffMember command) =>
         new Validation().Text(command.Name, "name", 200)
-            .Require(command.Role is null || StaffDirectory.IsStaff(command.Role), "role", $"must be one of: {Roles.CertificationOfficer}, {Roles.Administrator}, {Roles.Inspector}")
+            .Require(StaffDirectory.IsStaff(command.Role), "role", $"must be one of: {Roles.CertificationOfficer}, {Roles.Administrator}, {Roles.Inspector}")
             .ToProblem();
 
     /// <summary>Registers a member of staff ahead of their first sign-in (by the subject their tokens will carry), or corrects their name or role.</summary>

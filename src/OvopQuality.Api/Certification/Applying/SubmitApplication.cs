@@ -22,12 +22,14 @@ public sealed record SubmitApplication(
 /// <summary>A file of the same product and standard that is still being evaluated or whose certificate is in force.</summary>
 public sealed record OpenFile(Guid Id, CertificationStatus Status, string? CertificateNumber = null);
 
-/// <summary>What the decision to open a file needs to know beyond the command itself.</summary>
-public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles)
+/// <summary>
+/// What the decision to open a file needs to know beyond the command itself; <c>Renewed</c> is the
+/// open file the application names as the one it renews (by id or certificate number), found once, when loading.
+/// </summary>
+public sealed record ApplicationContext(Producer? Producer, Standard? Standard, IReadOnlyList<OpenFile> OpenFiles, OpenFile? Renewed = null)
 {
-    /// <summary>The open file the application names as the one it renews, by id or by certificate number; decided once, here.</summary>
-    public OpenFile? Renewed(SubmitApplication command) =>
-        OpenFiles.FirstOrDefault(f => (command.Renews is { } id && f.Id == id)
+    public static OpenFile? NamedBy(SubmitApplication command, IReadOnlyList<OpenFile> open) =>
+        open.FirstOrDefault(f => (command.Renews is { } id && f.Id == id)
             || (command.RenewsCertificate is { } number && string.Equals(f.CertificateNumber, number.Trim(), StringComparison.OrdinalIgnoreCase)));
 }
 
@@ -77,7 +79,8 @@ public static class SubmitApplicationEndpoint
                         && (f.Status == CertificationStatus.Applied || f.Status == CertificationStatus.InspectionScheduled || f.Status == CertificationStatus.Inspected
                             || f.Status == CertificationStatus.Certified || f.Status == CertificationStatus.Suspended))
             .ToListAsync(ct);
-        return new ApplicationContext(producer, standard, [.. open.Select(f => new OpenFile(f.Id, f.Status, f.Certificate?.Number))]);
+        IReadOnlyList<OpenFile> files = [.. open.Select(f => new OpenFile(f.Id, f.Status, f.Certificate?.Number))];
+        return new ApplicationContext(producer, standard, files, command.IsRenewal ? ApplicationContext.NamedBy(command, files) : null);
     }
 
     /// <summary>The rules for opening a file, as a pure function of what is known.</summary>
@@ -110,7 +113,7 @@ public static class SubmitApplicationEndpoint
                 $"Standard {standard.Code} is for {standard.Latest.Category.Wire()} products; {product.Name.En} is {product.Category.Wire()}.");
         }
 
-        var renewed = command.IsRenewal ? context.Renewed(command) : null;
+        var renewed = context.Renewed;
         if (command.IsRenewal && renewed is not { Status: CertificationStatus.Certified or CertificationStatus.Suspended })
         {
             return Problems.Conflict("not-renewable", $"renews (or renewsCertificate) must name the certificate in force for {product.Name.En} under {standard.Code}.");
@@ -145,7 +148,7 @@ public static class SubmitApplicationEndpoint
         var submitted = new ApplicationSubmitted(
             fileId, producer.Id, producer.Number, producer.LegalName, producer.Address,
             product.Id, product.Name, product.Category, standard,
-            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), command.IsRenewal ? context.Renewed(command)!.Id : null, actor.Subject);
+            command.DeclaredVolume, command.NationalEvidence, clock.GetUtcNow(), context.Renewed?.Id, actor.Subject);
         return (new FileCreated(fileId, 1), MartenOps.StartStream<CertificationFile>(fileId, submitted));
     }
 }

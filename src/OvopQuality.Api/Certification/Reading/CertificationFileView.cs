@@ -6,11 +6,11 @@ using OvopQuality.Api.Standards;
 
 namespace OvopQuality.Api.Certification.Reading;
 
-/// <summary>One step of the file (camelCase, as its event is named): who took it (the signed-in actor recorded with the event: subject, display name and role) and when.</summary>
+/// <summary>One step of the file (camelCase, as its event is named in histories): who took it (the signed-in actor recorded with the event: subject, display name and role) and when.</summary>
 public sealed record FileStep(long Version, string Step, string? By, string? Role, DateTimeOffset At, string? ByName = null)
 {
     public static FileStep Of(IEvent e, string step, DateTimeOffset at) =>
-        new(e.Version, WireNames.Of(step), EventHistory.Header(e, Access.EventAttribution.ActorHeader), EventHistory.Header(e, Access.EventAttribution.ActorRoleHeader), at,
+        new(e.Version, step, EventHistory.Header(e, Access.EventAttribution.ActorHeader), EventHistory.Header(e, Access.EventAttribution.ActorRoleHeader), at,
             EventHistory.Header(e, Access.EventAttribution.ActorNameHeader));
 }
 
@@ -111,7 +111,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             a.FileId, FileStatus.After(default, a), a.ProducerId, a.ProducerNumber, a.ProducerName, a.ProducerAddress,
             a.ProductId, a.ProductName, a.ProductCategory, a.Standard.Code, a.Standard.Version, a.Standard.Title,
             a.DeclaredVolume, a.NationalEvidence, a.SubmittedAt, [], null, null, 0, [],
-            [FileStep.Of(e, "ApplicationSubmitted", a.SubmittedAt)]);
+            [FileStep.Of(e, "applicationSubmitted", a.SubmittedAt)]);
     }
 
     public static CertificationFileView Apply(IEvent<InspectionScheduled> e, CertificationFileView view)
@@ -122,7 +122,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Inspections = inspections,
-            Steps = [.. view.Steps, FileStep.Of(e, "InspectionScheduled", s.ScheduledAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "inspectionScheduled", s.ScheduledAt)],
         };
     }
 
@@ -139,7 +139,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Findings = [.. view.Findings, .. r.Findings.Select(f => NewFinding(f, "inspection"))],
             Status = FileStatus.After(view.Status, e.Data, inspections.Count(i => i.TookPlaceOn is null)),
             Inspections = inspections,
-            Steps = [.. view.Steps, FileStep.Of(e, "InspectionRecorded", r.RecordedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "inspectionRecorded", r.RecordedAt)],
         };
     }
 
@@ -152,7 +152,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
             Decision = new DecisionView("standardMet", m.DecidedBy, m.DecidedAt, []),
             SurveillanceSchedule = m.SurveillanceSchedule ?? [],
             Certificate = new CertificateView(m.CertificateNumber, m.Stars, m.ScorePercent, m.Scope, m.CertifiedUnits, m.ValidFrom, m.ValidUntil, m.StandardCode, m.StandardVersion),
-            Steps = [.. view.Steps, FileStep.Of(e, "StandardMet", m.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "standardMet", m.DecidedAt)],
         };
     }
 
@@ -163,7 +163,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Decision = new DecisionView("refused", r.DecidedBy, r.DecidedAt, r.Reasons),
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificationRefused", r.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificationRefused", r.DecidedAt)],
         };
     }
 
@@ -174,7 +174,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             LabelsIssued = view.LabelsIssued + l.Quantity,
             LabelBatches = [.. view.LabelBatches, new LabelBatchView(l.BatchId, l.Lot, l.Quantity, l.IssuedAt)],
-            Steps = [.. view.Steps, FileStep.Of(e, "LabelsIssued", l.IssuedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "labelsIssued", l.IssuedAt)],
         };
     }
 
@@ -186,7 +186,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = new SuspensionView(s.ReasonClass, s.Reason, s.EffectiveFrom, s.WithdrawOn),
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuspended", s.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateSuspended", s.DecidedAt)],
         };
     }
 
@@ -195,7 +195,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateReinstated", e.Data.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateReinstated", e.Data.DecidedAt)],
         };
 
     public static CertificationFileView Apply(IEvent<CertificateWithdrawn> e, CertificationFileView view) =>
@@ -203,7 +203,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateWithdrawn", e.Data.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateWithdrawn", e.Data.DecidedAt)],
         };
 
     public static CertificationFileView Apply(IEvent<CertificateSurrendered> e, CertificationFileView view) =>
@@ -211,7 +211,7 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSurrendered", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateSurrendered", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<CertificateExpired> e, CertificationFileView view) =>
@@ -219,51 +219,51 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateExpired", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateExpired", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<AppealLodged> e, CertificationFileView view) =>
         view with
         {
             Appeals = [.. view.Appeals, new AppealView(e.Data.AppealId, e.Data.Against, e.Data.Grounds, e.Data.By, e.Data.At, null, null, null, null)],
-            Steps = [.. view.Steps, FileStep.Of(e, "AppealLodged", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "appealLodged", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<AppealDecided> e, CertificationFileView view) =>
         view with
         {
             Appeals = [.. (view.Appeals).Select(a => a.AppealId == e.Data.AppealId ? a with { Upheld = e.Data.Upheld, Reasoning = e.Data.Reasoning, DecidedBy = e.Data.By, DecidedAt = e.Data.At } : a)],
-            Steps = [.. view.Steps, FileStep.Of(e, e.Data.Upheld ? "AppealUpheld" : "AppealDismissed", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, e.Data.Upheld ? "appealUpheld" : "appealDismissed", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<RefusalOverturned> e, CertificationFileView view) =>
-        view with { Status = FileStatus.After(view.Status, e.Data), Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "RefusalOverturned", e.Data.At)] };
+        view with { Status = FileStatus.After(view.Status, e.Data), Decision = null, Steps = [.. view.Steps, FileStep.Of(e, "refusalOverturned", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<WithdrawalOverturned> e, CertificationFileView view) =>
-        view with { Status = FileStatus.After(view.Status, e.Data), Steps = [.. view.Steps, FileStep.Of(e, "WithdrawalOverturned", e.Data.At)] };
+        view with { Status = FileStatus.After(view.Status, e.Data), Steps = [.. view.Steps, FileStep.Of(e, "withdrawalOverturned", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<ScopeChanged> e, CertificationFileView view) =>
         view with
         {
             Certificate = view.Certificate! with { Scope = e.Data.Scope, CertifiedUnits = e.Data.CertifiedUnits },
-            Steps = [.. view.Steps, FileStep.Of(e, "ScopeChanged", e.Data.DecidedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "scopeChanged", e.Data.DecidedAt)],
         };
 
     public static CertificationFileView Apply(IEvent<AdviceRecorded> e, CertificationFileView view) =>
-        view with { Steps = [.. view.Steps, FileStep.Of(e, "AdviceRecorded", e.Data.At)] };
+        view with { Steps = [.. view.Steps, FileStep.Of(e, "adviceRecorded", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CertificateSuperseded> e, CertificationFileView view) =>
         view with
         {
             Status = FileStatus.After(view.Status, e.Data),
             Suspension = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "CertificateSuperseded", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "certificateSuperseded", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<ExpiryReminderDue> e, CertificationFileView view) =>
         view with
         {
-            Steps = [.. view.Steps, FileStep.Of(e, "ExpiryReminderDue", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "expiryReminderDue", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<SurveillanceFellDue> e, CertificationFileView view) =>
@@ -271,21 +271,21 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             SurveillanceRound = e.Data.Round,
             SurveillanceDueOn = e.Data.DueOn,
-            Steps = [.. view.Steps, FileStep.Of(e, "SurveillanceFellDue", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "surveillanceFellDue", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<SurveillancePassed> e, CertificationFileView view) =>
         view with
         {
             SurveillanceDueOn = null,
-            Steps = [.. view.Steps, FileStep.Of(e, "SurveillancePassed", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "surveillancePassed", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<FindingRaised> e, CertificationFileView view) =>
         view with
         {
             Findings = [.. view.Findings, NewFinding(e.Data.Finding, e.Data.Source)],
-            Steps = [.. view.Steps, FileStep.Of(e, "FindingRaised", e.Data.At)],
+            Steps = [.. view.Steps, FileStep.Of(e, "findingRaised", e.Data.At)],
         };
 
     public static CertificationFileView Apply(IEvent<CorrectiveActionSubmitted> e, CertificationFileView view) =>
@@ -293,21 +293,21 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         {
             State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions, new CorrectiveActionView(e.Data.ActionId, e.Data.Description, e.Data.EvidenceHashes, e.Data.By, e.Data.At, null, null)],
-        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionSubmitted", e.Data.At)] };
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "correctiveActionSubmitted", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CorrectiveActionAccepted> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
             State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "accepted" } : a)],
-        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionAccepted", e.Data.At)] };
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "correctiveActionAccepted", e.Data.At)] };
 
     public static CertificationFileView Apply(IEvent<CorrectiveActionRejected> e, CertificationFileView view) =>
         WithFinding(view, e.Data.FindingId, f => f with
         {
             State = Findings.FindingStatus.After(f.State, e.Data),
             Actions = [.. f.Actions.Select(a => a.ActionId == e.Data.ActionId ? a with { Outcome = "rejected", Reason = e.Data.Reason } : a)],
-        }) with { Steps = [.. view.Steps, FileStep.Of(e, "CorrectiveActionRejected", e.Data.At)] };
+        }) with { Steps = [.. view.Steps, FileStep.Of(e, "correctiveActionRejected", e.Data.At)] };
 
     private static FindingView NewFinding(Finding f, string source) =>
         new(f.Id, f.RequirementCode, f.Severity, f.Description, f.Deadline, source, Findings.FindingState.Open, []);
@@ -319,16 +319,16 @@ public sealed partial class CertificationFileViewProjection : SingleStreamProjec
         view with
         {
             Samples = [.. view.Samples, new SampleView(e.Data.SampleId, e.Data.TakenAt, e.Data.Place, e.Data.Conditions, e.Data.TakenBy, null, null, null, [])],
-            Steps = [.. view.Steps, FileStep.Of(e, "SampleTaken", e.Data.RecordedAt)],
+            Steps = [.. view.Steps, FileStep.Of(e, "sampleTaken", e.Data.RecordedAt)],
         };
 
     public static CertificationFileView Apply(IEvent<SampleSentToLaboratory> e, CertificationFileView view) =>
         WithSample(view, e.Data.SampleId, s => s with { Laboratory = e.Data.Laboratory, SentAt = e.Data.SentAt })
-            with { Steps = [.. view.Steps, FileStep.Of(e, "SampleSentToLaboratory", e.Data.SentAt)] };
+            with { Steps = [.. view.Steps, FileStep.Of(e, "sampleSentToLaboratory", e.Data.SentAt)] };
 
     public static CertificationFileView Apply(IEvent<LabResultsRecorded> e, CertificationFileView view) =>
         WithSample(view, e.Data.SampleId, s => s with { ReportNumber = e.Data.ReportNumber, Results = e.Data.Results })
-            with { Steps = [.. view.Steps, FileStep.Of(e, "LabResultsRecorded", e.Data.RecordedAt)] };
+            with { Steps = [.. view.Steps, FileStep.Of(e, "labResultsRecorded", e.Data.RecordedAt)] };
 
     private static CertificationFileView WithSample(CertificationFileView view, Guid id, Func<SampleView, SampleView> change) =>
         view with { Samples = [.. (view.Samples).Select(s => s.SampleId == id ? change(s) : s)] };

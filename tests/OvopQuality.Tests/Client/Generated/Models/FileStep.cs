@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// One step of the file (camelCase, as its event is named): who took it (the signed-in actor recorded with the event: subject, display name and role) and when.
+    /// One step of the file (camelCase, as its event is named in histories): who took it (the signed-in actor recorded with the event: subject, display name and role) and when.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class FileStep : IParsable
