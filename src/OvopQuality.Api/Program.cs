@@ -30,8 +30,18 @@ builder.Host.UseWolverine(opts =>
 {
     // Test hosts run from another assembly; endpoints and handlers live here.
     opts.ApplicationAssembly = typeof(Program).Assembly;
+#if OVOP_STATIC_CODE
+    // Built by deploy/publish.sh: the handlers' code is compiled in, nothing is generated at start.
+    opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
+#endif
     // Node-loss timings, from configuration (Ovop:Cluster:*): see ClusterSettings and the README.
     (builder.Configuration.GetSection("Ovop:Cluster").Get<OvopQuality.Api.Infrastructure.ClusterSettings>() ?? new()).ApplyTo(opts.Durability);
+    if (!OvopQuality.Api.Infrastructure.PersistenceConfiguration.AppliesChangesAtStart(builder.Configuration))
+    {
+        // The message store's tables too were made before the rollout (db-apply).
+        opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
+    }
+
     opts.Policies.AutoApplyTransactions();
     // Scheduled transitions (expiry, withdrawal at the suspension cap, reminders, surveillance)
     // are kept in PostgreSQL until due, so they survive restarts.

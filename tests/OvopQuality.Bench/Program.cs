@@ -84,6 +84,17 @@ if (options.LargeLabels > issued.Count)
     Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {large}");
 }
 
+if (options.ColdStartBuilds.Count > 0)
+{
+    Console.WriteLine("bench: cold start, process start to the first verified label (median of 3 starts)");
+    foreach (var (name, dll, production) in options.ColdStartBuilds)
+    {
+        var ms = await ColdStart.MedianMsAsync(dll, codes[0], production, runs: 3);
+        report.ColdStarts[name] = ms;
+        Console.WriteLine($"  {name,-40} {ColdStart.Describe(ms)}");
+    }
+}
+
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown(options));
 return 0;
@@ -92,7 +103,8 @@ namespace OvopQuality.Bench
 {
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
-        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator)
+        int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
+        IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -110,7 +122,12 @@ namespace OvopQuality.Bench
                 Int("--large-labels", 1_000_000),
                 Int("--snapshot-certificates", 0),
                 Int("--small-labels", 10_000),
-                Arg("--load-generator") ?? "wrk");
+                Arg("--load-generator") ?? "wrk",
+                [.. ColdStartBuild("production build (deploy/publish.sh)", "--coldstart-static", production: true),
+                 .. ColdStartBuild("everyday build (dotnet build)", "--coldstart-runtime", production: false)]);
+
+            IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
+                Arg(option) is { } dll ? [(name, dll, production)] : [];
         }
     }
 

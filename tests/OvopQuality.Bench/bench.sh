@@ -39,6 +39,8 @@ PGPASSWORD=$password "$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgre
 
 dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build tests/OvopQuality.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+# The production build (Wolverine's code pre-generated), for the cold-start figure.
+deploy/publish.sh "$scratch/publish"
 
 port=$(free_port 57080)
 bin=$root/src/OvopQuality.Api/bin/Release/net10.0
@@ -59,4 +61,5 @@ for _ in $(seq 1 60); do
 done
 
 PGHOST=127.0.0.1 PGPORT=$OVOP_PG_PORT PGUSER=ovop PGPASSWORD=$password PGDATABASE=baseline \
-  dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" "$@"
+  dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" \
+  --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" "$@"

@@ -30,6 +30,15 @@ public static class PersistenceConfiguration
     }
 
     /// <summary>
+    /// Whether this instance brings the database's tables up to date when it starts (the default,
+    /// for one process and development) or trusts that they already are: a cluster applies database
+    /// changes once before a rollout (`db-apply`, the Kubernetes Job, deploy/cluster.sh), so its
+    /// instances neither diff the schema at start nor check a table on first use, and start sooner.
+    /// </summary>
+    public static bool AppliesChangesAtStart(IConfiguration configuration) =>
+        configuration.GetValue("Ovop:Database:ApplyChangesAtStart", true);
+
+    /// <summary>
     /// Marten as the event store and document database, in its own schema, with every projection
     /// inline (each command's transaction updates the read models its caller reads next). Each module
     /// adds its own documents, projections and tables (its Configuration.cs).
@@ -37,11 +46,12 @@ public static class PersistenceConfiguration
     public static IServiceCollection AddOvopPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(new NpgsqlDataSourceBuilder(ConnectionString(configuration)).Build());
-        services.AddMarten(opts =>
+        var applyChanges = AppliesChangesAtStart(configuration);
+        var marten = services.AddMarten(opts =>
             {
                 opts.DatabaseSchemaName = Identifiers.Schema;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                opts.AutoCreateSchemaObjects = applyChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
@@ -51,10 +61,13 @@ public static class PersistenceConfiguration
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
             // Any async projection or subscription added later runs on exactly one node, and moves
             // when that node dies: Wolverine's leader assigns it like its other agents.
             .IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
+        if (applyChanges)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
 
         return services;
     }
