@@ -27,9 +27,10 @@ public sealed class SeedStandards(IDocumentStore store, TimeProvider clock, ILog
                 await session.SaveChangesAsync(cancellationToken);
                 logger.LogInformation("Seeded standard {Code} version 1", code);
             }
-            catch (JasperFx.ConcurrencyException)
+            catch (Exception e) when (e is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException)
             {
-                // Another instance seeded it at the same moment: the catalogue holds it either way.
+                // Another instance seeded it at the same moment (a cluster's instances start together:
+                // the second to write finds the stream begun): the catalogue holds it either way.
             }
         }
     }
