@@ -67,14 +67,27 @@ public static class AccessConfiguration
             o.Events = new JwtBearerEvents
             {
                 // The provider's keys are read on the first request that carries a token, never for one
-                // without: public endpoints answer whether the provider is reachable or not. When it is
-                // not, the caller is simply not signed in (401, saying why), never a 500.
-                OnAuthenticationFailed = context =>
+                // without: public endpoints answer whether the provider is reachable or not. While it
+                // is not, a token cannot be checked and its caller is not signed in (401), and the
+                // answer and the log say why instead of blaming the token. With the provider's keys
+                // at hand, asking for them again costs nothing.
+                OnAuthenticationFailed = async context =>
                 {
-                    context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessConfiguration))
-                        .LogWarning(context.Exception, "A bearer token could not be checked: the sign-in provider's keys could not be read");
-                    context.Fail(new SignInProviderUnavailableException(context.Exception));
-                    return Task.CompletedTask;
+                    if (context.Options.ConfigurationManager is not { } provider)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        await provider.GetConfigurationAsync(context.HttpContext.RequestAborted);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessConfiguration))
+                            .LogWarning(e, "A bearer token could not be checked: the sign-in provider's keys could not be read from {Authority}", context.Options.Authority);
+                        context.Fail(new SignInProviderUnavailableException(e));
+                    }
                 },
                 OnChallenge = async context =>
                 {
