@@ -85,7 +85,14 @@ trap 'exit 130' INT TERM
 printf 'run.sh: waiting for the service'
 for _ in $(seq 1 120); do
   if ! kill -0 "$api" 2>/dev/null; then
-    echo; echo "run.sh: the service stopped during start-up; its output is above" >&2
+    code=0
+    wait "$api" || code=$?
+    echo
+    if [ "$code" = 78 ]; then
+      echo "run.sh: the service refused its configuration (exit code 78): the settings named above need correcting" >&2
+    else
+      echo "run.sh: the service stopped during start-up (exit code $code); its output is above" >&2
+    fi
     exit 1
   fi
   if ready; then
