@@ -52,7 +52,8 @@ fi
 if [ "$(id -u)" = 0 ]; then
   owner=postgres
   id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' OS user (Debian's postgresql package creates it)"
-  as_owner() { runuser -u postgres -- "$@"; }
+  # From /, since the calling folder may be closed to that user.
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
 else
   owner=$(id -un)
   as_owner() { "$@"; }
