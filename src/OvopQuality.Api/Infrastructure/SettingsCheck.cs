@@ -235,7 +235,7 @@ public sealed class SettingsCheck
             var address = network.Value?.Split('/')[0];
             if (!IPNetwork.TryParse(network.Value, out _) || !IsIpAddress(address))
             {
-                Problem(network.Path, $"must be a network in CIDR notation such as 10.0.0.0/8 (no bits set past the prefix), not '{network.Value}'");
+                Problem(network.Path, $"must be a network in CIDR notation such as 10.0.0.0/8, not '{network.Value}'");
             }
         }
 
