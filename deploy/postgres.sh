@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local PostgreSQL cluster for OvopQuality: start | stop | status
 #
-#   OVOP_PG_DATA  data folder            (default: <repo>/.data/postgres)
+#   OVOP_PG_DATA  data folder            (default: <repo>/.data/postgres; run as root from a clone the
+#                                         'postgres' user cannot reach, /var/lib/ovopquality/<hash>/postgres)
 #   OVOP_PG_PORT  port on 127.0.0.1      (default: 5433)
 #   OVOP_PG_MODE  durable | throwaway    (default: durable; throwaway turns fsync off, for tests only)
 #
@@ -12,7 +13,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-data=${OVOP_PG_DATA:-$root/.data/postgres}
+default_data=$root/.data/postgres
+data=${OVOP_PG_DATA:-$default_data}
 port=${OVOP_PG_PORT:-5433}
 mode=${OVOP_PG_MODE:-durable}
 
@@ -50,10 +52,41 @@ fi
 if [ "$(id -u)" = 0 ]; then
   owner=postgres
   id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' OS user (Debian's postgresql package creates it)"
-  as_owner() { runuser -u postgres -- "$@"; }
+  # From /, since the calling folder may be closed to that user.
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
 else
   owner=$(id -un)
   as_owner() { "$@"; }
+fi
+
+# Run as root, the cluster's files belong to 'postgres', which must be able to reach the data folder.
+# A clone in a home folder closed to others (/root is 700) is out of its reach: the clone's cluster
+# then lives under /var/lib/ovopquality/<hash of the clone's path>/postgres, linked from .data/postgres,
+# rather than opening the home folder to everyone. An OVOP_PG_DATA it cannot reach is refused.
+reachable_by_owner() {
+  local dir=$1
+  while [ ! -e "$dir" ] && [ ! -L "$dir" ]; do dir=$(dirname "$dir"); done
+  as_owner test -x "$dir" 2>/dev/null
+}
+if [ "$(id -u)" = 0 ] && ! reachable_by_owner "$data"; then
+  [ -z "${OVOP_PG_DATA:-}" ] \
+    || die "OVOP_PG_DATA=$data is out of reach of the postgres OS user (a folder above it is closed to other users): choose a folder it can reach, e.g. under /var/lib or /tmp"
+  place=/var/lib/ovopquality/$(printf '%s' "$root" | sha256sum | cut -c1-12)
+  data=$place/postgres
+  if [ ! -d "$data" ]; then
+    mkdir -p "$place"
+    chmod 755 /var/lib/ovopquality "$place"
+    printf '%s\n' "$root" > "$place/repository"
+    say "the postgres OS user cannot reach $default_data (a folder above it is closed to other users, and is left so):"
+    say "  this clone's cluster is kept in $data instead (remove that folder once the clone is gone)"
+  fi
+  # A link from the usual place, so that the data is found where the README says; an empty folder
+  # left there by an earlier attempt gives way to it.
+  if [ -d "$default_data" ] && [ ! -L "$default_data" ]; then rmdir "$default_data" 2>/dev/null || true; fi
+  if [ ! -e "$default_data" ] && [ ! -L "$default_data" ]; then
+    mkdir -p "$(dirname "$default_data")"
+    ln -s "$data" "$default_data"
+  fi
 fi
 
 pg() { as_owner "$bindir/$1" "${@:2}"; }

@@ -9,7 +9,8 @@
 # before handing over; a second --demo adds nothing twice. Ctrl-C stops the service.
 #
 # Sign-in: with OVOP_AUTH_AUTHORITY (an OpenID Connect provider, e.g. a Keycloak realm URL) and
-# OVOP_AUTH_AUDIENCE the service runs in Production and trusts that provider only. Without them it
+# OVOP_AUTH_AUDIENCE the service runs in Production and trusts that provider only (it then also needs
+# Ovop__PublicBaseUrl, an https address; it names any setting it refuses). Without them it
 # runs in Development with the built-in development issuer (key generated into .keys/) and prints
 # tokens for a demo user of each role (also saved to .keys/demo-tokens.txt).
 set -euo pipefail
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --demo) demo=true ;;
     --port) port=${2:?--port needs a number}; shift ;;
     --port=*) port=${1#--port=} ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -66,8 +67,9 @@ fi
 token() { dotnet "$bin/OvopQuality.Api.dll" token "$@"; }
 
 url="http://127.0.0.1:$port"
-# Label QR codes point at this service unless a public address is configured.
-export Ovop__PublicBaseUrl=${Ovop__PublicBaseUrl:-$url}
+# In Development, label QR codes point at this service unless a public address is configured; in
+# Production the service asks for Ovop__PublicBaseUrl, the https address the public reaches.
+$development_issuer && export Ovop__PublicBaseUrl=${Ovop__PublicBaseUrl:-$url}
 ready() {
   # Plain bash, so a machine without curl can run the service.
   local status
@@ -85,7 +87,14 @@ trap 'exit 130' INT TERM
 printf 'run.sh: waiting for the service'
 for _ in $(seq 1 120); do
   if ! kill -0 "$api" 2>/dev/null; then
-    echo; echo "run.sh: the service stopped during start-up; its output is above" >&2
+    code=0
+    wait "$api" || code=$?
+    echo
+    if [ "$code" = 78 ]; then
+      echo "run.sh: the service refused its configuration (exit code 78): the settings named above need correcting" >&2
+    else
+      echo "run.sh: the service stopped during start-up (exit code $code); its output is above" >&2
+    fi
     exit 1
   fi
   if ready; then

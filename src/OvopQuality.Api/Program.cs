@@ -14,6 +14,20 @@ if (args is ["token", .. var tokenArgs])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Bad settings stop the start, all named at once. Run as the service's own process, that is one
+// message and exit code 78, no stack trace; hosted by another program (the tests), it is thrown to it.
+var serving = args is [] || args[0].StartsWith('-') || args[0].Equals("run", StringComparison.OrdinalIgnoreCase);
+if (SettingsCheck.Refusal(builder.Configuration, builder.Environment, serving) is { } refusal)
+{
+    if (System.Reflection.Assembly.GetEntryAssembly() != typeof(Program).Assembly)
+    {
+        throw refusal;
+    }
+
+    await Console.Error.WriteLineAsync(refusal.Message);
+    return SettingsCheck.RefusedExitCode;
+}
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Logging.QuietUnreadableBodies();
 builder.Services.AddOvopPersistence(builder.Configuration);

@@ -26,13 +26,9 @@ public static class AccessConfiguration
     {
         var auth = configuration.GetSection("Ovop:Auth");
         var authority = auth["Authority"];
-        var development = auth.GetValue<bool>("DevelopmentIssuer");
-        if (development && !environment.IsDevelopment())
-        {
-            throw new InvalidOperationException(
-                $"The development token issuer (Ovop:Auth:DevelopmentIssuer) is refused in the {environment.EnvironmentName} environment: " +
-                "configure an OpenID Connect provider with Ovop:Auth:Authority and Ovop:Auth:Audience.");
-        }
+        // SettingsCheck has refused the development issuer outside Development, and an authority that is
+        // not https unless it is on this machine in Development.
+        var development = auth.GetValue<bool>("DevelopmentIssuer") && environment.IsDevelopment();
 
         DevelopmentIssuer? issuer = development ? new DevelopmentIssuer(auth["DevelopmentKeyFile"] ?? DevelopmentIssuer.DefaultKeyFile) : null;
         if (issuer is not null)
@@ -65,18 +61,44 @@ public static class AccessConfiguration
             {
                 o.Authority = authority;
                 o.Audience = auth["Audience"] ?? "ovopquality";
-                o.RequireHttpsMetadata = auth.GetValue("RequireHttpsMetadata", true);
+                o.RequireHttpsMetadata = authority is null || !authority.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
             }
 
             o.Events = new JwtBearerEvents
             {
+                // The provider's keys are read on the first request that carries a token, never for one
+                // without: public endpoints answer whether the provider is reachable or not. While it
+                // is not, a token cannot be checked and its caller is not signed in (401), and the
+                // answer and the log say why instead of blaming the token. With the provider's keys
+                // at hand, asking for them again costs nothing.
+                OnAuthenticationFailed = async context =>
+                {
+                    if (context.Options.ConfigurationManager is not { } provider)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        await provider.GetConfigurationAsync(context.HttpContext.RequestAborted);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessConfiguration))
+                            .LogWarning(e, "A bearer token could not be checked: the sign-in provider's keys could not be read from {Authority}", context.Options.Authority);
+                        context.Fail(new SignInProviderUnavailableException(e));
+                    }
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
                     await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthenticated", "Not signed in",
-                        context.AuthenticateFailure is null
-                            ? "This endpoint needs a bearer token."
-                            : "The bearer token is not valid: expired, wrongly signed, or for another audience or issuer.");
+                        context.AuthenticateFailure switch
+                        {
+                            null => "This endpoint needs a bearer token.",
+                            SignInProviderUnavailableException => "The bearer token could not be checked: the sign-in provider does not answer. Try again later.",
+                            _ => "The bearer token is not valid: expired, wrongly signed, or for another audience or issuer.",
+                        });
                 },
                 OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "Forbidden",
                     "Your role may not do this."),
@@ -223,3 +245,7 @@ public static class AccessConfiguration
         }).AsTask();
     }
 }
+
+/// <summary>A bearer token could not be checked because the sign-in provider's keys could not be read.</summary>
+public sealed class SignInProviderUnavailableException(Exception cause)
+    : Exception("The sign-in provider's keys could not be read.", cause);
