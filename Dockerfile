@@ -22,16 +22,17 @@ RUN ./deploy/publish.sh /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
-# Owned by root and only readable by the service: it cannot change its own code.
+# Owned by root: the service reads its code but cannot change it.
 COPY --from=build /app ./
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    ASPNETCORE_HTTP_PORTS= \
+    ASPNETCORE_HTTP_PORTS="" \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 EXPOSE 8080
 # The image's own non-root user (uid 1654, "app").
 USER $APP_UID
-# Neither curl nor wget is in the image: bash asks /health/ready over /dev/tcp (200 or unhealthy).
+# Neither curl nor wget is in the image (Ubuntu 24.04, the default of .NET 10's tags), but bash is:
+# it asks /health/ready over /dev/tcp, and anything but a 200 is unhealthy.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [ \"$status\" = 200 ]"]
 ENTRYPOINT ["dotnet", "OvopQuality.Api.dll"]
