@@ -36,12 +36,18 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 export OVOP_CHROMIUM=${OVOP_CHROMIUM:-$(command -v chromium)}
 
-# Independent checks, pinned in tools/checks (Node 20.19 or later): Redocly's OpenAPI linter, and the
-# jose library, which verifies the service's signed documents without any of its .NET code.
-if [ ! -x tools/checks/node_modules/.bin/redocly ] || [ ! -d tools/checks/node_modules/jose ]; then
-  command -v npm >/dev/null 2>&1 || { echo "test.sh: the independent checks (OpenAPI lint, jose) need Node.js 20.19+ with npm" >&2; exit 1; }
+# Independent checks, pinned in tools/checks (Node 20.19 or later): Redocly's OpenAPI linter, the
+# jose library, which verifies the service's signed documents without any of its .NET code, and
+# kubernetes-models, which validates the Kubernetes manifests against the API's schemas.
+if [ ! -x tools/checks/node_modules/.bin/redocly ] || [ ! -d tools/checks/node_modules/jose ] || [ ! -d tools/checks/node_modules/kubernetes-models ]; then
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: the independent checks (OpenAPI lint, jose, Kubernetes schemas) need Node.js 20.19+ with npm" >&2; exit 1; }
   echo "test.sh: installing the checks in tools/checks" >&2
   npm ci --prefix tools/checks --no-audit --no-fund --loglevel=error >/dev/null || { echo "test.sh: npm ci in tools/checks failed" >&2; exit 1; }
+fi
+# The Kubernetes manifests (deploy/k8s) are rendered by kubectl's kustomize; nothing here installs it
+# (Debian's kubernetes-client is too old for them), so say early why those tests will fail.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "test.sh: kubectl (1.27 or later) is not on PATH: KubernetesManifestTests will fail; install it to render deploy/k8s" >&2
 fi
 # Kiota, pinned in .config/dotnet-tools.json: a test generates the API's client with it (tools/client).
 restore_log=$(dotnet tool restore 2>&1) || { echo "$restore_log" >&2; echo "test.sh: dotnet tool restore failed (Kiota, pinned in .config/dotnet-tools.json)" >&2; exit 1; }
