@@ -11,7 +11,7 @@
 # OVOP_CLUSTER_DIR (default .data/cluster): the production build (deploy/publish.sh, made again when
 # the sources change), the database (deploy/postgres.sh on OVOP_PG_PORT, default 5435; or OVOP_DB),
 # the shared keys, each instance's log and process id. The database changes are applied once
-# (db-apply) before the instances start, as a rollout would. Node-loss timings come from the
+# (`resources setup`, as the Kubernetes Job does) before the instances start, as a rollout would. Node-loss timings come from the
 # environment like every setting (Ovop__Cluster__StaleNodeSeconds=...; see the README).
 # Without OVOP_AUTH_AUTHORITY the instances share one development issuer, and `start` prints an
 # administrator's token (more: dotnet $OVOP_CLUSTER_DIR/app/OvopQuality.Api.dll token --role ...).
@@ -164,8 +164,8 @@ start() {
   fi
   build
   instance_env
-  say "applying database changes (db-apply)"
-  (cd "$app" && dotnet OvopQuality.Api.dll db-apply > "$dir/db-apply.log" 2>&1) || { cat "$dir/db-apply.log" >&2; die "db-apply failed"; }
+  say "applying database changes (resources setup)"
+  (cd "$app" && dotnet OvopQuality.Api.dll resources setup > "$dir/migrate.log" 2>&1) || { cat "$dir/migrate.log" >&2; die "resources setup failed"; }
 
   rm -f "$dir"/node-*.port "$dir"/node-*.pid
   for n in $(seq 1 "$nodes"); do start_node "$n"; done

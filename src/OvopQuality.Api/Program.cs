@@ -52,7 +52,7 @@ builder.Host.UseWolverine(opts =>
     (builder.Configuration.GetSection("Ovop:Cluster").Get<OvopQuality.Api.Infrastructure.ClusterSettings>() ?? new()).ApplyTo(opts.Durability);
     if (!OvopQuality.Api.Infrastructure.PersistenceConfiguration.AppliesChangesAtStart(builder.Configuration))
     {
-        // The message store's tables too were made before the rollout (db-apply).
+        // The message store's tables too were made before the rollout (`resources setup`).
         opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
     }
 

@@ -10,7 +10,7 @@ namespace OvopQuality.Bench;
 /// (the settings of this process's environment, another free port) against the same database, asks
 /// for one label's verification every 5 ms until it answers 200, then stops it. A production build
 /// (deploy/publish.sh) starts as a cluster's instances do: the database changes were applied before
-/// the rollout (db-apply), so it does not check the schema at start.
+/// the rollout (`resources setup`), so it does not check the schema at start.
 /// </summary>
 public static class ColdStart
 {

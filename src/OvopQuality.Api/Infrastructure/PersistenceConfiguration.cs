@@ -32,7 +32,7 @@ public static class PersistenceConfiguration
     /// <summary>
     /// Whether this instance brings the database's tables up to date when it starts (the default,
     /// for one process and development) or trusts that they already are: a cluster applies database
-    /// changes once before a rollout (`db-apply`, the Kubernetes Job, deploy/cluster.sh), so its
+    /// changes once before a rollout (`resources setup`: the Kubernetes Job, compose's migrate, deploy/cluster.sh), so its
     /// instances neither diff the schema at start nor check a table on first use, and start sooner.
     /// </summary>
     public static bool AppliesChangesAtStart(IConfiguration configuration) =>
