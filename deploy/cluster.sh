@@ -7,11 +7,12 @@
 #   deploy/cluster.sh kill <node>          kill -9 one instance (for trying node loss by hand)
 #
 # The load balancer listens on OVOP_PORT (default 5180), the instances on the ports after it
-# (5181, 5182, ...), HAProxy's statistics page on OVOP_PORT+99. Everything the cluster keeps is in
-# OVOP_CLUSTER_DIR (default .data/cluster): the production build (deploy/publish.sh, made again when
-# the sources change), the database (deploy/postgres.sh on OVOP_PG_PORT, default 5435; or OVOP_DB),
-# the shared keys, each instance's log and process id. The database changes are applied once
-# (`resources setup`, as the Kubernetes Job does) before the instances start, as a rollout would. Node-loss timings come from the
+# (5181, 5182, ...), HAProxy's statistics page on OVOP_PORT+99. The instances run the production
+# build (deploy/publish.sh into .data/publish, or OVOP_CLUSTER_APP; made again when the sources
+# change). Everything else the cluster keeps is in OVOP_CLUSTER_DIR (default .data/cluster): the
+# database (deploy/postgres.sh on OVOP_PG_PORT, default 5435; or OVOP_DB), the shared keys, each
+# instance's log and process id. The database changes are applied once (`resources setup`, as the
+# Kubernetes Job does) before the instances start, as a rollout would. Node-loss timings come from the
 # environment like every setting (Ovop__Cluster__StaleNodeSeconds=...; see the README).
 # Without OVOP_AUTH_AUTHORITY the instances share one development issuer, and `start` prints an
 # administrator's token (more: dotnet $OVOP_CLUSTER_DIR/app/OvopQuality.Api.dll token --role ...).
@@ -27,7 +28,7 @@ dir=${OVOP_CLUSTER_DIR:-$root/.data/cluster}
 lb_port=${OVOP_PORT:-5180}
 export OVOP_PG_PORT=${OVOP_PG_PORT:-5435}
 export OVOP_PG_DATA=${OVOP_PG_DATA:-$dir/postgres}
-app=$dir/app
+app=${OVOP_CLUSTER_APP:-$root/.data/publish}
 say() { echo "cluster.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -88,13 +89,16 @@ defaults
     timeout server 60s
     timeout http-request 10s
     option forwardfor
-    # A request that could not reach an instance (refused, reset before an answer) is sent to
-    # another: the client sees no error when a node dies between two health checks.
+    # A request that could not reach an instance (refused) is sent to another: the client sees no
+    # error when a node dies between two health checks. A read that reached it and got no answer
+    # is tried again elsewhere too; a command is not (it may have been done before the node died),
+    # and the client gets 502 and asks again with the version it holds.
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response response-timeout
 frontend ovop
     bind 127.0.0.1:$lb_port
+    http-request disable-l7-retry if !METH_GET
     default_backend instances
 backend instances
     balance roundrobin

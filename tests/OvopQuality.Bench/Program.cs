@@ -4,6 +4,11 @@ using OvopQuality.Bench;
 
 // Measures OvopQuality over HTTP against the PostgreSQL limit measured in the same run.
 // See README.md beside this file; bench.sh sets up the service and the scratch databases.
+if (args is ["failover", .. var failoverArgs])
+{
+    return await Failover.RunAsync(failoverArgs);
+}
+
 var options = BenchOptions.Parse(args);
 var report = new Report();
 using var http = Load.Client(options.Url, connections: 64);

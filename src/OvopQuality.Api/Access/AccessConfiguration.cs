@@ -121,7 +121,12 @@ public static class AccessConfiguration
         }));
         services.AddHttpContextAccessor();
         services.AddSingleton<StaffDirectory>();
-        services.ConfigureMarten(opts => opts.Schema.For<StaffMember>().Index(s => s.Role));
+        services.ConfigureMarten(opts =>
+        {
+            opts.Schema.For<StaffMember>().Index(s => s.Role);
+            // Registered, so that `resources setup` makes its table before a rollout.
+            opts.Schema.For<ClientPseudonymKey>();
+        });
         return services;
     }
 

@@ -33,7 +33,8 @@ public static class PersistenceConfiguration
     /// Whether this instance brings the database's tables up to date when it starts (the default,
     /// for one process and development) or trusts that they already are: a cluster applies database
     /// changes once before a rollout (`resources setup`: the Kubernetes Job, compose's migrate, deploy/cluster.sh), so its
-    /// instances neither diff the schema at start nor check a table on first use, and start sooner.
+    /// instances do not diff the whole schema at start, and start sooner. Either way a document's table
+    /// is still checked (and made if missing) on its first use in a process, as a safety net.
     /// </summary>
     public static bool AppliesChangesAtStart(IConfiguration configuration) =>
         configuration.GetValue("Ovop:Database:ApplyChangesAtStart", true);
@@ -46,12 +47,11 @@ public static class PersistenceConfiguration
     public static IServiceCollection AddOvopPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(new NpgsqlDataSourceBuilder(ConnectionString(configuration)).Build());
-        var applyChanges = AppliesChangesAtStart(configuration);
         var marten = services.AddMarten(opts =>
             {
                 opts.DatabaseSchemaName = Identifiers.Schema;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                opts.AutoCreateSchemaObjects = applyChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
@@ -64,7 +64,7 @@ public static class PersistenceConfiguration
             // Any async projection or subscription added later runs on exactly one node, and moves
             // when that node dies: Wolverine's leader assigns it like its other agents.
             .IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
-        if (applyChanges)
+        if (AppliesChangesAtStart(configuration))
         {
             marten.ApplyAllDatabaseChangesOnStartup();
         }
