@@ -50,7 +50,11 @@ public static class SignedDocuments
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false, MaximumTokenSizeInBytes = LongestDocument };
 
     // One set of credentials per private key: the library caches its signature provider per key,
-    // and a batch of labels is signed with one key many thousands of times.
+    // and a batch of labels is signed with one key many thousands of times. Each set has a provider
+    // cache of its own, so the provider lives as long as the key object it wraps: the library's
+    // default cache is shared by the whole process and knows a key by its public half, so it would
+    // hand one holder's copy to another and fail once the first was disposed (two instances in one
+    // process, as the tests run them, each open the same key).
     private static readonly ConditionalWeakTable<ECDsa, SigningCredentials> Credentials = [];
 
     // The public half of each key, made once: the library caches a verifier per key object, and
@@ -64,7 +68,8 @@ public static class SignedDocuments
 
     public static string Sign(DocumentKind kind, object claims, string keyId, ECDsa privateKey)
     {
-        var credentials = Credentials.GetValue(privateKey, key => new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = keyId }, Algorithm));
+        var credentials = Credentials.GetValue(privateKey, key =>
+            new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = keyId }, Algorithm) { CryptoProviderFactory = new CryptoProviderFactory() });
         if (!string.Equals(credentials.Key.KeyId, keyId, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Key {keyId} is not the key its private half was first used as ({credentials.Key.KeyId}).");
