@@ -64,6 +64,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/staff"] = [Officer, Admin],
         ["PUT /api/staff/{subject}"] = [Admin],
         ["GET /api/me"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
+        ["GET /api/cluster"] = [Admin],
 
         ["POST /api/certifications/{fileId}/suspension"] = [Officer],
         ["POST /api/certifications/{fileId}/reinstatement"] = [Officer],
