@@ -25,6 +25,7 @@ builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
+builder.Services.AddOvopTelemetry(builder.Configuration);
 builder.Services.AddWolverineHttp();
 builder.Host.UseWolverine(opts =>
 {
@@ -48,6 +49,7 @@ builder.Host.UseWolverine(opts =>
 
 var app = builder.Build();
 
+app.UseCommandMetrics();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseOvopRequestContext();
@@ -58,6 +60,7 @@ app.UseInputGuards();
 app.UseBodyCapture();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
+app.MapOvopMetrics();
 app.MapWolverineEndpoints(opts =>
 {
     // '?overdue=maybe' is a 400 naming the parameter, not a silent default.
