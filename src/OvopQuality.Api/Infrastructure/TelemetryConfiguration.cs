@@ -21,8 +21,8 @@ public static class TelemetryConfiguration
     /// Npgsql's per command. Metrics: ASP.NET Core's, the runtime's, Wolverine's ("Wolverine:{service}"),
     /// Marten's, Npgsql's and the service's own (<see cref="OvopMetrics"/>).
     /// <list type="bullet">
-    /// <item>OTLP: on exactly when the standard OTEL_EXPORTER_OTLP_ENDPOINT is set; the exporter reads
-    /// the other OTEL_EXPORTER_OTLP_* settings (protocol, headers) itself. No second spelling of the
+    /// <item>OTLP: on exactly when the standard OTEL_EXPORTER_OTLP_ENDPOINT is set (and traces only then);
+    /// the exporter reads the other OTEL_EXPORTER_OTLP_* settings (protocol, headers) itself. No second spelling of the
     /// same setting: one rule an operator already knows from every other OpenTelemetry service.</item>
     /// <item>Resource: service.name OvopQuality, service.instance.id Ovop:Telemetry:InstanceId or else
     /// machine name and process id, so that the nodes of a cluster tell apart.</item>
@@ -42,21 +42,10 @@ public static class TelemetryConfiguration
 
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var scrape = MetricsEnabled(configuration);
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName,
                 serviceVersion: typeof(TelemetryConfiguration).Assembly.GetName().Version?.ToString(),
                 serviceInstanceId: configuration["Ovop:Telemetry:InstanceId"] is { Length: > 0 } configured ? configured : $"{Environment.MachineName}-{Environment.ProcessId}"))
-            .WithTracing(tracing =>
-            {
-                // Scrapes and probes come every few seconds and say nothing about the service's work.
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
-                    .AddSource("Wolverine", "Marten")
-                    .AddNpgsql();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            })
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
@@ -75,6 +64,19 @@ public static class TelemetryConfiguration
                     metrics.AddPrometheusExporter();
                 }
             });
+
+        // Spans with nowhere to go would cost every verification time for nothing: traces are
+        // recorded only when there is a collector to send them to.
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                // Scrapes and probes come every few seconds and say nothing about the service's work.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
+                .AddSource("Wolverine", "Marten")
+                .AddNpgsql()
+                .AddOtlpExporter());
+        }
+
         return services;
     }
 

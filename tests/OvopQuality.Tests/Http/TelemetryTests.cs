@@ -23,7 +23,10 @@ public sealed class TelemetryTests(AppFixture app) : CertificationTest(app)
     public async Task A_command_is_traced_from_its_server_span_through_the_store_to_the_database_in_one_trace()
     {
         var spans = new SpanList();
-        await using var other = await StartOtherAsync(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        // Traces are recorded only for a collector: this one is named but never answers; the spans are
+        // read beside it, from an exporter the test adds.
+        await using var other = await StartOtherAsync(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9"));
         using var client = other.Server.CreateClient();
         var traceId = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/producers")
@@ -44,6 +47,7 @@ public sealed class TelemetryTests(AppFixture app) : CertificationTest(app)
         Assert.Equal("/api/producers", server.GetTagItem("http.route"));
         Assert.True(inTrace.Any(s => s.Source.Name is "Marten" or "Wolverine"), "no Marten or Wolverine span in the trace: " + sources);
         Assert.True(inTrace.Any(s => s.Source.Name == "Npgsql"), "no Npgsql span in the trace: " + sources);
+        await WriteArtifact("telemetry-trace.txt", string.Join('\n', inTrace.OrderBy(s => s.StartTimeUtc).Select(s => $"{s.Source.Name}\t{s.Kind}\t{s.DisplayName}")));
     }
 
     [Fact]
@@ -89,6 +93,7 @@ public sealed class TelemetryTests(AppFixture app) : CertificationTest(app)
         Assert.DoesNotContain(code, scrape.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(fileId.ToString(), scrape.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("\"/metrics\"", (await GetAnonymously("/openapi/v1.json")).Body, StringComparison.Ordinal);
+        await WriteArtifact("metrics.txt", scrape.Body);
     }
 
     [Fact]
@@ -128,6 +133,14 @@ public sealed class TelemetryTests(AppFixture app) : CertificationTest(app)
                 configure(services);
             });
         });
+
+    /// <summary>What an operator would see, kept in artifacts/ for reading.</summary>
+    private static async Task WriteArtifact(string name, string text)
+    {
+        var artifacts = Path.Combine(Checks.Root, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await System.IO.File.WriteAllTextAsync(Path.Combine(artifacts, name), text, TestContext.Current.CancellationToken);
+    }
 
     private static async Task<T> Eventually<T>(Func<T> read, Func<T, bool> done) => await Eventually(() => Task.FromResult(read()), done);
 
