@@ -72,7 +72,7 @@ public sealed class OvopMetrics
     /// <summary>The rule a problem of this service names ("stale-version"); null for anything else.</summary>
     private static string? ProblemRule(string? type) =>
         type is not null && type.StartsWith(Problems.TypeBase, StringComparison.Ordinal) && type.Length - Problems.TypeBase.Length is > 0 and <= 64
-        && type.AsSpan(Problems.TypeBase.Length).ContainsAnyExcept(RuleCharacters) is false
+        && !type.AsSpan(Problems.TypeBase.Length).ContainsAnyExcept(RuleCharacters)
             ? type[Problems.TypeBase.Length..]
             : null;
 
