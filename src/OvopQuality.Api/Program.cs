@@ -39,6 +39,7 @@ builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
+builder.Services.AddOvopTelemetry(builder.Configuration);
 builder.Services.AddWolverineHttp();
 builder.Host.UseWolverine(opts =>
 {
@@ -72,6 +73,7 @@ builder.Host.UseWolverine(opts =>
 
 var app = builder.Build();
 
+app.UseCommandMetrics();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseOvopRequestContext();
@@ -82,6 +84,7 @@ app.UseInputGuards();
 app.UseBodyCapture();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
+app.MapOvopMetrics();
 app.MapWolverineEndpoints(opts =>
 {
     // '?overdue=maybe' is a 400 naming the parameter, not a silent default.

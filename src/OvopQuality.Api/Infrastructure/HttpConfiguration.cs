@@ -86,7 +86,7 @@ public static class HttpConfiguration
                 FrameworkProblems.Rewrite(c);
             }
 
-
+            c.HttpContext.Features.Set(new AnsweredProblem(c.ProblemDetails.Type));
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             ProducerNumberRoutes.Rewrite(c);
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;

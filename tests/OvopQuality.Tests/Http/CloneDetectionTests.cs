@@ -293,7 +293,8 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
     {
         var services = App.Host.Services;
         await using var session = services.GetRequiredService<Marten.IDocumentStore>().LightweightSession();
-        await LabelScannedHandler.Handle(scans, services.GetRequiredService<Npgsql.NpgsqlDataSource>(), session, watch, Settings, App.Clock, TestContext.Current.CancellationToken);
+        await LabelScannedHandler.Handle(scans, services.GetRequiredService<Npgsql.NpgsqlDataSource>(), session, watch, Settings, services.GetRequiredService<OvopQuality.Api.Infrastructure.OvopMetrics>(), App.Clock,
+            TestContext.Current.CancellationToken);
         await session.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 

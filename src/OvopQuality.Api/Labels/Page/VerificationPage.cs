@@ -18,10 +18,11 @@ public static class VerificationPageEndpoint
     [AllowAnonymous]
     [Produces("text/html")]
     public static async Task<IResult> Get(
-        string code, string? lang, HttpContext context, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        string code, string? lang, HttpContext context, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, IMessageBus bus, OvopMetrics metrics, TimeProvider clock,
+        CancellationToken ct)
     {
         var texts = PageTexts.For(PageTexts.Choose(lang, context.Request.Headers.AcceptLanguage));
-        var answer = await GetLabelEndpoint.Get(code, null, null, null, null, labels, clones, clients, context, bus, clock, ct);
+        var answer = await GetLabelEndpoint.Get(code, null, null, null, null, labels, clones, clients, context, bus, metrics, clock, ct);
         var label = answer.Result is Microsoft.AspNetCore.Http.HttpResults.Ok<LabelAnswer> ok ? ok.Value : null;
         var html = Render(texts, code, label, clock.GetUtcNow());
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, label is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);

@@ -133,7 +133,8 @@ public static class LabelScannedHandler
     private static readonly TimeSpan WeighAgainAfter = TimeSpan.FromMinutes(10);
 
     public static async Task Handle(
-        LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, TimeProvider clock, CancellationToken ct)
+        LabelScanned[] scans, NpgsqlDataSource database, IDocumentSession session, CloneWatch watch, CloneSettings settings, OvopMetrics metrics, TimeProvider clock,
+        CancellationToken ct)
     {
         var table = ScanRecords.TableName.QualifiedName;
         var windows = scans.GroupBy(s => s.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
@@ -207,6 +208,7 @@ public static class LabelScannedHandler
             {
                 var id = Guid.CreateVersion7();
                 session.Events.StartStream<CloneSignalCase>(id, new CloneSignalRaised(id, code, evidence, now));
+                metrics.CloneSignalRaised(signal.Signal);
             }
             else if (now - open.ChangedAt >= WeighAgainAfter)
             {

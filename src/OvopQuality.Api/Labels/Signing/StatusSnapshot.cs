@@ -27,6 +27,9 @@ public sealed class StatusSnapshotCache
 
     public void Remember(long generation, StatusSnapshotResponse response) => _last = new Made(generation, response);
 
+    /// <summary>When the snapshot last made here was made; null until one was.</summary>
+    public DateTimeOffset? LastIssuedAt => _last?.Response.IssuedAt;
+
     private sealed record Made(long Generation, StatusSnapshotResponse Response);
 }
 
@@ -41,12 +44,15 @@ public static class GetStatusSnapshotEndpoint
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static async Task<StatusSnapshotResponse> Get(
-        IQuerySession session, SigningKeys keys, CertificateCache certificates, StatusSnapshotCache cache, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+        IQuerySession session, SigningKeys keys, CertificateCache certificates, StatusSnapshotCache cache, OvopMetrics metrics, TimeProvider clock, IConfiguration configuration,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var generation = certificates.Generation;
         var timeToLive = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Signing:SnapshotCacheSeconds") ?? 60);
-        if (cache.Find(generation, now, timeToLive) is { } cached)
+        var cached = cache.Find(generation, now, timeToLive);
+        metrics.CacheLookup("statusSnapshot", hit: cached is not null);
+        if (cached is not null)
         {
             return cached;
         }

@@ -36,7 +36,7 @@ public static class VerifyScannedTokenEndpoint
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
         VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, HttpContext context,
-        Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        Wolverine.IMessageBus bus, OvopMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var known = await keys.AllAsync(ct);
         var verified = await SignedDocuments.VerifyAsync(DocumentKind.LabelStatement, command.Token.Trim(), known);
@@ -53,7 +53,7 @@ public static class VerifyScannedTokenEndpoint
 
         var labelCode = verified.Claims.GetProperty("lbl").GetString() ?? "";
         var check = verified.Check;
-        var online = await GetLabelEndpoint.Get(labelCode, null, null, command.Latitude, command.Longitude, labels, clones, clients, context, bus, clock, ct);
+        var online = await GetLabelEndpoint.Get(labelCode, null, null, command.Latitude, command.Longitude, labels, clones, clients, context, bus, metrics, clock, ct);
         var label = online.Result is Ok<LabelAnswer> ok ? ok.Value : null;
         if (check == SignatureCheck.RevokedKey && label is not null)
         {
@@ -74,8 +74,8 @@ public static class GetLabelVerificationEndpoint
     [EnableCors(AccessConfiguration.VerificationCors)]
     public static Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
         string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, HttpContext context,
-        Wolverine.IMessageBus bus, TimeProvider clock, CancellationToken ct) =>
-        GetLabelEndpoint.Get(code, at, knownAt, lat, lon, labels, clones, clients, context, bus, clock, ct);
+        Wolverine.IMessageBus bus, OvopMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        GetLabelEndpoint.Get(code, at, knownAt, lat, lon, labels, clones, clients, context, bus, metrics, clock, ct);
 }
 
 public sealed record RevokeSigningKey(string Reason);

@@ -49,7 +49,7 @@ public static class GetLabelEndpoint
     [EnableCors(Access.AccessConfiguration.VerificationCors)]
     public static async Task<Results<Ok<LabelAnswer>, ProblemHttpResult>> Get(
         string code, string? at, string? knownAt, double? lat, double? lon, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients,
-        HttpContext context, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        HttpContext context, IMessageBus bus, OvopMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (asOf, invalid) = AsOf.Parse(at, knownAt, now);
@@ -87,13 +87,17 @@ public static class GetLabelEndpoint
         var standing = issue.IssuedAt > asOf.At || issue.IssuedAt > asOf.KnownAt
             ? new Standing(LabelStatus.Unknown, $"This label was issued on {issue.IssuedAt:yyyy-MM-dd}, after the time asked about.", null, null)
             : CertificateStanding.At(c, asOf.At, asOf.KnownAt);
+        metrics.Verified(standing.Status);
         return TypedResults.Ok(new LabelAnswer(
             canonical, LabelCode.Display(canonical), standing.Status, standing.Reason, standing.ReasonClass, standing.Since, standing.SupersededBy,
             asOf.At, asOf.KnownAt, snapshot.ReadAt, c.CertificateNumber, c.ProducerNumber, c.ProducerName,
             c.ProductName, c.StandardCode, c.StandardVersion, c.StandardTitle, c.Stars, c.ValidFrom, c.ValidUntil, issue.Lot, issue.IssuedAt,
             warning?.Text, warning?.ConfirmedAt));
 
-        ProblemHttpResult Unknown(string why) =>
-            TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));
+        ProblemHttpResult Unknown(string why)
+        {
+            metrics.VerifiedUnknownCode();
+            return TypedResults.Problem(Problems.NotFound("label", $"The code '{code}' {why}."));
+        }
     }
 }

@@ -92,12 +92,14 @@ public sealed class LabelLookup
     private readonly ISerializer _serializer;
     private readonly TimeProvider _clock;
     private readonly CertificateCache _certificates;
+    private readonly OvopMetrics _metrics;
     private readonly TwoGenerations<string, LabelIssue>? _labels;
     private readonly string _labelSql;
     private readonly string _certificateSql;
 
-    public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, IConfiguration configuration)
+    public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, OvopMetrics metrics, IConfiguration configuration)
     {
+        _metrics = metrics;
         _database = database.DataSource;
         _clock = clock;
         _certificates = certificates;
@@ -111,9 +113,13 @@ public sealed class LabelLookup
 
     public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
     {
-        var label = _labels is not null && _labels.TryGet(canonicalCode, out var known)
-            ? known
-            : await ReadLabelAsync(canonicalCode, ct);
+        var known = default(LabelIssue);
+        if (_labels is not null)
+        {
+            _metrics.CacheLookup("label", hit: _labels.TryGet(canonicalCode, out known));
+        }
+
+        var label = known ?? await ReadLabelAsync(canonicalCode, ct);
         if (label is null)
         {
             return null;
@@ -121,7 +127,9 @@ public sealed class LabelLookup
 
         // Thousands of labels share a certificate: its state is read once for all of them, and
         // again after any change to the file (or after the time to live for another process's).
-        var certificate = _certificates.Find(label.FileId, _clock.GetUtcNow()) ?? await ReadCertificateAsync(label.FileId, ct);
+        var cached = _certificates.Find(label.FileId, _clock.GetUtcNow());
+        _metrics.CacheLookup("certificate", hit: cached is not null);
+        var certificate = cached ?? await ReadCertificateAsync(label.FileId, ct);
         return certificate is null ? null : (label, certificate);
     }
 
