@@ -28,6 +28,9 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/labels/{code}"] = [Public],
         ["GET /health/live"] = [Public],
         ["GET /health/ready"] = [Public],
+        // Prometheus' scrape: no personal data, labels of low cardinality; operators keep it inside
+        // their network or on a port of its own (Ovop:Telemetry:Metrics:Port), see "Telemetry".
+        ["GET /metrics"] = [Public],
         ["GET /openapi/{documentName}.json"] = [Public],
         ["GET /docs/{documentName?}"] = [Public],
 
