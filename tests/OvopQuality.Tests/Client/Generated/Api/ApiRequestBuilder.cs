@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using OvopQuality.Tests.Client.Generated.Api.Certificates;
 using OvopQuality.Tests.Client.Generated.Api.Certifications;
 using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
+using OvopQuality.Tests.Client.Generated.Api.Cluster;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
@@ -42,6 +43,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.CloneSignals.CloneSignalsRequestBuilder CloneSignals
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.CloneSignals.CloneSignalsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The cluster property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Cluster.ClusterRequestBuilder Cluster
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Cluster.ClusterRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The complaints property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Complaints.ComplaintsRequestBuilder Complaints
