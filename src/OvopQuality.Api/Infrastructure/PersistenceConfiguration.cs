@@ -20,6 +20,12 @@ public static class PersistenceConfiguration
                 "No database configured: set ConnectionStrings:Ovop (environment ConnectionStrings__Ovop), or start the service with deploy/run.sh, which runs a local PostgreSQL.");
         }
 
+        return Prepared(connectionString);
+    }
+
+    /// <summary>The connection string with statement preparation turned on, unless it says otherwise.</summary>
+    public static string Prepared(string connectionString)
+    {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {

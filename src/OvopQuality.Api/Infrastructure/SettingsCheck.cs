@@ -45,6 +45,7 @@ public sealed class SettingsCheck
     {
         var check = new SettingsCheck(configuration, environment);
         check.Database();
+        check.Replica();
         check.SignIn(serving);
         check.Signing();
         check.PublicAddress(serving);
@@ -79,6 +80,28 @@ public sealed class SettingsCheck
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
         {
             // Npgsql's message names the keyword or the value it could not read, never the password.
+            Problem(key, "is not a connection string Npgsql can read: " + e.Message);
+        }
+    }
+
+    private void Replica()
+    {
+        const string key = "ConnectionStrings:OvopReplica";
+        if (_configuration.GetConnectionString("OvopReplica") is not { Length: > 0 } connectionString)
+        {
+            return;
+        }
+
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(settings.Host))
+            {
+                Problem(key, "names no Host: the standby (or standby and primary, with Target Session Attributes=prefer-standby) label verification reads from");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        {
             Problem(key, "is not a connection string Npgsql can read: " + e.Message);
         }
     }
@@ -254,6 +277,7 @@ public sealed class SettingsCheck
         WholeNumber("Ovop:Complaints:PerClient", 1, int.MaxValue);
         WholeNumber("Ovop:Complaints:WindowHours", 1, 8_760);
         Number("Ovop:Verification:CertificateSeconds", 0, Day);
+        Number("Ovop:Verification:StandbyMaxLagSeconds", 0, Day);
         WholeNumber("Ovop:Verification:CachedLabels", 0, 100_000_000);
     }
 

@@ -18,6 +18,8 @@ public static class Configuration
     /// (<see cref="Infrastructure.ChangeNotifications"/>: PostgreSQL NOTIFY sent in the committing
     /// transaction), with that time as the backstop; a lost notification connection clears it all.</item>
     /// <item><see cref="LabelLookup"/>: where each label was issued, which never changes.</item>
+    /// <item><see cref="ReplayFloors"/> (with a standby, ConnectionStrings:OvopReplica): the primary's WAL
+    /// position at each change, which the standby must have replayed before it answers for the file.</item>
     /// <item><see cref="StatusSnapshotCache"/>: the last signed status snapshot, made again after a
     /// commit here or after Ovop:Signing:SnapshotCacheSeconds (60 s).</item>
     /// <item><see cref="SigningKeys"/>: the private keys this instance opened (sealed in the database under
@@ -32,9 +34,19 @@ public static class Configuration
     {
         // Label verification is many tiny independent reads: multiplexing packs concurrent ones into
         // fewer round trips. Kept apart from the store's connections, which hold transactions.
-        services.AddSingleton(new VerificationDatabase(new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(Infrastructure.PersistenceConfiguration.ConnectionString(configuration)) { Multiplexing = true }.ConnectionString).Build()));
-        var certificates = new CertificateCache(configuration);
+        var primary = Multiplexed(Infrastructure.PersistenceConfiguration.ConnectionString(configuration));
+        var standby = configuration.GetConnectionString("OvopReplica") is { Length: > 0 } replica
+            ? Multiplexed(Infrastructure.PersistenceConfiguration.Prepared(replica))
+            : null;
+        var floors = standby is null ? null : new ReplayFloors(primary);
+        services.AddSingleton(new VerificationDatabase(primary, standby, floors));
+        if (floors is not null)
+        {
+            services.AddSingleton(floors);
+            services.AddHostedService(_ => floors);
+        }
+
+        var certificates = new CertificateCache(configuration, floors);
         var clones = new CloneWatch();
         services.AddSingleton(certificates);
         services.AddSingleton(clones);
@@ -59,5 +71,17 @@ public static class Configuration
             opts.Storage.ExtendedSchemaObjects.Add(LabelRegistry.Table());
             opts.Storage.ExtendedSchemaObjects.Add(ScanRecords.Table());
         });
+    }
+
+    /// <summary>
+    /// A data source for verification reads, multiplexed when it names one server: Npgsql does not
+    /// multiplex over several hosts (a replica given as primary and standby, Target Session
+    /// Attributes=prefer-standby), whose connections are pooled instead.
+    /// </summary>
+    private static NpgsqlDataSource Multiplexed(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        settings.Multiplexing = settings.Host?.Contains(',', StringComparison.Ordinal) != true;
+        return new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
     }
 }

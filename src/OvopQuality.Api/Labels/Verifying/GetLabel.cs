@@ -6,6 +6,8 @@ using OvopQuality.Api.Certification.Labelling;
 
 namespace OvopQuality.Api.Labels.Verifying;
 
+// One line: the OpenAPI document joins the lines of a type's summary without spaces.
+/// <summary>A label's verification. `stateReadAt` is how old the certificate's state behind it is: the instant it was read from the primary database, or from a standby that had replayed all it received; from a standby still replaying, the instant of the last transaction it had replayed (never later than the truth). A change is never answered from a standby that has not replayed it, and a standby lagging more than a few seconds is not asked.</summary>
 public sealed record LabelAnswer(
     string Code,
     string DisplayCode,
@@ -41,7 +43,9 @@ public static class GetLabelEndpoint
     /// <c>&amp;knownAt=</c> for what was on record then (default: what is known now). A verifier may
     /// add a coarse position (<c>lat</c>, <c>lon</c>, rounded to a tenth of a degree) to help find
     /// copied labels; <c>warning</c> is there only once staff confirmed that copies may be in
-    /// circulation (<c>warningConfirmedAt</c> says when). An unknown code is a 404 problem.
+    /// circulation (<c>warningConfirmedAt</c> says when). <c>stateReadAt</c> says how old the
+    /// certificate's state behind the answer is (it may be read from a streaming standby, at most a few
+    /// seconds behind, never behind a change already answered). An unknown code is a 404 problem.
     /// </summary>
     [WolverineGet("/api/labels/{code}", OperationId = "GetLabel")]
     [Tags("Labels")]

@@ -4,8 +4,11 @@ using Npgsql;
 
 namespace OvopQuality.Api.Labels.Verifying;
 
-/// <summary>The connections label verification reads through.</summary>
-public sealed record VerificationDatabase(NpgsqlDataSource DataSource);
+/// <summary>
+/// The connections label verification reads through: the primary, and a standby when one is
+/// configured (ConnectionStrings:OvopReplica), with what a standby must have replayed to be believed.
+/// </summary>
+public sealed record VerificationDatabase(NpgsqlDataSource Primary, NpgsqlDataSource? Standby = null, ReplayFloors? Floors = null);
 
 /// <summary>Where and when a label was issued: fixed for ever once the batch is issued.</summary>
 public sealed record LabelIssue(Guid FileId, string Lot, DateTimeOffset IssuedAt);
@@ -17,14 +20,19 @@ public sealed record CertificateSnapshot(PublicCertificate Certificate, DateTime
 /// The public state of certificates recently verified. A committed change to a file drops its entry
 /// at once (this is a Marten listener); another instance's change drops it when its notification
 /// arrives (<see cref="Infrastructure.ChangeNotifications"/>, well within a second), and the time to
-/// live remains as the backstop.
+/// live remains as the backstop. With a standby, each change is also noted in the
+/// <see cref="ReplayFloors"/>, so that the standby is not believed about the file before it replayed it.
 /// </summary>
 public sealed class CertificateCache : DocumentSessionListenerBase
 {
     private readonly ConcurrentDictionary<Guid, CertificateSnapshot> _entries = new();
+    private readonly ReplayFloors? _floors;
 
-    public CertificateCache(IConfiguration configuration) =>
+    public CertificateCache(IConfiguration configuration, ReplayFloors? floors = null)
+    {
         TimeToLive = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Verification:CertificateSeconds") ?? 2);
+        _floors = floors;
+    }
 
     public TimeSpan TimeToLive { get; }
 
@@ -42,37 +50,55 @@ public sealed class CertificateCache : DocumentSessionListenerBase
     /// <summary>Another instance changed the file: its entry goes, and whatever is derived from all certificates.</summary>
     public void Forget(Guid fileId)
     {
-        _entries.TryRemove(fileId, out _);
+        _floors?.Noted(fileId);
         Interlocked.Increment(ref _generation);
+        _entries.TryRemove(fileId, out _);
     }
 
     /// <summary>Changes may have been missed (the notification connection dropped): nothing held is trusted.</summary>
     public void Clear()
     {
-        _entries.Clear();
+        _floors?.NotedAll();
         Interlocked.Increment(ref _generation);
+        _entries.Clear();
     }
 
-    public void Remember(Guid fileId, CertificateSnapshot snapshot)
+    /// <summary>
+    /// Keeps a state read when <see cref="Generation"/> stood at <paramref name="generation"/>, unless a
+    /// change came since: a read that began before a change and ends after it must not outlive it here.
+    /// (Changes move the generation before they drop entries; a read checks it again after keeping one.)
+    /// </summary>
+    public void Remember(Guid fileId, CertificateSnapshot snapshot, long generation)
     {
-        if (TimeToLive > TimeSpan.Zero)
+        if (TimeToLive > TimeSpan.Zero && Generation == generation)
         {
             _entries[fileId] = snapshot;
+            if (Generation != generation)
+            {
+                _entries.TryRemove(KeyValuePair.Create(fileId, snapshot));
+            }
         }
     }
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        var changed = false;
-        foreach (var stream in commit.GetStreams())
+        var streams = commit.GetStreams().ToList();
+        if (_floors is not null)
         {
-            _entries.TryRemove(stream.Id, out _);
-            changed = true;
+            foreach (var stream in streams.Where(s => s.Events.Any(e => e.Data is Certification.IFileEvent)))
+            {
+                _floors.Noted(stream.Id);
+            }
         }
 
-        if (changed || commit.Inserted.Concat(commit.Updated).Any(d => d is Signing.SigningKey))
+        if (streams.Count > 0 || commit.Inserted.Concat(commit.Updated).Any(d => d is Signing.SigningKey))
         {
             Interlocked.Increment(ref _generation);
+        }
+
+        foreach (var stream in streams)
+        {
+            _entries.TryRemove(stream.Id, out _);
         }
 
         return Task.CompletedTask;
@@ -85,10 +111,14 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 /// issued never changes, so it is also kept in memory (up to Ovop:Verification:CachedLabels codes,
 /// 1,000,000 by default; 0 keeps none). The certificate's state comes from the
 /// <see cref="CertificateCache"/>, and every answer carries the instant that state was read.
+/// With a standby (ConnectionStrings:OvopReplica) both are read there first: a label it does not hold
+/// yet (a batch just issued) is looked for on the primary, and a certificate's state is believed only
+/// if the standby replayed every change to the file this instance knows of (<see cref="ReplayFloors"/>)
+/// and lags no more than Ovop:Verification:StandbyMaxLagSeconds (5 s); otherwise the primary answers.
 /// </summary>
 public sealed class LabelLookup
 {
-    private readonly NpgsqlDataSource _database;
+    private readonly VerificationDatabase _database;
     private readonly ISerializer _serializer;
     private readonly TimeProvider _clock;
     private readonly CertificateCache _certificates;
@@ -96,15 +126,17 @@ public sealed class LabelLookup
     private readonly TwoGenerations<string, LabelIssue>? _labels;
     private readonly string _labelSql;
     private readonly string _certificateSql;
+    private readonly TimeSpan _standbyMaxLag;
 
     public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, OvopMetrics metrics, IConfiguration configuration)
     {
         _metrics = metrics;
-        _database = database.DataSource;
+        _database = database;
         _clock = clock;
         _certificates = certificates;
         var cached = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000;
         _labels = cached > 0 ? new TwoGenerations<string, LabelIssue>(cached) : null;
+        _standbyMaxLag = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Verification:StandbyMaxLagSeconds") ?? 5);
         _serializer = store.Options.Serializer();
         var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
         _labelSql = $"select file_id, lot, issued_at from {LabelRegistry.TableName.QualifiedName} where code = $1";
@@ -135,33 +167,101 @@ public sealed class LabelLookup
 
     private async Task<LabelIssue?> ReadLabelAsync(string canonicalCode, CancellationToken ct)
     {
-        await using var command = _database.CreateCommand(_labelSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        var label = (_database.Standby is { } standby ? await ReadLabelAsync(standby, canonicalCode, ct) : null)
+            ?? await ReadLabelAsync(_database.Primary, canonicalCode, ct);
+        if (label is not null)
         {
-            return null;
+            _labels?.Set(canonicalCode, label);
         }
 
-        var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-        _labels?.Set(canonicalCode, label);
         return label;
+    }
+
+    private async Task<LabelIssue?> ReadLabelAsync(NpgsqlDataSource database, string canonicalCode, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(_labelSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)) : null;
     }
 
     private async Task<CertificateSnapshot?> ReadCertificateAsync(Guid fileId, CancellationToken ct)
     {
+        var generation = _certificates.Generation;
+        var snapshot = (_database is { Standby: { } standby, Floors: { } floors } && floors.For(fileId) is { } requirement
+                ? await ReadOnStandbyAsync(standby, floors, requirement, fileId, ct)
+                : null)
+            ?? await ReadOnPrimaryAsync(fileId, ct);
+        if (snapshot is not null)
+        {
+            _certificates.Remember(fileId, snapshot, generation);
+        }
+
+        return snapshot;
+    }
+
+    private async Task<CertificateSnapshot?> ReadOnPrimaryAsync(Guid fileId, CancellationToken ct)
+    {
         var readAt = _clock.GetUtcNow();
-        await using var command = _database.CreateCommand(_certificateSql);
+        await using var command = _database.Primary.CreateCommand(_certificateSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = fileId });
         await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new CertificateSnapshot(await DeserializeAsync(reader, 0, ct), readAt) : null;
+    }
+
+    /// <summary>
+    /// The state as the standby holds it, or null when the standby may not answer (behind a change
+    /// noted for the file, lagging too much, or without the certificate yet). Where the replay stands is
+    /// read in a statement of its own before the state's: the state's snapshot, taken after, holds at
+    /// least everything replayed by then. The state is as old as the last transaction replayed when
+    /// the standby is still replaying what it received; when it has replayed all of it, as old as the read.
+    /// </summary>
+    private async Task<CertificateSnapshot?> ReadOnStandbyAsync(NpgsqlDataSource standby, ReplayFloors floors, ReplayFloors.Requirement requirement, Guid fileId, CancellationToken ct)
+    {
+        var readAt = _clock.GetUtcNow();
+        await using var batch = standby.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "select pg_is_in_recovery(), pg_last_wal_replay_lsn(), pg_last_wal_receive_lsn(), extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8"));
+        var state = new NpgsqlBatchCommand(_certificateSql);
+        state.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = fileId });
+        batch.BatchCommands.Add(state);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var inRecovery = reader.GetBoolean(0);
+        ulong? replayed = reader.IsDBNull(1) ? null : (ulong)reader.GetFieldValue<NpgsqlTypes.NpgsqlLogSequenceNumber>(1);
+        ulong? received = reader.IsDBNull(2) ? null : (ulong)reader.GetFieldValue<NpgsqlTypes.NpgsqlLogSequenceNumber>(2);
+        double? lagSeconds = reader.IsDBNull(3) ? null : reader.GetDouble(3);
+        await reader.NextResultAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
 
-        var snapshot = new CertificateSnapshot(await DeserializeAsync(reader, 0, ct), readAt);
-        _certificates.Remember(fileId, snapshot);
-        return snapshot;
+        var certificate = await DeserializeAsync(reader, 0, ct);
+        if (!inRecovery)
+        {
+            // No standby could be reached: the connection landed on the primary.
+            return new CertificateSnapshot(certificate, readAt);
+        }
+
+        if (replayed is not { } replay || replay < requirement.Position)
+        {
+            return null;
+        }
+
+        floors.Passed(fileId, requirement);
+        var stillReplaying = received is not { } receive || receive > replay;
+        if (!stillReplaying)
+        {
+            return new CertificateSnapshot(certificate, readAt);
+        }
+
+        if (lagSeconds is not { } lag || TimeSpan.FromSeconds(Math.Max(0, lag)) > _standbyMaxLag)
+        {
+            return null;
+        }
+
+        return new CertificateSnapshot(certificate, readAt - TimeSpan.FromSeconds(Math.Max(0, lag)));
     }
 
     private async Task<PublicCertificate> DeserializeAsync(NpgsqlDataReader reader, int column, CancellationToken ct)
