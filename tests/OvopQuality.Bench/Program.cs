@@ -71,6 +71,8 @@ Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connect
 var offline = await Offline.MeasureAsync(api, codes[0], TimeSpan.FromSeconds(5));
 report.Offline = offline;
 Console.WriteLine($"  offline verification on one thread: {offline.PerSecond:F0}/s; statement {offline.TokenLength} characters, QR address {offline.UrlLength}, status snapshot {offline.SnapshotBytes} bytes");
+report.OpensslVerifyPerSecond = await Offline.OpensslVerifyPerSecondAsync(5);
+Console.WriteLine($"  openssl speed ecdsap256, verify on one core: {report.OpensslVerifyPerSecond?.ToString("F0", CultureInfo.InvariantCulture) ?? "openssl missing"}/s");
 
 if (options.SnapshotCertificates > 0)
 {
@@ -89,6 +91,13 @@ if (options.LargeLabels > issued.Count)
     Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {large}");
 }
 
+if (options.ServicePid is { } pid && File.Exists($"/proc/{pid}/status"))
+{
+    var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    report.ServiceRss = (double.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024, issued.Count);
+    Console.WriteLine($"  the service's resident memory with {issued.Count:N0} labels issued: {report.ServiceRss.Value.Mb:F0} MiB");
+}
+
 if (options.ColdStartBuilds.Count > 0)
 {
     Console.WriteLine("bench: cold start, process start to the first verified label (median of 3 starts)");
@@ -102,6 +111,7 @@ if (options.ColdStartBuilds.Count > 0)
 
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown(options));
+Console.WriteLine(report.ToLine(options));
 return 0;
 
 namespace OvopQuality.Bench
@@ -109,7 +119,7 @@ namespace OvopQuality.Bench
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
         int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
-        IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds)
+        IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -129,7 +139,8 @@ namespace OvopQuality.Bench
                 Int("--small-labels", 10_000),
                 Arg("--load-generator") ?? "wrk",
                 [.. ColdStartBuild("production build (deploy/publish.sh)", "--coldstart-static", production: true),
-                 .. ColdStartBuild("everyday build (dotnet build)", "--coldstart-runtime", production: false)]);
+                 .. ColdStartBuild("everyday build (dotnet build)", "--coldstart-runtime", production: false)],
+                Arg("--service-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];

@@ -22,6 +22,38 @@ public sealed class Report
     /// <summary>Process start to the first verified label, in milliseconds, by build.</summary>
     public Dictionary<string, double> ColdStarts { get; } = [];
 
+    /// <summary>ECDSA P-256 verifications a second on one core by `openssl speed`, in the same run.</summary>
+    public double? OpensslVerifyPerSecond { get; set; }
+
+    /// <summary>The service's resident memory after the largest lookups, in MiB, and how many labels were issued then.</summary>
+    public (double Mb, int Labels)? ServiceRss { get; set; }
+
+    /// <summary>
+    /// The one line a script reads: ratios to the baseline measured in this run (lookups and commands
+    /// to pgbench, offline verification to openssl), latencies in ms; "na" for what this run did not measure.
+    /// </summary>
+    public string ToLine(BenchOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string Na(double? value, string format) => value is { } v && !double.IsNaN(v) ? v.ToString(format, inv) : "na";
+        double? LookupRatio((int Labels, LoadResult Result)? lookup) =>
+            lookup is { } l && Baseline.TryGetValue(("verify", options.LookupConnections), out var tps) && tps > 0 ? l.Result.PerSecond / tps : null;
+        double? CommandRatio(int clients) =>
+            Commands.TryGetValue(clients, out var r) && Baseline.TryGetValue(("command", clients), out var tps) && tps > 0 ? r.PerSecond / tps : null;
+        (int Labels, LoadResult Result)? small = Lookups.Where(l => l.Labels <= 10_000).Select(l => ((int, LoadResult)?)l).FirstOrDefault();
+        (int Labels, LoadResult Result)? large = Lookups.Where(l => l.Labels >= 1_000_000).Select(l => ((int, LoadResult)?)l).LastOrDefault();
+        var offline = Offline is { } o && OpensslVerifyPerSecond is { } openssl && openssl > 0 ? o.PerSecond / openssl : (double?)null;
+        var batch = options.Labels >= 1_000_000 ? LabelIssue.Verifiable.TotalSeconds : (double?)null;
+        var coldStart = ColdStarts.Count > 0 ? ColdStarts.First().Value : (double?)null;
+        var rss = ServiceRss is { Labels: >= 1_000_000 } memory ? memory.Mb : (double?)null;
+        return $"bench: lookup10k={Na(LookupRatio(small), "F2")} lookup1m={Na(LookupRatio(large), "F2")} " +
+            $"p99_10k_ms={Na(small?.Result.P99Ms, "F1")} p99_1m_ms={Na(large?.Result.P99Ms, "F1")} " +
+            $"command1={Na(CommandRatio(1), "F2")} command16={Na(CommandRatio(16), "F2")} " +
+            $"p99_command16_ms={Na(Commands.TryGetValue(16, out var c16) ? c16.P99Ms : null, "F0")} " +
+            $"offline={Na(offline, "F2")} batch1m_s={Na(batch, "F1")} rebuild_eps=na " +
+            $"coldstart_ms={Na(coldStart, "F0")} rss_mb_1m={Na(rss, "F0")}";
+    }
+
     public string ToMarkdown(BenchOptions options)
     {
         var md = new StringBuilder();
@@ -50,7 +82,14 @@ public sealed class Report
 
         if (Offline is { } offline)
         {
-            md.AppendLine(inv, $"| offline verification (signature, keys, snapshot), one thread | 1 | {offline.PerSecond:F0}/s | | | ≥ 5,000/s a core |");
+            var openssl = OpensslVerifyPerSecond is { } o ? $"{o:F0}/s (openssl speed ecdsap256 verify)" : "";
+            var ratio = OpensslVerifyPerSecond is { } p && p > 0 ? (100 * offline.PerSecond / p).ToString("F0", inv) + " %" : "";
+            md.AppendLine(inv, $"| offline verification (signature, keys, snapshot), one thread | 1 | {offline.PerSecond:F0}/s | {openssl} | {ratio} | ≥ 90 % of openssl |");
+        }
+
+        if (ServiceRss is { } memory)
+        {
+            md.AppendLine(inv, $"| the service's resident memory with {memory.Labels:N0} labels issued and looked up | | {memory.Mb:F0} MiB | | | |");
         }
         foreach (var (build, ms) in ColdStarts)
         {

@@ -62,4 +62,4 @@ done
 
 PGHOST=127.0.0.1 PGPORT=$OVOP_PG_PORT PGUSER=ovop PGPASSWORD=$password PGDATABASE=baseline \
   dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" \
-  --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" "$@"
+  --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" --service-pid "$api" "$@"
