@@ -289,6 +289,36 @@ public class CloneDetectionTests(AppFixture app) : CertificationTest(app)
         Assert.Equal(2, raised["evidence"]!["distinctClients"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Two_instances_weighing_far_apart_scans_of_one_code_at_the_same_moment_raise_one_signal()
+    {
+        var services = App.Host.Services;
+        var store = services.GetRequiredService<Marten.IDocumentStore>();
+        for (var round = 0; round < 5; round++)
+        {
+            // A copied label scanned in Dushanbe and in Moscow: each instance got one of the scans and
+            // weighs both (the other's scan is already stored) at the same moment.
+            var code = await ALabel();
+            var now = App.Clock.GetUtcNow();
+            await WeighElsewhere(new CloneWatch(), new LabelScanned(code, now, 38.6, 68.8, "client-a"));
+            using var together = new Barrier(2);
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+            {
+                using var watch = new CloneWatch();
+                await using var session = store.LightweightSession();
+                together.SignalAndWait(TestContext.Current.CancellationToken);
+                await LabelScannedHandler.Handle([new LabelScanned(code, now.AddSeconds(1 + i), 55.8, 37.6, "client-b" + i)],
+                    services.GetRequiredService<Npgsql.NpgsqlDataSource>(), session, watch, Settings,
+                    services.GetRequiredService<OvopQuality.Api.Infrastructure.OvopMetrics>(), App.Clock, TestContext.Current.CancellationToken);
+                await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+            })));
+
+            await using var query = store.QuerySession();
+            var signals = await Marten.QueryableExtensions.CountAsync(query.Query<CloneSignalCase>().Where(c => c.Code == code), TestContext.Current.CancellationToken);
+            Assert.True(signals == 1, $"round {round}: {signals} signals raised on one code");
+        }
+    }
+
     private async Task WeighElsewhere(CloneWatch watch, params LabelScanned[] scans)
     {
         var services = App.Host.Services;

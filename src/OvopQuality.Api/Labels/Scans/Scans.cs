@@ -184,12 +184,19 @@ public static class LabelScannedHandler
 
         var now = clock.GetUtcNow();
         var weighed = await PlacesAsync(database, table, [.. wide.Concat(signalled).Where(code => watch.DueForWeighing(code, now, WeighAgainAfter))], windows, ct);
-        foreach (var (code, (count, firstScanAt, places)) in weighed)
+        // In the codes' order: the locks below are then always taken in one order, and two batches
+        // cannot wait for each other.
+        foreach (var (code, (count, firstScanAt, places)) in weighed.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
             if (ScanRecords.Weigh([.. places.Select(p => (p.At, p.Latitude, p.Longitude, p.Client))], settings) is not { } signal)
             {
                 continue;
             }
+
+            // A copied label scanned in two places at once may be weighed by two instances at the same
+            // moment: each would find no open signal and raise one. The code's lock, held until this
+            // transaction commits, makes the second wait and then find the first one's signal.
+            await LockCodeAsync(session, code, ct);
 
             // The store, not this instance's memory, says whether a signal is open on the code or was
             // closed after the window began: a dismissal made elsewhere may not have reached us yet.
@@ -215,6 +222,15 @@ public static class LabelScannedHandler
                 session.Events.Append(open.Id, new CloneSignalWeighedAgain(open.Id, code, evidence, now));
             }
         }
+    }
+
+    private static async Task LockCodeAsync(IDocumentSession session, string code, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        await using var command = ((NpgsqlConnection)session.Connection!).CreateCommand();
+        command.CommandText = "select pg_advisory_xact_lock(hashtextextended($1, 0))";
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "ovop-clone-signal:" + code });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
