@@ -109,6 +109,13 @@ if (options.ColdStartBuilds.Count > 0)
     }
 }
 
+if (options.RebuildDll is { } rebuildDll && options.Psql is { } psql)
+{
+    Console.WriteLine("bench: rebuilding every projection from the events (projections rebuild, the service still running)");
+    report.Rebuild = await Rebuild.MeasureAsync(rebuildDll, psql);
+    Console.WriteLine($"  {report.Rebuild.Value.Events:N0} events in {report.Rebuild.Value.Elapsed.TotalSeconds:F1} s: {report.Rebuild.Value.PerSecond:F0} events/s");
+}
+
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown(options));
 Console.WriteLine(report.ToLine(options));
@@ -119,7 +126,8 @@ namespace OvopQuality.Bench
     public sealed record BenchOptions(
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
         int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
-        IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid)
+        IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid,
+        string? RebuildDll, string? Psql)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -140,7 +148,9 @@ namespace OvopQuality.Bench
                 Arg("--load-generator") ?? "wrk",
                 [.. ColdStartBuild("production build (deploy/publish.sh)", "--coldstart-static", production: true),
                  .. ColdStartBuild("everyday build (dotnet build)", "--coldstart-runtime", production: false)],
-                Arg("--service-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+                Arg("--service-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+                Arg("--rebuild"),
+                Arg("--psql"));
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];

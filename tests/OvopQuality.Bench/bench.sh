@@ -35,7 +35,8 @@ trap cleanup EXIT
 ConnectionStrings__Ovop=$(deploy/postgres.sh start)
 export ConnectionStrings__Ovop
 password=$(cat "$OVOP_PG_DATA/ovop.password")
-PGPASSWORD=$password "$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | tail -1)/psql" -X -q -h 127.0.0.1 -p "$OVOP_PG_PORT" -U ovop -d ovop -c "create database baseline"
+psql="$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | tail -1)/psql"
+PGPASSWORD=$password "$psql" -X -q -h 127.0.0.1 -p "$OVOP_PG_PORT" -U ovop -d ovop -c "create database baseline"
 
 dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build tests/OvopQuality.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -62,4 +63,5 @@ done
 
 PGHOST=127.0.0.1 PGPORT=$OVOP_PG_PORT PGUSER=ovop PGPASSWORD=$password PGDATABASE=baseline \
   dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" \
-  --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" --service-pid "$api" "$@"
+  --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" --service-pid "$api" \
+  --rebuild "$bin/OvopQuality.Api.dll" --psql "$psql" "$@"
