@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics;
 using OvopQuality.Api.Labels.Signing;
@@ -39,7 +40,11 @@ public sealed class OvopMetrics
             "s", "Age of the status snapshot this instance serves; absent until it made one.");
     }
 
-    public void Verified(LabelStatus status) => _verifications.Add(1, new KeyValuePair<string, object?>("verdict", Camel(status.ToString())));
+    /// <summary>Each verdict's tag, made once: verification is the hottest path and should not build strings.</summary>
+    private static readonly FrozenDictionary<LabelStatus, string> Verdicts =
+        Enum.GetValues<LabelStatus>().ToFrozenDictionary(s => s, s => Camel(s.ToString()));
+
+    public void Verified(LabelStatus status) => _verifications.Add(1, new KeyValuePair<string, object?>("verdict", Verdicts[status]));
 
     public void VerifiedUnknownCode() => _verifications.Add(1, new KeyValuePair<string, object?>("verdict", "not-found"));
 

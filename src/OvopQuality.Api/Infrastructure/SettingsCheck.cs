@@ -62,46 +62,37 @@ public sealed class SettingsCheck
 
     private void Database()
     {
-        const string key = "ConnectionStrings:Ovop";
-        var connectionString = _configuration.GetConnectionString("Ovop");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (string.IsNullOrWhiteSpace(_configuration.GetConnectionString("Ovop")))
         {
-            Problem(key, "is not set: the Npgsql connection string of the service's database (deploy/run.sh starts a local PostgreSQL and sets it)");
+            Problem("ConnectionStrings:Ovop", "is not set: the Npgsql connection string of the service's database (deploy/run.sh starts a local PostgreSQL and sets it)");
             return;
         }
 
+        ConnectionString("Ovop", "the server the database is on");
+    }
+
+    private void Replica()
+    {
+        if (_configuration.GetConnectionString("OvopReplica") is { Length: > 0 })
+        {
+            ConnectionString("OvopReplica", "the standby (or standby and primary, with Target Session Attributes=prefer-standby) label verification reads from");
+        }
+    }
+
+    /// <summary>A connection string Npgsql can read and that names a host, or a problem naming it (never its password).</summary>
+    private void ConnectionString(string name, string host)
+    {
+        var key = "ConnectionStrings:" + name;
         try
         {
-            if (string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Host))
+            if (string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(_configuration.GetConnectionString(name)).Host))
             {
-                Problem(key, "names no Host: the server the database is on");
+                Problem(key, "names no Host: " + host);
             }
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
         {
             // Npgsql's message names the keyword or the value it could not read, never the password.
-            Problem(key, "is not a connection string Npgsql can read: " + e.Message);
-        }
-    }
-
-    private void Replica()
-    {
-        const string key = "ConnectionStrings:OvopReplica";
-        if (_configuration.GetConnectionString("OvopReplica") is not { Length: > 0 } connectionString)
-        {
-            return;
-        }
-
-        try
-        {
-            var settings = new NpgsqlConnectionStringBuilder(connectionString);
-            if (string.IsNullOrWhiteSpace(settings.Host))
-            {
-                Problem(key, "names no Host: the standby (or standby and primary, with Target Session Attributes=prefer-standby) label verification reads from");
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
-        {
             Problem(key, "is not a connection string Npgsql can read: " + e.Message);
         }
     }
