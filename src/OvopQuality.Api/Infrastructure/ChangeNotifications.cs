@@ -11,8 +11,8 @@ namespace OvopQuality.Api.Infrastructure;
 /// How one instance tells the others that facts behind what they hold in memory changed: a
 /// PostgreSQL <c>NOTIFY</c> on <see cref="Channel"/>, sent inside the transaction that commits the
 /// change (PostgreSQL delivers it only if that transaction commits, so nothing is announced that did
-/// not happen). Payloads: <c>file:{id}</c> (a certification file), <c>clone:{id}</c> (a clone
-/// signal), <c>keys</c> (a signing key made, retired or revoked).
+/// not happen). Payloads: <c>file:{id}</c> (a certification file), <c>labels:{batch}</c> (a batch of
+/// labels issued), <c>clone:{id}</c> (a clone signal), <c>keys</c> (a signing key made, retired or revoked).
 /// </summary>
 public sealed class ChangeAnnouncer : DocumentSessionListenerBase
 {
@@ -27,6 +27,10 @@ public sealed class ChangeAnnouncer : DocumentSessionListenerBase
             if (first is Certification.IFileEvent)
             {
                 said.Add("file:" + stream.Id);
+                foreach (var issued in stream.Events.Select(e => e.Data).OfType<Certification.LabelsIssued>())
+                {
+                    said.Add("labels:" + issued.BatchId);
+                }
             }
             else if (first is CloneSignalRaised or CloneSignalWeighedAgain or CloneSignalConfirmed or CloneSignalDismissed or CloneSignalLifted)
             {
@@ -54,10 +58,23 @@ public sealed class ChangeAnnouncer : DocumentSessionListenerBase
 /// is made again), a changed clone signal is read again, a key change remakes the snapshot. When the
 /// connection drops, whatever was announced meanwhile is lost, so everything held is cleared and the
 /// listener connects again (every second until it can); the caches' own time limits stay as a backstop.
+/// A batch of labels issued elsewhere is read into the <see cref="LabelIndex"/> by its batch.
+/// <para>
+/// Every second the listener also proves itself: it runs a statement on its connection and, once the
+/// answer is back, notes the instant the statement was sent, in order behind every notification
+/// received before it. PostgreSQL delivers the notifications of every transaction that committed
+/// before the statement began no later than its answer, so when that note is applied, every change
+/// committed before that instant has been applied here: what the caches still hold was current then
+/// (<see cref="CertificateCache.Confirmed"/>).
+/// </para>
 /// </summary>
 public sealed class ChangeNotifications(
-    IConfiguration configuration, CertificateCache certificates, CloneWatch clones, IDocumentStore store, ILogger<ChangeNotifications> logger) : BackgroundService
+    IConfiguration configuration, CertificateCache certificates, CloneWatch clones, LabelIndex labels, VerificationDatabase database, IDocumentStore store,
+    TimeProvider clock, ILogger<ChangeNotifications> logger) : BackgroundService
 {
+    /// <summary>How often the listener proves its connection alive.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
+
     private readonly Channel<string> _received = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,9 +98,17 @@ public sealed class ChangeNotifications(
 
                 // Whatever changed before the listening began was not heard: start from nothing.
                 _received.Writer.TryWrite("all");
+                await using var beat = new NpgsqlCommand("select 1", connection);
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    var sent = clock.GetUtcNow();
+                    await beat.ExecuteScalarAsync(stoppingToken);
+                    _received.Writer.TryWrite("beat:" + sent.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    // Notifications until the next beat is due (WaitAsync is false once the time is up).
+                    var until = sent + Heartbeat;
+                    while (until - clock.GetUtcNow() is var left && left > TimeSpan.Zero && await connection.WaitAsync(left, stoppingToken))
+                    {
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -125,6 +150,12 @@ public sealed class ChangeNotifications(
         {
             case "file" when Guid.TryParse(id, out var fileId):
                 certificates.Forget(fileId);
+                break;
+            case "labels" when Guid.TryParse(id, out var batchId):
+                await labels.LearnBatchAsync(database.Primary, batchId, ct);
+                break;
+            case "beat" when long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var ticks):
+                certificates.Confirmed(new DateTimeOffset(ticks, TimeSpan.Zero));
                 break;
             case "clone" when Guid.TryParse(id, out var signalId):
                 await clones.LearnAsync(async token =>

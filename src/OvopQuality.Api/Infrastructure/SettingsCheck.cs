@@ -269,7 +269,8 @@ public sealed class SettingsCheck
         WholeNumber("Ovop:Complaints:WindowHours", 1, 8_760);
         Number("Ovop:Verification:CertificateSeconds", 0, Day);
         Number("Ovop:Verification:StandbyMaxLagSeconds", 0, Day);
-        WholeNumber("Ovop:Verification:CachedLabels", 0, 100_000_000);
+        WholeNumber("Ovop:Verification:LabelsInMemory", 0, 1_000_000_000);
+        _ = Flag("Ovop:Verification:PreloadLabels");
     }
 
     private void Policies()

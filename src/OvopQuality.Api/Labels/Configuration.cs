@@ -13,11 +13,14 @@ public static class Configuration
     /// kept inline) and the module's state held in memory. Each piece of that state, and how it
     /// stays true when another instance changes the facts behind it:
     /// <list type="bullet">
-    /// <item><see cref="CertificateCache"/>: certificates' public state, Ovop:Verification:CertificateSeconds (2 s);
-    /// a commit here drops the entry at once, another instance's when its notification arrives
-    /// (<see cref="Infrastructure.ChangeNotifications"/>: PostgreSQL NOTIFY sent in the committing
-    /// transaction), with that time as the backstop; a lost notification connection clears it all.</item>
-    /// <item><see cref="LabelLookup"/>: where each label was issued, which never changes.</item>
+    /// <item><see cref="CertificateCache"/>: certificates' public state; a commit here drops the entry at
+    /// once, another instance's when its notification arrives (<see cref="Infrastructure.ChangeNotifications"/>:
+    /// PostgreSQL NOTIFY sent in the committing transaction); while the listener's heartbeat (every
+    /// second) comes back, what is held is current as of that heartbeat; without it, an entry lives
+    /// Ovop:Verification:CertificateSeconds (2 s); a lost notification connection clears it all.</item>
+    /// <item><see cref="LabelIndex"/>: where each label was issued, which never changes: it can only be
+    /// incomplete (a code it lacks is read from the database), filled at commit here, by batch when
+    /// another instance's notification arrives, and from the whole table in the background after start.</item>
     /// <item><see cref="ReplayFloors"/> (with a standby, ConnectionStrings:OvopReplica): the primary's WAL
     /// position at each change, which the standby must have replayed before it answers for the file.</item>
     /// <item><see cref="StatusSnapshotCache"/>: the last signed status snapshot, made again after a
@@ -48,6 +51,9 @@ public static class Configuration
 
         var certificates = new CertificateCache(configuration, floors);
         var clones = new CloneWatch();
+        var labels = new LabelIndex(configuration);
+        services.AddSingleton(labels);
+        services.AddHostedService<LabelPreload>();
         services.AddSingleton(certificates);
         services.AddSingleton(clones);
         services.AddSingleton<LabelLookup>();
@@ -63,6 +69,7 @@ public static class Configuration
             opts.Projections.Snapshot<CloneSignalCase>(SnapshotLifecycle.Inline);
             opts.Listeners.Add(certificates);
             opts.Listeners.Add(clones);
+            opts.Listeners.Add(labels);
             opts.Listeners.Add(new Infrastructure.ChangeAnnouncer());
             opts.Schema.For<PublicCertificate>().Index(c => c.CertificateNumber!);
             opts.Schema.For<CloneSignalCase>().Index(c => c.Code).Index(c => c.ChangedAt);

@@ -87,6 +87,6 @@ public class LabelTests(AppFixture app) : CertificationTest(app)
         var fileId = await ACertifiedFile();
 
         (await IssueLabels(fileId, 4, 0)).IsInvalid("quantity");
-        (await IssueLabels(fileId, 4, 100_001)).IsInvalid("quantity");
+        (await IssueLabels(fileId, 4, 1_000_001)).IsInvalid("quantity");
     }
 }

@@ -32,7 +32,7 @@ public sealed class StartupConfigurationTests(AppFixture app) : CertificationTes
         ["Ovop:Cluster:HealthCheckSeconds"] = "0",
         ["Ovop:RateLimits:Public:PermitLimit"] = "-1",
         ["Ovop:RateLimits:User:WindowSeconds"] = "a minute",
-        ["Ovop:Verification:CachedLabels"] = "1e6",
+        ["Ovop:Verification:LabelsInMemory"] = "1e6",
     };
 
     private static IEnumerable<string> NamesOfBadSettings => BadSettings.Keys;

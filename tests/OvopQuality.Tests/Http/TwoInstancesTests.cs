@@ -58,6 +58,8 @@ public sealed class TwoInstancesTests(AppFixture app) : CertificationTest(app)
             builder.UseSetting("Ovop:Verification:CertificateSeconds", "600");
             builder.UseSetting("Ovop:Signing:SnapshotCacheSeconds", "600");
             builder.UseSetting("Ovop:Clones:RefreshSeconds", "600");
+            // Labels reach it by notification only, not by reading the whole table after start.
+            builder.UseSetting("Ovop:Verification:PreloadLabels", "false");
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(App.Clock);
@@ -300,6 +302,55 @@ public sealed class TwoInstancesTests(AppFixture app) : CertificationTest(app)
 
         (await Get("/api/cluster", InspectorNamed(Inspector))).IsProblem(HttpStatusCode.Forbidden, "forbidden");
         (await GetOn(other, "/api/cluster", InspectorNamed(Inspector))).IsProblem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task A_batch_of_labels_issued_through_one_instance_is_held_in_the_others_memory_within_a_second_before_anyone_asks_there()
+    {
+        await using var other = await StartOtherAsync();
+        var fileId = await ACertifiedFile();
+        var codes = (await IssueLabels(fileId, 4, 50)).Is(HttpStatusCode.Created).Json["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var index = other.Services.GetRequiredService<LabelIndex>();
+
+        await ReachesTheOther("label batch", () => Task.FromResult(codes.Count(c => index.TryGet(c, out _))), held => held == codes.Count);
+        Assert.Equal("valid", await StatusOn(other, codes[^1]));
+    }
+
+    [Fact]
+    public async Task While_the_change_listener_beats_a_certificate_held_is_answered_from_memory_as_current_as_its_last_beat()
+    {
+        await using var other = await StartOtherAsync();
+        var (fileId, code, _) = await ALabelSeenByTheOther(other);
+        var before = await LabelOn(other, code);
+
+        // The stored state changes behind the service's back (no notification): only a read of the
+        // database would show it, so the answers below show that the other instance did not read it.
+        var store = other.Services.GetRequiredService<Marten.IDocumentStore>();
+        var table = ((Marten.IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(OvopQuality.Api.Labels.PublicCertificate)).TableName.QualifiedName;
+        await using (var database = Npgsql.NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ConnectionStrings__Ovop")!))
+        await using (var tamper = database.CreateCommand($"update {table} set data = jsonb_set(data, '{{productName,en}}', '\"Changed without notice\"') where id = $1"))
+        {
+            tamper.Parameters.AddWithValue(fileId);
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        }
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        var beat = App.Clock.GetUtcNow();
+
+        // Within a beat or two (a second each), the state held is vouched for as of the beat: every
+        // change committed before it would have been heard, and none was announced.
+        var watch = Stopwatch.StartNew();
+        var answer = await LabelOn(other, code);
+        while (answer["stateReadAt"]!.GetValue<DateTimeOffset>() != beat && watch.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            answer = await LabelOn(other, code);
+        }
+
+        Assert.Equal(beat, answer["stateReadAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(before["stateReadAt"]!.GetValue<DateTimeOffset>().AddMinutes(1), answer["stateReadAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(before["productName"]!["en"]!.GetValue<string>(), answer["productName"]!["en"]!.GetValue<string>());
+        Assert.Equal("valid", answer["status"]!.GetValue<string>());
     }
 }
 

@@ -11,7 +11,7 @@ public sealed record LabelBatchIssued(Guid Id, Guid FileId, string Lot, int Quan
 
 public static class IssueLabelsEndpoint
 {
-    public const int MaximumBatch = 100_000;
+    public const int MaximumBatch = 1_000_000;
 
     public static ProblemDetails Validate(IssueLabels command) =>
         new Validation().Version(command.ExpectedVersion)

@@ -17,10 +17,14 @@ public sealed record LabelIssue(Guid FileId, string Lot, DateTimeOffset IssuedAt
 public sealed record CertificateSnapshot(PublicCertificate Certificate, DateTimeOffset ReadAt);
 
 /// <summary>
-/// The public state of certificates recently verified. A committed change to a file drops its entry
-/// at once (this is a Marten listener); another instance's change drops it when its notification
-/// arrives (<see cref="Infrastructure.ChangeNotifications"/>, well within a second), and the time to
-/// live remains as the backstop. With a standby, each change is also noted in the
+/// The public state of certificates verified. A committed change to a file drops its entry at once
+/// (this is a Marten listener); another instance's change drops it when its notification arrives
+/// (<see cref="Infrastructure.ChangeNotifications"/>, well within a second). While the notification
+/// listener proves itself alive (its heartbeat, every second), an entry is known current as of the
+/// last heartbeat applied and is answered with that instant, without going back to the database;
+/// when the last heartbeat is older than <see cref="Infrastructure.ChangeNotifications.Heartbeat"/>
+/// three times over (the listener lost its connection, or is stuck), an entry is believed only for
+/// the time to live after it was read (Ovop:Verification:CertificateSeconds, 2 s), as the backstop. With a standby, each change is also noted in the
 /// <see cref="ReplayFloors"/>, so that the standby is not believed about the file before it replayed it.
 /// </summary>
 public sealed class CertificateCache : DocumentSessionListenerBase
@@ -44,8 +48,36 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
     private long _generation;
 
-    public CertificateSnapshot? Find(Guid fileId, DateTimeOffset now) =>
-        _entries.TryGetValue(fileId, out var cached) && now >= cached.ReadAt && now - cached.ReadAt < TimeToLive ? cached : null;
+    private long _confirmedTicks = long.MinValue;
+
+    public CertificateSnapshot? Find(Guid fileId, DateTimeOffset now)
+    {
+        if (!_entries.TryGetValue(fileId, out var cached) || now < cached.ReadAt)
+        {
+            return null;
+        }
+
+        var confirmed = Interlocked.Read(ref _confirmedTicks);
+        if (confirmed > cached.ReadAt.UtcTicks && confirmed <= now.UtcTicks && now.UtcTicks - confirmed < 3 * Infrastructure.ChangeNotifications.Heartbeat.Ticks)
+        {
+            return cached with { ReadAt = new DateTimeOffset(confirmed, TimeSpan.Zero) };
+        }
+
+        return now - cached.ReadAt < TimeToLive ? cached : null;
+    }
+
+    /// <summary>
+    /// The notification listener applied every change committed before <paramref name="instant"/>:
+    /// what is held was current then (<see cref="Infrastructure.ChangeNotifications"/>).
+    /// </summary>
+    public void Confirmed(DateTimeOffset instant)
+    {
+        var ticks = instant.UtcTicks;
+        long seen;
+        while ((seen = Interlocked.Read(ref _confirmedTicks)) < ticks && Interlocked.CompareExchange(ref _confirmedTicks, ticks, seen) != seen)
+        {
+        }
+    }
 
     /// <summary>Another instance changed the file: its entry goes, and whatever is derived from all certificates.</summary>
     public void Forget(Guid fileId)
@@ -58,6 +90,7 @@ public sealed class CertificateCache : DocumentSessionListenerBase
     /// <summary>Changes may have been missed (the notification connection dropped): nothing held is trusted.</summary>
     public void Clear()
     {
+        Interlocked.Exchange(ref _confirmedTicks, long.MinValue);
         _floors?.NotedAll();
         Interlocked.Increment(ref _generation);
         _entries.Clear();
@@ -107,9 +140,9 @@ public sealed class CertificateCache : DocumentSessionListenerBase
 
 /// <summary>
 /// Finds a label and the public certificate it belongs to: verification is the hottest read of the
-/// system. A label's row is one indexed read through a multiplexed connection; where a label was
-/// issued never changes, so it is also kept in memory (up to Ovop:Verification:CachedLabels codes,
-/// 1,000,000 by default; 0 keeps none). The certificate's state comes from the
+/// system. Where a label was issued never changes: it is answered from the <see cref="LabelIndex"/>,
+/// and a code the index does not hold is one indexed read through a multiplexed connection (then
+/// held). The certificate's state comes from the
 /// <see cref="CertificateCache"/>, and every answer carries the instant that state was read.
 /// With a standby (ConnectionStrings:OvopReplica) both are read there first: a label it does not hold
 /// yet (a batch just issued) is looked for on the primary, and a certificate's state is believed only
@@ -123,34 +156,29 @@ public sealed class LabelLookup
     private readonly TimeProvider _clock;
     private readonly CertificateCache _certificates;
     private readonly OvopMetrics _metrics;
-    private readonly TwoGenerations<string, LabelIssue>? _labels;
+    private readonly LabelIndex _labels;
     private readonly string _labelSql;
     private readonly string _certificateSql;
     private readonly TimeSpan _standbyMaxLag;
 
-    public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, OvopMetrics metrics, IConfiguration configuration)
+    public LabelLookup(VerificationDatabase database, IDocumentStore store, TimeProvider clock, CertificateCache certificates, LabelIndex labels, OvopMetrics metrics, IConfiguration configuration)
     {
         _metrics = metrics;
         _database = database;
         _clock = clock;
         _certificates = certificates;
-        var cached = configuration.GetValue<long?>("Ovop:Verification:CachedLabels") ?? 1_000_000;
-        _labels = cached > 0 ? new TwoGenerations<string, LabelIssue>(cached) : null;
+        _labels = labels;
         _standbyMaxLag = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Verification:StandbyMaxLagSeconds") ?? 5);
         _serializer = store.Options.Serializer();
         var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(PublicCertificate)).TableName.QualifiedName;
-        _labelSql = $"select file_id, lot, issued_at from {LabelRegistry.TableName.QualifiedName} where code = $1";
+        _labelSql = $"select file_id, lot, issued_at, batch_id from {LabelRegistry.TableName.QualifiedName} where code = $1";
         _certificateSql = $"select data from {table} where id = $1";
     }
 
     public async Task<(LabelIssue Label, CertificateSnapshot Certificate)?> FindAsync(string canonicalCode, CancellationToken ct)
     {
-        var known = default(LabelIssue);
-        if (_labels is not null)
-        {
-            _metrics.CacheLookup("label", hit: _labels.TryGet(canonicalCode, out known));
-        }
-
+        var held = _labels.TryGet(canonicalCode, out var known);
+        _metrics.CacheLookup("label", hit: held);
         var label = known ?? await ReadLabelAsync(canonicalCode, ct);
         if (label is null)
         {
@@ -169,11 +197,6 @@ public sealed class LabelLookup
     {
         var label = (_database.Standby is { } standby ? await ReadLabelAsync(standby, canonicalCode, ct) : null)
             ?? await ReadLabelAsync(_database.Primary, canonicalCode, ct);
-        if (label is not null)
-        {
-            _labels?.Set(canonicalCode, label);
-        }
-
         return label;
     }
 
@@ -182,7 +205,14 @@ public sealed class LabelLookup
         await using var command = database.CreateCommand(_labelSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = canonicalCode });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)) : null;
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var label = new LabelIssue(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+        _labels.Add(reader.GetGuid(3), label, [canonicalCode]);
+        return label;
     }
 
     private async Task<CertificateSnapshot?> ReadCertificateAsync(Guid fileId, CancellationToken ct)
@@ -269,55 +299,4 @@ public sealed class LabelLookup
         await using var json = await reader.GetStreamAsync(column, ct);
         return _serializer.FromJson<PublicCertificate>(json);
     }
-}
-
-/// <summary>
-/// A bounded map without a cache's bookkeeping: entries go into the newer of two generations; when
-/// it holds half the capacity, the older is dropped and the newer becomes the older. A hit in the
-/// older generation moves the entry forward. No per-entry expiry, no compaction pass over the whole
-/// map (which, with a million entries, stole whole cores from the requests).
-/// </summary>
-public sealed class TwoGenerations<TKey, TValue>(long capacity) where TKey : notnull
-{
-    private readonly long _half = Math.Max(1, capacity / 2);
-    private readonly Lock _turn = new();
-    private ConcurrentDictionary<TKey, TValue> _newer = new();
-    private ConcurrentDictionary<TKey, TValue> _older = new();
-    private long _added;
-
-    public bool TryGet(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
-    {
-        if (_newer.TryGetValue(key, out value))
-        {
-            return true;
-        }
-
-        if (_older.TryGetValue(key, out value))
-        {
-            Set(key, value);
-            return true;
-        }
-
-        return false;
-    }
-
-    public void Set(TKey key, TValue value)
-    {
-        var newer = _newer;
-        if (newer.TryAdd(key, value) && Interlocked.Increment(ref _added) >= _half)
-        {
-            lock (_turn)
-            {
-                if (ReferenceEquals(newer, _newer))
-                {
-                    _older = _newer;
-                    _newer = new ConcurrentDictionary<TKey, TValue>();
-                    Interlocked.Exchange(ref _added, 0);
-                }
-            }
-        }
-    }
-
-    /// <summary>How many entries are held, at most twice half the capacity.</summary>
-    public long Count => _newer.Count + _older.Count;
 }
