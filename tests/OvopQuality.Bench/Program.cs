@@ -111,6 +111,20 @@ if (options.ColdStartBuilds.Count > 0)
 
 if (options.RebuildDll is { } rebuildDll && options.Psql is { } psql)
 {
+    if (options.RebuildEvents > 0)
+    {
+        try
+        {
+            var (streams, copies) = await Rebuild.CopyFileHistoriesAsync(psql, options.RebuildEvents);
+            Console.WriteLine($"bench: copied the {streams:N0} certification files' histories of this run {copies:N0} times, for at least {options.RebuildEvents:N0} events");
+        }
+        catch (InvalidOperationException e)
+        {
+            // The figures measured so far still count: the rebuild runs over the events there are.
+            Console.WriteLine($"bench: could not copy the file histories ({e.Message.Split('\n')[0]}); rebuilding the events there are");
+        }
+    }
+
     Console.WriteLine("bench: rebuilding every projection from the events (projections rebuild, the service still running)");
     report.Rebuild = await Rebuild.MeasureAsync(rebuildDll, psql);
     Console.WriteLine($"  {report.Rebuild.Value.Events:N0} events in {report.Rebuild.Value.Elapsed.TotalSeconds:F1} s: {report.Rebuild.Value.PerSecond:F0} events/s");
@@ -127,7 +141,7 @@ namespace OvopQuality.Bench
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
         int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
         IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid,
-        string? RebuildDll, string? Psql)
+        string? RebuildDll, string? Psql, int RebuildEvents)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -139,7 +153,7 @@ namespace OvopQuality.Bench
                 Int("--baseline-seconds", 10),
                 (Arg("--clients") ?? "1,4,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
                 Int("--commands", 3000),
-                Int("--labels", 100_000),
+                Int("--labels", 1_000_000),
                 Int("--connections", 32),
                 Int("--lookup-seconds", 10),
                 Int("--large-labels", 1_000_000),
@@ -150,7 +164,8 @@ namespace OvopQuality.Bench
                  .. ColdStartBuild("everyday build (dotnet build)", "--coldstart-runtime", production: false)],
                 Arg("--service-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
                 Arg("--rebuild"),
-                Arg("--psql"));
+                Arg("--psql"),
+                Int("--rebuild-events", 1_000_000));
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];

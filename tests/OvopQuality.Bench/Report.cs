@@ -67,17 +67,17 @@ public sealed class Report
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var (clients, result) in Commands.OrderBy(c => c.Key))
         {
-            md.AppendLine(inv, $"| record an inspection (HTTP command) | {clients} | {result.PerSecond:F0}/s, p99 {result.P99Ms:F0} ms | {Limit("command", clients)} | {Ratio(result.PerSecond, "command", clients)} | ≥ 25 % |");
+            md.AppendLine(inv, $"| record an inspection (HTTP command) | {clients} | {result.PerSecond:F0}/s, p99 {result.P99Ms:F0} ms | {Limit("command", clients)} | {Ratio(result.PerSecond, "command", clients)} | ≥ 25 %{(clients >= 16 ? ", p99 ≤ 50 ms" : "")} |");
         }
 
         var fewest = Lookups.Count > 0 ? Lookups.Min(l => l.Labels) : 0;
         foreach (var (labels, result) in Lookups)
         {
-            var target = labels == fewest ? "≥ 50 %" : $"≥ 50 %, no slower than with {fewest:N0}";
+            var target = labels == fewest ? "≥ 100 %, p99 ≤ 10 ms" : $"≥ 90 % of the figure with {fewest:N0}, p99 ≤ 10 ms";
             md.AppendLine(inv, $"| label lookup, {labels:N0} labels issued ({result.Client}) | {options.LookupConnections} | {result.PerSecond:F0}/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms | {Limit("verify", options.LookupConnections)} | {Ratio(result.PerSecond, "verify", options.LookupConnections)} | {target} |");
         }
 
-        md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | ≤ 10 s |");
+        md.AppendLine(inv, $"| issue {options.Labels:N0} labels in one command | 1 | {LabelIssue.Issue.TotalSeconds:F1} s; last label verifiable after {LabelIssue.Verifiable.TotalSeconds:F1} s | | | 1,000,000 verifiable ≤ 10 s |");
         if (Snapshot is { } snapshot)
         {
             md.AppendLine(inv, $"| signed status snapshot, {snapshot.Certificates:N0} certificates all not valid | | {snapshot.Bytes / 1024.0:F0} KiB, {snapshot.OnTheWire / 1024.0:F0} KiB on the wire (Brotli) | | | a daily download |");
@@ -101,7 +101,7 @@ public sealed class Report
         }
         foreach (var (build, ms) in ColdStarts)
         {
-            md.AppendLine(inv, $"| cold start: process start to the first verified label, {build} | 1 | {ms:F0} ms | | | < 1,000 ms |");
+            md.AppendLine(inv, $"| cold start: process start to the first verified label, {build} | 1 | {ms:F0} ms | | | measured |");
         }
 
         return md.ToString();

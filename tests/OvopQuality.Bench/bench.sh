@@ -10,6 +10,13 @@ cd "$root"
 source deploy/dotnet-env.sh
 
 baseline=${OVOP_BASELINE:-$root/../shared/baseline/run.sh}
+# Lookups are driven by wrk, a lean C client as pgbench is: installed from Debian when missing (as root).
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "bench.sh: installing wrk (Debian) for the lookups" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \
+    || echo "bench.sh: could not install wrk; lookups will be driven by the .NET client" >&2
+fi
 [ -f "$baseline" ] || { echo "bench.sh: the shared baseline is missing at $baseline (set OVOP_BASELINE)" >&2; exit 1; }
 
 free_port() {
@@ -40,7 +47,8 @@ PGPASSWORD=$password "$psql" -X -q -h 127.0.0.1 -p "$OVOP_PG_PORT" -U ovop -d ov
 
 dotnet build src/OvopQuality.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build tests/OvopQuality.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-# The production build (Wolverine's code pre-generated), for the cold-start figure.
+# The production build (Wolverine's code pre-generated, ReadyToRun): the service measured, as it is
+# deployed, and the cold-start figure. The everyday build is measured for its cold start only.
 deploy/publish.sh "$scratch/publish"
 
 port=$(free_port 57080)
@@ -54,7 +62,7 @@ OVOP_BENCH_ADMIN_TOKEN=$(token --role administrator --sub admin-bench)
 OVOP_BENCH_INSPECTOR_TOKEN=$(token --role inspector --sub inspector-bench)
 OVOP_BENCH_OFFICER_TOKEN=$(token --role certification-officer --sub officer-bench)
 export OVOP_BENCH_ADMIN_TOKEN OVOP_BENCH_INSPECTOR_TOKEN OVOP_BENCH_OFFICER_TOKEN
-Logging__LogLevel__Default=Warning dotnet "$bin/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" &
+Logging__LogLevel__Default=Warning dotnet "$scratch/publish/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$scratch/publish" &
 api=$!
 for _ in $(seq 1 60); do
   { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
@@ -64,4 +72,4 @@ done
 PGHOST=127.0.0.1 PGPORT=$OVOP_PG_PORT PGUSER=ovop PGPASSWORD=$password PGDATABASE=baseline \
   dotnet tests/OvopQuality.Bench/bin/Release/net10.0/OvopQuality.Bench.dll --url "http://127.0.0.1:$port" --baseline "$baseline" \
   --coldstart-static "$scratch/publish/OvopQuality.Api.dll" --coldstart-runtime "$bin/OvopQuality.Api.dll" --service-pid "$api" \
-  --rebuild "$bin/OvopQuality.Api.dll" --psql "$psql" "$@"
+  --rebuild "$scratch/publish/OvopQuality.Api.dll" --psql "$psql" "$@"
