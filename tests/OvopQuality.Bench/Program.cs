@@ -56,6 +56,11 @@ if (options.SmallLabels > 0)
     var small = await LookupsAsync(issued);
     report.Lookups.Add((issued.Count, small));
     Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {small}");
+    if (ServiceRssMb() is { } smallRss)
+    {
+        report.SmallRss = (smallRss, issued.Count);
+        Console.WriteLine($"  the service's resident memory with {issued.Count:N0} labels issued: {smallRss:F0} MiB");
+    }
 }
 
 Console.WriteLine($"bench: issuing {options.Labels:N0} labels in one batch");
@@ -91,12 +96,22 @@ if (options.LargeLabels > issued.Count)
     Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {large}");
 }
 
-if (options.ServicePid is { } pid && File.Exists($"/proc/{pid}/status"))
+if (ServiceRssMb() is { } rssMb)
 {
-    var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-    report.ServiceRss = (double.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024, issued.Count);
-    Console.WriteLine($"  the service's resident memory with {issued.Count:N0} labels issued: {report.ServiceRss.Value.Mb:F0} MiB");
+    report.ServiceRss = (rssMb, issued.Count);
+    Console.WriteLine($"  the service's resident memory with {issued.Count:N0} labels issued: {rssMb:F0} MiB");
+    if (report.SmallRss is { } small && issued.Count > small.Labels)
+    {
+        Console.WriteLine($"  that is {(rssMb - small.Mb) * 1_000_000 / (issued.Count - small.Labels):F0} MiB more a million labels than with {small.Labels:N0}");
+    }
 }
+
+// The service's resident memory (VmRSS), when bench.sh gave its process id.
+double? ServiceRssMb() =>
+    options.ServicePid is { } pid && File.Exists($"/proc/{pid}/status")
+        ? double.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024
+        : null;
 
 if (options.ColdStartBuilds.Count > 0)
 {

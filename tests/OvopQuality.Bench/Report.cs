@@ -31,6 +31,9 @@ public sealed class Report
     /// <summary>The service's resident memory after the largest lookups, in MiB, and how many labels were issued then.</summary>
     public (double Mb, int Labels)? ServiceRss { get; set; }
 
+    /// <summary>The service's resident memory after the first lookups (few labels), in MiB.</summary>
+    public (double Mb, int Labels)? SmallRss { get; set; }
+
     /// <summary>
     /// The one line a script reads: ratios to the baseline measured in this run (lookups and commands
     /// to pgbench, offline verification to openssl), latencies in ms; "na" for what this run did not measure.
@@ -97,7 +100,10 @@ public sealed class Report
 
         if (ServiceRss is { } memory)
         {
-            md.AppendLine(inv, $"| the service's resident memory with {memory.Labels:N0} labels issued and looked up | | {memory.Mb:F0} MiB | | | |");
+            var perMillion = SmallRss is { } small && memory.Labels > small.Labels
+                ? $" ({(memory.Mb - small.Mb) * 1_000_000 / (memory.Labels - small.Labels):F0} MiB a million labels more than with {small.Labels:N0}: {small.Mb:F0} MiB)"
+                : "";
+            md.AppendLine(inv, $"| the service's resident memory with {memory.Labels:N0} labels issued and looked up | | {memory.Mb:F0} MiB{perMillion} | | | fits comfortably |");
         }
         foreach (var (build, ms) in ColdStarts)
         {
