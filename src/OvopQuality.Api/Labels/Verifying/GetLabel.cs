@@ -7,7 +7,7 @@ using OvopQuality.Api.Certification.Labelling;
 namespace OvopQuality.Api.Labels.Verifying;
 
 // One line: the OpenAPI document joins the lines of a type's summary without spaces.
-/// <summary>A label's verification. `stateReadAt` is how old the certificate's state behind it is: the instant it was read from the primary database, or from a standby that had replayed all it received; from a standby still replaying, the instant of the last transaction it had replayed (never later than the truth). A change is never answered from a standby that has not replayed it, and a standby lagging more than a few seconds is not asked.</summary>
+/// <summary>A label's verification. `stateReadAt` is how old the certificate's state behind it is: the instant it was read from the primary database, or the later instant this instance last confirmed that no change to the certificate was committed since (its change listener's heartbeat, every second), or the instant it was read from a standby that had replayed all it received; from a standby still replaying, the instant of the last transaction it had replayed (never later than the truth). A change is never answered from a standby that has not replayed it, and a standby lagging more than a few seconds is not asked.</summary>
 public sealed record LabelAnswer(
     string Code,
     string DisplayCode,
