@@ -156,13 +156,13 @@ public sealed class OfflineVerifier
     }
 
     /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>
-    private sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims, string? WrongKind);
+    internal sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims, string? WrongKind);
 
     /// <summary>
     /// Checks a document with Microsoft's JOSE library: ES256 only, the key by its id in the cached set,
     /// the signature, then the kind: its <c>typ</c> and the claims that kind carries.
     /// </summary>
-    private Checked? Check(string token, string type, IReadOnlyDictionary<string, JsonValueKind> requiredClaims)
+    internal Checked? Check(string token, string type, IReadOnlyDictionary<string, JsonValueKind> requiredClaims)
     {
         if (token.Length > LongestDocument || !Handler.CanReadToken(token))
         {
