@@ -130,7 +130,7 @@ public sealed class Checkpoints(IDocumentStore store, NpgsqlDataSource database,
         var (key, privateKey) = await keys.ActiveAsync(ct);
         var document = SignedDocuments.Sign(DocumentKind.HistoryCheckpoint,
             new CheckpointClaims(number, sequence, ordered.Count, root, previous, now.ToUnixTimeSeconds()), key.Id, privateKey);
-        var checkpoint = new Checkpoint(number, document, key.Id, DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), sequence, ordered.Count, root, previous);
+        var checkpoint = new Checkpoint(number, document, key.Id, now, sequence, ordered.Count, root, previous);
 
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
