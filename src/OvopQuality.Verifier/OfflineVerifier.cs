@@ -153,7 +153,7 @@ public sealed class OfflineVerifier
     }
 
     /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>
-    private sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims, string? WrongKind);
+    internal sealed record Checked(string KeyId, bool KeyKnown, bool Valid, JsonElement Claims, string? WrongKind);
 
     /// <summary>
     /// Checks a compact JWS: ES256 only, the key by its id in the cached set, the signature (by
@@ -163,7 +163,7 @@ public sealed class OfflineVerifier
     /// tenth of a verification (the bench's offline figure is set against openssl's bare verify);
     /// a header naming critical extensions (<c>crit</c>) or a parameter twice is refused.
     /// </summary>
-    private Checked? Check(string token, string type, IReadOnlyDictionary<string, JsonValueKind> requiredClaims)
+    internal Checked? Check(string token, string type, IReadOnlyDictionary<string, JsonValueKind> requiredClaims)
     {
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
         var secondDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);

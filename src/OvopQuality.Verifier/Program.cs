@@ -3,6 +3,8 @@ using OvopQuality.Verifier;
 // ovop-verify: checks an OVOP label with no network, from a cached key set and status snapshot.
 //   ovop-verify refresh --url https://verify.ovop.tj     download the keys and the status snapshot (when online)
 //   ovop-verify [verify] <statement | address | qr-image.png>    verify offline
+//   ovop-verify history <export.json> [--checkpoints <list.json>]   check an exported history (GET …/events/export)
+//       against the signed checkpoints, with the cached keys (and the cached list of checkpoints, if any)
 // The cache lives in ~/.ovop-verifier (or --cache <folder>).
 var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
@@ -13,6 +15,7 @@ if (positional is ["verify", ..])
 }
 var jwksFile = Path.Combine(cache, "jwks.json");
 var snapshotFile = Path.Combine(cache, "status-snapshot.jws");
+var checkpointsFile = Path.Combine(cache, "checkpoints.json");
 
 if (positional is ["refresh"])
 {
@@ -22,13 +25,75 @@ if (positional is ["refresh"])
     await File.WriteAllTextAsync(jwksFile, await http.GetStringAsync("/.well-known/jwks.json"));
     using var snapshot = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/status-snapshot"));
     await File.WriteAllTextAsync(snapshotFile, snapshot.RootElement.GetProperty("snapshot").GetString());
-    Console.WriteLine($"keys and status snapshot saved in {cache}");
+    var checkpoints = new System.Text.Json.Nodes.JsonArray();
+    for (var next = "/api/history/checkpoints?limit=500"; next is not null;)
+    {
+        var page = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(next))!;
+        foreach (var item in page["items"]!.AsArray())
+        {
+            checkpoints.Add(item!.DeepClone());
+        }
+
+        next = page["next"]?.GetValue<string>() is { } cursor ? "/api/history/checkpoints?limit=500&cursor=" + Uri.EscapeDataString(cursor) : null;
+    }
+
+    await File.WriteAllTextAsync(checkpointsFile, checkpoints.ToJsonString());
+    Console.WriteLine($"keys, status snapshot and {checkpoints.Count} history checkpoints saved in {cache}");
     return 0;
+}
+
+// Text from an export is shown, never obeyed: control characters (a terminal's escape sequences
+// could rewrite the verdict line) are shown as '?'.
+static string Shown(string? text) => string.Concat((text ?? "").Select(c => char.IsControl(c) ? '?' : c));
+
+if (positional is ["history", var exportFile])
+{
+    if (!File.Exists(jwksFile))
+    {
+        Console.Error.WriteLine($"no cached keys in {cache}: run 'ovop-verify refresh --url <service>' once while online");
+        return 2;
+    }
+
+    var listFile = args.SkipWhile(a => a != "--checkpoints").Skip(1).FirstOrDefault() ?? (File.Exists(checkpointsFile) ? checkpointsFile : null);
+    HistoryVerdict history;
+    try
+    {
+        history = HistoryVerifier.Verify(await File.ReadAllTextAsync(exportFile), await File.ReadAllTextAsync(jwksFile),
+            listFile is null ? null : await File.ReadAllTextAsync(listFile));
+    }
+    catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
+    {
+        Console.Error.WriteLine($"not an exported OVOP history: {Shown(e.Message)}");
+        return 2;
+    }
+
+    Console.WriteLine(Shown($"{history.Verdict.ToUpperInvariant()}  stream {history.StreamId}"));
+    foreach (var line in history.Established)
+    {
+        Console.WriteLine("  established: " + Shown(line));
+    }
+
+    foreach (var line in history.NotEstablished)
+    {
+        Console.WriteLine("  not established: " + Shown(line));
+    }
+
+    foreach (var problem in history.Problems)
+    {
+        Console.WriteLine("  PROBLEM: " + Shown(problem.Detail));
+    }
+
+    if (listFile is null)
+    {
+        Console.WriteLine("  not established: that the checkpoint is the one published under its number (no list of checkpoints cached: 'refresh', or --checkpoints <file>)");
+    }
+
+    return history.Verdict is "intact" or "unanchored" ? 0 : 1;
 }
 
 if (positional.Count != 1)
 {
-    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify refresh --url <service>");
+    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify history <export.json> [--checkpoints <list.json>] [--cache <folder>]   |   ovop-verify refresh --url <service>");
     return 2;
 }
 
@@ -51,9 +116,6 @@ if (File.Exists(input))
 
 var verifier = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), File.Exists(snapshotFile) ? await File.ReadAllTextAsync(snapshotFile) : null);
 var verdict = verifier.Verify(input, DateTimeOffset.UtcNow);
-// Text from a statement is shown, never obeyed: control characters (a terminal's escape sequences
-// could rewrite the verdict line) are shown as '?'.
-static string Shown(string? text) => string.Concat((text ?? "").Select(c => char.IsControl(c) ? '?' : c));
 Console.WriteLine(Shown($"{verdict.Verdict.ToUpperInvariant()}  {verdict.LabelCode}  {verdict.Product} — {verdict.Producer}  certificate {verdict.CertificateNumber}, {verdict.Stars} stars, valid until {verdict.ValidUntil}"));
 foreach (var line in verdict.Established)
 {

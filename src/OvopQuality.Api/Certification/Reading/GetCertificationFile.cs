@@ -33,7 +33,7 @@ public static class GetCertificationHistoryEndpoint
     [WolverineGet("/api/certifications/{fileId}/events", OperationId = "GetCertificationHistory")]
     [Tags("Certification")]
     [Authorize(Roles = GetCertificationFileEndpoint.FileReaders)]
-    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid fileId, int? limit, string? cursor, IQuerySession session, Npgsql.NpgsqlDataSource database, Actor actor, CancellationToken ct)
     {
         var (page, invalid) = Paging.Read(limit, cursor);
         if (page is null)
@@ -46,7 +46,7 @@ public static class GetCertificationHistoryEndpoint
             return GetCertificationFileEndpoint.FileNotFound(fileId);
         }
 
-        var history = await EventHistory.ReadAsync(session, fileId, ct);
+        var history = await EventHistory.ReadAsync(session, database, fileId, ct);
         return history.Count == 0 ? GetCertificationFileEndpoint.FileNotFound(fileId) : TypedResults.Ok(Paging.Slice(history, page));
     }
 }

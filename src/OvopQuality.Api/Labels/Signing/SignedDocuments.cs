@@ -25,7 +25,14 @@ public sealed record DocumentKind(string Type, string Description, IReadOnlyDict
         ["certs"] = JsonValueKind.Array, ["revokedKeys"] = JsonValueKind.Array,
     });
 
-    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot];
+    /// <summary>A checkpoint of the event history: the Merkle root of every stream's head hash (see History/HistoryHashing.cs).</summary>
+    public static readonly DocumentKind HistoryCheckpoint = new("ovop-checkpoint+jws", "an OVOP history checkpoint", new Dictionary<string, JsonValueKind>
+    {
+        ["n"] = JsonValueKind.Number, ["seq"] = JsonValueKind.Number, ["streams"] = JsonValueKind.Number,
+        ["root"] = JsonValueKind.String, ["prev"] = JsonValueKind.String, ["iat"] = JsonValueKind.Number,
+    });
+
+    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot, HistoryCheckpoint];
 }
 
 /// <summary>What a verification of a signed document established.</summary>

@@ -81,7 +81,7 @@ public static class GetProducerHistoryEndpoint
     [WolverineGet("/api/producers/{producerId}/events", OperationId = "GetProducerHistory")]
     [Tags("Producers")]
     [Authorize(Roles = Roles.ProducerOrStaff)]
-    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Actor actor, CancellationToken ct)
+    public static async Task<Results<Ok<Page<EventRecord>>, ProblemHttpResult>> Get(Guid producerId, int? limit, string? cursor, IQuerySession session, Npgsql.NpgsqlDataSource database, Actor actor, CancellationToken ct)
     {
         var (page, invalid) = Paging.Read(limit, cursor);
         if (page is null)
@@ -94,7 +94,7 @@ public static class GetProducerHistoryEndpoint
             return GetProducerEndpoint.ProducerNotFound(producerId);
         }
 
-        var history = await EventHistory.ReadAsync(session, producerId, ct);
+        var history = await EventHistory.ReadAsync(session, database, producerId, ct);
         return history.Count == 0 ? GetProducerEndpoint.ProducerNotFound(producerId) : TypedResults.Ok(Paging.Slice(history, page));
     }
 }

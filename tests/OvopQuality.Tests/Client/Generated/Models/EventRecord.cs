@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// One stored event as the history endpoints show it: its type in camelCase, who recorded it (thesigned-in actor&apos;s subject, display name and role) and the correlation id of the request. Eventsare never edited or removed.
+    /// One stored event as the history endpoints show it: its type in camelCase, who recorded it (thesigned-in actor&apos;s subject, display name and role) and the correlation id of the request. Eventsare never edited or removed. `hash` is the event&apos;s link in its stream&apos;s hash chain and`previousHash` the link before it (null while the event is not chained yet): see History/HistoryHashing.cs.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class EventRecord : IParsable
@@ -53,6 +53,22 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public UntypedNode Data { get; set; }
 #endif
+        /// <summary>The hash property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Hash { get; set; }
+#nullable restore
+#else
+        public string Hash { get; set; }
+#endif
+        /// <summary>The previousHash property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PreviousHash { get; set; }
+#nullable restore
+#else
+        public string PreviousHash { get; set; }
+#endif
         /// <summary>The recordedAt property</summary>
         public DateTimeOffset? RecordedAt { get; set; }
         /// <summary>The sequence property</summary>
@@ -90,6 +106,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "actorRole", n => { ActorRole = n.GetStringValue(); } },
                 { "correlationId", n => { CorrelationId = n.GetStringValue(); } },
                 { "data", n => { Data = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "hash", n => { Hash = n.GetStringValue(); } },
+                { "previousHash", n => { PreviousHash = n.GetStringValue(); } },
                 { "recordedAt", n => { RecordedAt = n.GetDateTimeOffsetValue(); } },
                 { "sequence", n => { Sequence = n.GetLongValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
@@ -108,6 +126,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteStringValue("actorRole", ActorRole);
             writer.WriteStringValue("correlationId", CorrelationId);
             writer.WriteObjectValue<UntypedNode>("data", Data);
+            writer.WriteStringValue("hash", Hash);
+            writer.WriteStringValue("previousHash", PreviousHash);
             writer.WriteDateTimeOffsetValue("recordedAt", RecordedAt);
             writer.WriteLongValue("sequence", Sequence);
             writer.WriteStringValue("type", Type);

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events.Export;
 using OvopQuality.Tests.Client.Generated.Models;
 using System.Collections.Generic;
 using System.IO;
@@ -17,6 +18,11 @@ namespace OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class EventsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The export property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events.Export.ExportRequestBuilder Export
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events.Export.ExportRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events.EventsRequestBuilder"/> and sets the default values.
         /// </summary>
