@@ -1,6 +1,7 @@
 using JasperFx;
 using OvopQuality.Api.Certification;
 using OvopQuality.Api.Complaints;
+using OvopQuality.Api.Consignments;
 using OvopQuality.Api.Labels;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
@@ -36,6 +37,7 @@ builder.Services.AddOvopStandards();
 builder.Services.AddOvopCertification(builder.Configuration);
 builder.Services.AddOvopLabels(builder.Configuration);
 builder.Services.AddOvopComplaints(builder.Configuration);
+builder.Services.AddOvopConsignments(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();

@@ -36,6 +36,18 @@ public static class HttpConfiguration
         var limit = MaxRequestBodyBytes(configuration);
         return app.Use(async (context, next) =>
         {
+            // An endpoint that states its own limit (a consignment's list of codes) enforces it itself.
+            if (context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>() is { } own)
+            {
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                {
+                    size.MaxRequestBodySize = own.MaxRequestBodySize;
+                }
+
+                await next(context);
+                return;
+            }
+
             if (context.Request.ContentLength > limit)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -1,0 +1,28 @@
+using Wolverine;
+
+namespace OvopQuality.Api.Consignments;
+
+public static class Configuration
+{
+    /// <summary>
+    /// Consignment reports: the report document, its tables (lines, signed CSV, codes waiting), the
+    /// judge, and the durable local queue "consignments" that judges large lists one at a time (so
+    /// that a 100,000-code list does not take every core from label verification). Nothing is held
+    /// in memory: every instance reads reports from the database.
+    /// </summary>
+    public static IServiceCollection AddOvopConsignments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Ovop:Consignments").Get<ConsignmentSettings>() ?? new ConsignmentSettings());
+        services.AddSingleton<ConsignmentJudge>();
+        services.ConfigureWolverine(opts =>
+        {
+            opts.LocalQueue("consignments").MaximumParallelMessages(1).UseDurableInbox();
+            opts.PublishMessage<JudgeConsignment>().ToLocalQueue("consignments");
+        });
+        return services.ConfigureMarten(opts =>
+        {
+            opts.Schema.For<ConsignmentReport>().Identity(r => r.Id).Index(r => r.Owner).Index(r => r.SubmittedAt);
+            opts.Storage.ExtendedSchemaObjects.AddRange(ConsignmentTables.All());
+        });
+    }
+}
