@@ -3,6 +3,7 @@ using OvopQuality.Verifier;
 // ovop-verify: checks an OVOP label with no network, from a cached key set and status snapshot.
 //   ovop-verify refresh --url https://verify.ovop.tj     download the keys and the status snapshot (when online)
 //   ovop-verify [verify] <statement | address | qr-image.png>    verify offline
+//   ovop-verify consignment <report.jws> [report.csv]             check a signed consignment report (and its CSV)
 // The cache lives in ~/.ovop-verifier (or --cache <folder>).
 var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
@@ -26,9 +27,36 @@ if (positional is ["refresh"])
     return 0;
 }
 
+if (positional is ["consignment", var reportFile, .. var rest] && rest.Count <= 1)
+{
+    if (!File.Exists(jwksFile))
+    {
+        Console.Error.WriteLine($"no cached keys in {cache}: run 'ovop-verify refresh --url <service>' once while online");
+        return 2;
+    }
+
+    var checker = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), null);
+    var report = checker.VerifyConsignment(await File.ReadAllTextAsync(reportFile), rest is [var csvFile] ? await File.ReadAllBytesAsync(csvFile) : null);
+    static string Plain(string? text) => string.Concat((text ?? "").Select(c => char.IsControl(c) ? '?' : c));
+    Console.WriteLine(Plain(report.Valid ? $"VALID  consignment report {report.ReportId}, codes judged as of {report.ShipmentDate ?? report.At}" : report.ReportId is null ? "INVALID" : $"NOT CHECKED  consignment report {report.ReportId}"));
+    Console.WriteLine(Plain("  " + string.Join(", ", report.Counts.Select(c => $"{c.Key} {c.Value}"))));
+    Console.WriteLine(Plain("  certificates: " + string.Join(", ", report.Certificates)));
+    foreach (var line in report.Established)
+    {
+        Console.WriteLine("  established: " + Plain(line));
+    }
+
+    foreach (var line in report.Problems)
+    {
+        Console.WriteLine("  not established: " + Plain(line));
+    }
+
+    return report.Valid ? 0 : 1;
+}
+
 if (positional.Count != 1)
 {
-    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify refresh --url <service>");
+    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify consignment <report.jws> [report.csv]   |   ovop-verify refresh --url <service>");
     return 2;
 }
 

@@ -12,7 +12,9 @@ public static class Configuration
     /// </summary>
     public static IServiceCollection AddOvopConsignments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection("Ovop:Consignments").Get<ConsignmentSettings>() ?? new ConsignmentSettings());
+        var settings = configuration.GetSection("Ovop:Consignments").Get<ConsignmentSettings>() ?? new ConsignmentSettings();
+        services.AddSingleton(settings);
+        services.AddSingleton(new BodyLimit("/api/consignments", settings.MaxBodyBytes));
         services.AddSingleton<ConsignmentJudge>();
         services.ConfigureWolverine(opts =>
         {

@@ -75,7 +75,7 @@ public sealed class ConsignmentJudge
 
             foreach (var (index, code) in chunk)
             {
-                lines[index] = Judge(index, given[index], code, labels.GetValueOrDefault(code), certificates, warnings.GetValueOrDefault(code), asOf);
+                lines[index] = Judge(index, given[index], code, labels.GetValueOrDefault(code), certificates, warnings.TryGetValue(code, out var since) ? since : null, asOf);
             }
 
             done += chunk.Length;
@@ -139,7 +139,7 @@ public sealed class ConsignmentJudge
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            await using var json = await reader.GetStreamAsync(1, ct);
+            using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(1)));
             into[reader.GetGuid(0)] = serializer.FromJson<PublicCertificate>(json);
         }
     }

@@ -65,14 +65,14 @@ public static class SubmitConsignmentEndpoint
     [Tags("Consignments")]
     [Authorize(Roles = Submitters)]
     [Consumes(typeof(ConsignmentSubmission), "application/json", "text/csv", "text/plain")]
-    [DisableRequestSizeLimit]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public static async Task<Results<Created<ConsignmentReportView>, Accepted<ConsignmentReportView>, ProblemHttpResult>> Post(
-        HttpRequest request, string? shipmentDate, Actor actor, IDocumentSession session, IMessageBus bus, ConsignmentJudge judge, SigningKeys keys,
+        HttpRequest request, string? shipmentDate, IDocumentSession session, IMessageBus bus, ConsignmentJudge judge, SigningKeys keys,
         ConsignmentSettings settings, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var actor = request.HttpContext.User.Actor();
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() : null;
         if (mediaType is not ("application/json" or "text/csv" or "text/plain"))
         {
