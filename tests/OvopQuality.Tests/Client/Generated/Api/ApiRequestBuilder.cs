@@ -7,6 +7,7 @@ using OvopQuality.Tests.Client.Generated.Api.Certifications;
 using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
 using OvopQuality.Tests.Client.Generated.Api.Cluster;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
+using OvopQuality.Tests.Client.Generated.Api.Consignments;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
 using OvopQuality.Tests.Client.Generated.Api.Me;
@@ -53,6 +54,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.Complaints.ComplaintsRequestBuilder Complaints
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Complaints.ComplaintsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The consignments property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder Consignments
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The inspectors property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Inspectors.InspectorsRequestBuilder Inspectors
