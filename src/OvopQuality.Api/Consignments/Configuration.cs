@@ -16,6 +16,27 @@ public static class Configuration
         services.AddSingleton(settings);
         services.AddSingleton(new BodyLimit("/api/consignments", settings.MaxBodyBytes));
         services.AddSingleton<ConsignmentJudge>();
+        // The endpoint reads its body itself (JSON, CSV or text): the document says what it takes.
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddOperationTransformer(async (operation, context, ct) =>
+        {
+            if (operation.OperationId != "SubmitConsignment")
+            {
+                return;
+            }
+
+            var text = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The codes: a JSON list or {codes, shipmentDate}; a CSV (column 'code', else the first); or one code a line.",
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ConsignmentSubmission), null, ct) },
+                    ["text/csv"] = new() { Schema = text },
+                    ["text/plain"] = new() { Schema = text },
+                },
+            };
+        }));
         services.ConfigureWolverine(opts =>
         {
             opts.LocalQueue("consignments").MaximumParallelMessages(1).UseDurableInbox();

@@ -50,6 +50,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Consignments
         /// Roles: administrator, certification-officer, exporter, ministry.
         /// </summary>
         /// <returns>A <see cref="global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView"/></returns>
+        /// <param name="body">A consignment&apos;s codes as submitted in JSON: the list, and optionally the shipment&apos;s date.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -61,14 +62,15 @@ namespace OvopQuality.Tests.Client.Generated.Api.Consignments
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView?> PostAsync(Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView?> PostAsync(global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsPostRequestBody body, Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView> PostAsync(Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView> PostAsync(global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsPostRequestBody body, Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
-            var requestInfo = ToPostRequestInformation(requestConfiguration);
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
@@ -85,19 +87,22 @@ namespace OvopQuality.Tests.Client.Generated.Api.Consignments
         /// Roles: administrator, certification-officer, exporter, ministry.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">A consignment&apos;s codes as submitted in JSON: the list, and optionally the shipment&apos;s date.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsPostRequestBody body, Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsPostRequestBody body, Action<RequestConfiguration<global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder.ConsignmentsRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>
