@@ -17,6 +17,21 @@ public sealed record OfflineVerdict(
     IReadOnlyList<string> NotEstablished);
 
 /// <summary>
+/// What the offline check of a signed consignment report established: whether it holds (signature,
+/// kind, and the CSV, when given, is the one it hashes), its id, the instant its codes were judged as
+/// of, its counts and certificates, and what did not hold.
+/// </summary>
+public sealed record ConsignmentCheck(
+    bool Valid,
+    string? ReportId,
+    string? At,
+    string? ShipmentDate,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<string> Certificates,
+    IReadOnlyList<string> Established,
+    IReadOnlyList<string> Problems);
+
+/// <summary>
 /// Verifies a label's signed statement with no network: against a cached JWKS (the service's public
 /// keys) and a cached, signed status snapshot. It says what it proved and what it could not: the
 /// status is only known as of the snapshot, and a snapshot past its max age is said to be stale.
@@ -41,6 +56,16 @@ public sealed class OfflineVerifier
     {
         ["iat"] = JsonValueKind.Number, ["exp"] = JsonValueKind.Number, ["maxAge"] = JsonValueKind.Number,
         ["certs"] = JsonValueKind.Array, ["revokedKeys"] = JsonValueKind.Array,
+    };
+
+    /// <summary>The JWS <c>typ</c> of a consignment report.</summary>
+    public const string ConsignmentType = "ovop-consignment+jws";
+
+    /// <summary>The claims a consignment report carries, and the kind of value each holds.</summary>
+    public static readonly IReadOnlyDictionary<string, JsonValueKind> ConsignmentClaims = new Dictionary<string, JsonValueKind>
+    {
+        ["cid"] = JsonValueKind.String, ["iat"] = JsonValueKind.Number, ["at"] = JsonValueKind.String, ["knownAt"] = JsonValueKind.String,
+        ["n"] = JsonValueKind.Number, ["sum"] = JsonValueKind.Object, ["csv"] = JsonValueKind.String, ["certs"] = JsonValueKind.Array,
     };
 
     /// <summary>The largest document read: a status snapshot for tens of thousands of certificates not valid.</summary>
@@ -150,6 +175,60 @@ public sealed class OfflineVerifier
 
         (stale ? notEstablished : established).Add($"certificate {Claim("cert")} is not among those suspended, withdrawn, expired or superseded: {statusLine}");
         return verdictOf(stale ? "valid-status-stale" : "valid");
+    }
+
+    /// <summary>
+    /// Checks a signed consignment report against the cached keys and, when <paramref name="csv"/> is
+    /// given (the report's CSV as downloaded), that its SHA-256 is the one the report signed: one
+    /// byte changed in either and the report does not hold.
+    /// </summary>
+    public ConsignmentCheck VerifyConsignment(string report, byte[]? csv)
+    {
+        var established = new List<string>();
+        var problems = new List<string>();
+        var check = Check(report.Trim(), ConsignmentType, ConsignmentClaims);
+        ConsignmentCheck Fails(string problem) => new(false, null, null, null, new Dictionary<string, int>(), [], established, [.. problems, problem]);
+        if (check is null)
+        {
+            return Fails("this is not a signed OVOP document");
+        }
+
+        if (!check.KeyKnown)
+        {
+            return Fails($"it is signed with key '{check.KeyId}', which the cached key set does not hold: refresh the keys, or the report is not genuine");
+        }
+
+        if (!check.Valid)
+        {
+            return Fails("the signature does not match the report: it was altered or forged");
+        }
+
+        if (check.WrongKind is { } kind)
+        {
+            return Fails($"this is not an OVOP consignment report: {kind}");
+        }
+
+        var claims = check.Claims;
+        established.Add($"signature valid (key {check.KeyId}): the report was issued by OVOP Tajikistan on {DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("iat").GetInt64()):u} and not altered");
+        var counts = claims.GetProperty("sum").EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out _))
+            .ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+        var certificates = claims.GetProperty("certs").EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList();
+        var hash = claims.GetProperty("csv").GetString();
+        if (csv is null)
+        {
+            problems.Add("the report's lines: no CSV was given to compare with the hash it signed");
+        }
+        else if (string.Equals(Base64UrlEncoder.Encode(System.Security.Cryptography.SHA256.HashData(csv)), hash, StringComparison.Ordinal))
+        {
+            established.Add($"the CSV is the report's own: its SHA-256 is the one signed ({hash})");
+        }
+        else
+        {
+            return Fails("the CSV is not the report's: its SHA-256 differs from the one signed (a line was edited, added or removed)");
+        }
+
+        string? Text(string name) => claims.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new ConsignmentCheck(csv is not null, Text("cid"), Text("at"), Text("ship"), counts, certificates, established, problems);
     }
 
     /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>

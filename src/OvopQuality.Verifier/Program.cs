@@ -5,6 +5,7 @@ using OvopQuality.Verifier;
 //   ovop-verify [verify] <statement | address | qr-image.png>    verify offline
 //   ovop-verify history <export.json> [--checkpoints <list.json>]   check an exported history (GET …/events/export)
 //       against the signed checkpoints, with the cached keys (and the cached list of checkpoints, if any)
+//   ovop-verify consignment <report.jws> [report.csv]             check a signed consignment report (and its CSV)
 // The cache lives in ~/.ovop-verifier (or --cache <folder>).
 var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
@@ -91,9 +92,35 @@ if (positional is ["history", var exportFile])
     return history.Verdict is "intact" or "unanchored" ? 0 : 1;
 }
 
+if (positional is ["consignment", var reportFile, .. var rest] && rest.Count <= 1)
+{
+    if (!File.Exists(jwksFile))
+    {
+        Console.Error.WriteLine($"no cached keys in {cache}: run 'ovop-verify refresh --url <service>' once while online");
+        return 2;
+    }
+
+    var checker = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), null);
+    var report = checker.VerifyConsignment(await File.ReadAllTextAsync(reportFile), rest is [var csvFile] ? await File.ReadAllBytesAsync(csvFile) : null);
+    Console.WriteLine(Shown(report.Valid ? $"VALID  consignment report {report.ReportId}, codes judged as of {report.ShipmentDate ?? report.At}" : report.ReportId is null ? "INVALID" : $"NOT CHECKED  consignment report {report.ReportId}"));
+    Console.WriteLine(Shown("  " + string.Join(", ", report.Counts.Select(c => $"{c.Key} {c.Value}"))));
+    Console.WriteLine(Shown("  certificates: " + string.Join(", ", report.Certificates)));
+    foreach (var line in report.Established)
+    {
+        Console.WriteLine("  established: " + Shown(line));
+    }
+
+    foreach (var line in report.Problems)
+    {
+        Console.WriteLine("  not established: " + Shown(line));
+    }
+
+    return report.Valid ? 0 : 1;
+}
+
 if (positional.Count != 1)
 {
-    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify history <export.json> [--checkpoints <list.json>] [--cache <folder>]   |   ovop-verify refresh --url <service>");
+    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify history <export.json> [--checkpoints <list.json>] [--cache <folder>]   |   ovop-verify consignment <report.jws> [report.csv]   |   ovop-verify refresh --url <service>");
     return 2;
 }
 

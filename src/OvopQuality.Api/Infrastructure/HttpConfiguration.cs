@@ -5,6 +5,9 @@ using Npgsql;
 
 namespace OvopQuality.Api.Infrastructure;
 
+/// <summary>A POST path whose body may be larger than Ovop:MaxRequestBodyBytes (a consignment's list of codes), registered by its module.</summary>
+public sealed record BodyLimit(string Path, long Bytes);
+
 public static class HttpConfiguration
 {
     /// <summary>
@@ -33,9 +36,20 @@ public static class HttpConfiguration
     /// </summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, IConfiguration configuration)
     {
-        var limit = MaxRequestBodyBytes(configuration);
+        var standard = MaxRequestBodyBytes(configuration);
+        var own = app.ApplicationServices.GetServices<BodyLimit>().ToList();
         return app.Use(async (context, next) =>
         {
+            var limit = standard;
+            if (own.Count > 0 && own.FirstOrDefault(o => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(o.Path, StringComparison.OrdinalIgnoreCase)) is { } larger)
+            {
+                limit = larger.Bytes;
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                {
+                    size.MaxRequestBodySize = limit;
+                }
+            }
+
             if (context.Request.ContentLength > limit)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

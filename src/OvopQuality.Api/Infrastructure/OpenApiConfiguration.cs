@@ -67,6 +67,7 @@ public static class OpenApiConfiguration
         ["Appeals"] = "Appeals against a refusal, suspension or withdrawal, decided by someone not involved.",
         ["Certificate lifecycle"] = "A granted certificate: suspension, reinstatement, withdrawal, surrender, scope, surveillance; public standing at any instant.",
         ["Labels"] = "Labels of certified products: issuance, verification (online, signed statements, QR codes, status snapshot), the verification page.",
+        ["Consignments"] = "Shipment verification: a consignment's codes judged together as of the shipment's date, in a kept, signed report (JSON, CSV, printable page).",
         ["Keys"] = "The keys that sign labels and snapshots: the public key set, rotation and revocation.",
         ["Complaints"] = "Complaints from anyone about a label, a product or the body, and how each was handled.",
         ["Statistics"] = "The programme in figures, as things stood at any date.",

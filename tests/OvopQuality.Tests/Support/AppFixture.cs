@@ -42,6 +42,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public const string PublicBaseUrl = "https://verify.ovop.tj";
 
+    public const int ConsignmentImmediateMaxCodes = 20;
+
     internal static readonly string KeyFile = Path.Combine(Path.GetTempPath(), "ovop-tests-" + Guid.NewGuid().ToString("N"), "issuer.pem");
 
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
@@ -63,6 +65,8 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
+            // Lists longer than this are judged in the background: small here, so tests reach that path cheaply.
+            builder.UseSetting("Ovop:Consignments:ImmediateMaxCodes", ConsignmentImmediateMaxCodes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);

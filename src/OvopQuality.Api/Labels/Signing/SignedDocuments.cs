@@ -32,7 +32,19 @@ public sealed record DocumentKind(string Type, string Description, IReadOnlyDict
         ["root"] = JsonValueKind.String, ["prev"] = JsonValueKind.String, ["iat"] = JsonValueKind.Number,
     });
 
-    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot, HistoryCheckpoint];
+
+    /// <summary>
+    /// A consignment report: its id, when it was signed, the instants it judged the codes as of, how
+    /// many codes, the summary's counts, the certificates the codes belong to, and the SHA-256 of the
+    /// report's CSV (base64url), which holds every line: the CSV cannot change without the hash failing.
+    /// </summary>
+    public static readonly DocumentKind ConsignmentReport = new("ovop-consignment+jws", "an OVOP consignment report", new Dictionary<string, JsonValueKind>
+    {
+        ["cid"] = JsonValueKind.String, ["iat"] = JsonValueKind.Number, ["at"] = JsonValueKind.String, ["knownAt"] = JsonValueKind.String,
+        ["n"] = JsonValueKind.Number, ["sum"] = JsonValueKind.Object, ["csv"] = JsonValueKind.String, ["certs"] = JsonValueKind.Array,
+    });
+
+    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot, HistoryCheckpoint, ConsignmentReport];
 }
 
 /// <summary>What a verification of a signed document established.</summary>

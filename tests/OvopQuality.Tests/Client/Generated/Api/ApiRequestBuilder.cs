@@ -7,7 +7,7 @@ using OvopQuality.Tests.Client.Generated.Api.Certifications;
 using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
 using OvopQuality.Tests.Client.Generated.Api.Cluster;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
-using OvopQuality.Tests.Client.Generated.Api.History;
+using OvopQuality.Tests.Client.Generated.Api.Consignments;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
 using OvopQuality.Tests.Client.Generated.Api.Me;
@@ -55,10 +55,10 @@ namespace OvopQuality.Tests.Client.Generated.Api
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Complaints.ComplaintsRequestBuilder(PathParameters, RequestAdapter);
         }
-        /// <summary>The history property</summary>
-        public global::OvopQuality.Tests.Client.Generated.Api.History.HistoryRequestBuilder History
+        /// <summary>The consignments property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder Consignments
         {
-            get => new global::OvopQuality.Tests.Client.Generated.Api.History.HistoryRequestBuilder(PathParameters, RequestAdapter);
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The inspectors property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Inspectors.InspectorsRequestBuilder Inspectors
