@@ -8,6 +8,7 @@ using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
 using OvopQuality.Tests.Client.Generated.Api.Cluster;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
 using OvopQuality.Tests.Client.Generated.Api.Consignments;
+using OvopQuality.Tests.Client.Generated.Api.History;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
 using OvopQuality.Tests.Client.Generated.Api.Me;
@@ -59,6 +60,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder Consignments
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The history property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.History.HistoryRequestBuilder History
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.History.HistoryRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The inspectors property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Inspectors.InspectorsRequestBuilder Inspectors

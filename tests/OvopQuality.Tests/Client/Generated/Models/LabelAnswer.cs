@@ -9,7 +9,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// A label&apos;s verification. `stateReadAt` is how old the certificate&apos;s state behind it is: the instant it was read from the primary database, or from a standby that had replayed all it received; from a standby still replaying, the instant of the last transaction it had replayed (never later than the truth). A change is never answered from a standby that has not replayed it, and a standby lagging more than a few seconds is not asked.
+    /// A label&apos;s verification. `stateReadAt` is how old the certificate&apos;s state behind it is: the instant it was read from the primary database, or the later instant this instance last confirmed that no change to the certificate was committed since (its change listener&apos;s heartbeat, every second), or the instant it was read from a standby that had replayed all it received; from a standby still replaying, the instant of the last transaction it had replayed (never later than the truth). A change is never answered from a standby that has not replayed it, and a standby lagging more than a few seconds is not asked.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class LabelAnswer : IParsable
