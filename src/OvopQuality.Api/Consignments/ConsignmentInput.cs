@@ -249,6 +249,13 @@ public static class ConsignmentInput
             return;
         }
 
+        // JSON may spell control characters as escapes, which the check of the raw body cannot see.
+        if (InputGuards.IsUnsafe(text))
+        {
+            errors[where] = [InputGuards.UnsafeText];
+            return;
+        }
+
         codes.Add(CodeOf(text));
     }
 

@@ -375,6 +375,7 @@ public class ConsignmentTests(AppFixture app) : CertificationTest(app)
         (await Submit(new { codes = new[] { "7K2M" }, shipmentDate = "2027-01-01" })).IsInvalid("shipmentDate");
         (await SubmitText("7K2M\n" + new string('A', 5_000), "text/plain")).IsInvalid("line 2");
         (await Submit(new { codes = new object[] { "7K2M", 42 } })).IsInvalid("codes[1]");
+        (await PostRaw("/api/consignments", "{\"codes\": [\"7K2M\", \"\\u0000\\u0001\"]}")).IsInvalid("codes[1]");
         (await Submit(new { codes = new[] { "7K2M" }, shipper = "x" })).IsInvalid("shipper");
         (await PostRaw("/api/consignments", "{\"codes\": [\"7K2M\"")).IsProblem(HttpStatusCode.BadRequest, "malformed-json");
         var unsupported = await Send(HttpMethod.Post, "/api/consignments", new StringContent("<codes/>", Encoding.UTF8, "application/xml"), Exporter);
