@@ -37,6 +37,7 @@ builder.Services.AddOvopCertification(builder.Configuration);
 builder.Services.AddOvopLabels(builder.Configuration);
 builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
+builder.Services.AddOvopIdempotency();
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
 builder.Services.AddOvopTelemetry(builder.Configuration);
@@ -82,6 +83,7 @@ app.UseSnapshotCompression();
 app.UseOvopAccess();
 app.UseInputGuards();
 app.UseBodyCapture();
+app.UseIdempotency();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapOvopMetrics();
@@ -92,6 +94,7 @@ app.MapWolverineEndpoints(opts =>
     opts.AddPolicy<RequiredBodies>();
     opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
     opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
+    opts.AddMiddleware(typeof(IdempotencyClaimMiddleware), IdempotencyClaimMiddleware.AppliesTo);
 });
 
 return await app.RunJasperFxCommands(args);
