@@ -316,7 +316,9 @@ public sealed class IdempotencyTests : IAsyncLifetime
         var retired = keysBefore.Single();
         Assert.NotEqual(retired, rotated["id"]!.GetValue<string>());
         await Twice("RevokeSigningKey", HttpMethod.Post, $"/api/signing-keys/{Uri.EscapeDataString(retired)}/revocation", new { reason = "Laptop stolen" }, admin, HttpStatusCode.OK, adminSubject);
-        Assert.Equal(keysBefore.Count + 1, (await Read("/.well-known/jwks.json"))["keys"]!.AsArray().Count);
+        var keys = (await Read("/api/signing-keys"))["items"]!.AsArray();
+        Assert.Equal(2, keys.Count);
+        Assert.Equal("revoked", keys.Single(k => k!["id"]!.GetValue<string>() == retired)!["status"]!.GetValue<string>());
 
         // Every command of the API documents the key and its 422, and was walked above.
         var document = JsonNode.Parse((await Send(HttpMethod.Get, "/openapi/v1.json", null, null, null)).Is(HttpStatusCode.OK).Body)!;
@@ -505,14 +507,14 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Anonymous_commands_share_one_scope_where_only_the_same_request_gets_the_answer()
     {
-        var complaint = Json(new { category = "markMisuse", description = "The OVOP mark on jars of honey at the bazaar" });
+        var complaint = Json(new { category = "misuseOfMark", description = "The OVOP mark on jars of honey at the bazaar" });
         var key = Guid.NewGuid().ToString();
         var first = (await Send(HttpMethod.Post, "/api/complaints", complaint, null, key)).Is(HttpStatusCode.Created);
         var again = await Send(HttpMethod.Post, "/api/complaints", complaint, null, key);
         SameAnswer(first, again);
         Assert.True(Replayed(again));
 
-        var someoneElse = await Send(HttpMethod.Post, "/api/complaints", Json(new { category = "markMisuse", description = "Another complaint" }), null, key);
+        var someoneElse = await Send(HttpMethod.Post, "/api/complaints", Json(new { category = "misuseOfMark", description = "Another complaint" }), null, key);
         someoneElse.IsProblem(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         Assert.DoesNotContain(first.Json["trackingKey"]!.GetValue<string>(), someoneElse.Body, StringComparison.Ordinal);
     }
