@@ -215,9 +215,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         var fingerprint = IdempotencyKeys.Fingerprint(context.Request.Method, path, body.GetBuffer().AsSpan(0, (int)body.Length));
         var ct = context.RequestAborted;
 
-        await using var connection = await database.OpenConnectionAsync(ct);
         var (lockClass, lockKey) = IdempotencyKeys.LockOf(scope, key);
-        if (!await LockAsync(connection, lockClass, lockKey, ct))
+        await using var connection = await LockAsync(database, lockClass, lockKey, ct);
+        if (connection is null)
         {
             context.Response.Headers.RetryAfter = "1";
             await WriteProblemAsync(context, problems, Problems.Conflict("idempotency-key-in-progress",
@@ -394,24 +394,41 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         }
     }
 
-    /// <summary>Takes the key's lock, waiting up to <see cref="IdempotencyKeys.Wait"/> for a request holding it to finish.</summary>
-    private static async Task<bool> LockAsync(NpgsqlConnection connection, int lockClass, int lockKey, CancellationToken ct)
+    /// <summary>
+    /// Takes the key's lock on a connection of its own, which holds it until the answer is kept. A
+    /// request that finds it taken waits for it up to <see cref="IdempotencyKeys.Wait"/>, asking again
+    /// every 50 ms without keeping a connection in between (the pool is the commands' too).
+    /// </summary>
+    private static async Task<NpgsqlConnection?> LockAsync(NpgsqlDataSource database, int lockClass, int lockKey, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select pg_try_advisory_lock($1, $2)", connection);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockClass });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockKey });
         var waited = Stopwatch.StartNew();
-        while (!(bool)(await command.ExecuteScalarAsync(ct))!)
+        while (true)
         {
+            var connection = await database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var command = new NpgsqlCommand("select pg_try_advisory_lock($1, $2)", connection);
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockClass });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockKey });
+                if ((bool)(await command.ExecuteScalarAsync(ct))!)
+                {
+                    return connection;
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+
+            await connection.DisposeAsync();
             if (waited.Elapsed >= IdempotencyKeys.Wait)
             {
-                return false;
+                return null;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
         }
-
-        return true;
     }
 
     private sealed record KeptAnswer(byte[] Fingerprint, DateTimeOffset CreatedAt, int? Status, string? Headers, byte[]? Body);

@@ -166,7 +166,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         {
             var body = new { expectedVersion = producerVersion, name = new { tg = "Зардолуи хушк", ru = "Курага", en = name }, category = "driedFruit", hsCode = "081310" };
             var answer = twice
-                ? await Twice("AddProduct", HttpMethod.Post, $"/api/producers/{producer}/products", body, admin, HttpStatusCode.Created, adminSubject)
+                ? await Twice("RegisterProduct", HttpMethod.Post, $"/api/producers/{producer}/products", body, admin, HttpStatusCode.Created, adminSubject)
                 : (await Send(HttpMethod.Post, $"/api/producers/{producer}/products", Json(body), admin, null)).Is(HttpStatusCode.Created).Json;
             producerVersion = (await Read($"/api/producers/{producer}"))["version"]!.GetValue<long>();
             return answer["id"]!.GetValue<Guid>();
@@ -435,6 +435,51 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retries_on_two_instances_at_the_same_moment_have_one_effect_and_all_get_the_same_answer()
+    {
+        await using var other = await StartHostAsync();
+        var json = Json(ProducerBody());
+        var key = Guid.NewGuid().ToString();
+        var admin = Admin;
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => SendOn(i % 2 == 0 ? _host : other, HttpMethod.Post, "/api/producers", json, admin, key))));
+
+        Assert.All(replies, r => r.Is(HttpStatusCode.Created));
+        Assert.All(replies, r => SameAnswer(replies[0], r));
+        Assert.Single(replies, r => !Replayed(r));
+        Assert.Equal(1, await ProducersWithTaxIdAsync(json));
+    }
+
+    [Fact]
+    public async Task A_retry_while_the_first_request_still_runs_past_the_wait_is_told_to_come_back()
+    {
+        var json = Json(ProducerBody());
+        var key = Guid.NewGuid().ToString();
+
+        // The first request holds the key's lock (here the test holds it, as a slow command would).
+        var (lockClass, lockKey) = IdempotencyKeys.LockOf("user:idem-admin", key);
+        await using (var holder = await _data.OpenConnectionAsync(Ct))
+        {
+            await using (var take = new NpgsqlCommand($"select pg_advisory_lock({lockClass}, {lockKey})", holder))
+            {
+                await take.ExecuteNonQueryAsync(Ct);
+            }
+
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var retry = (await Send(HttpMethod.Post, "/api/producers", json, Admin, key)).IsProblem(HttpStatusCode.Conflict, "idempotency-key-in-progress");
+            Assert.True(waited.Elapsed >= IdempotencyKeys.Wait, $"answered after {waited.Elapsed}, before the wait was over");
+            Assert.Equal("1", retry.Headers.RetryAfter?.ToString());
+            Assert.Equal(0, await ProducersWithTaxIdAsync(json));
+            await using var release = new NpgsqlCommand($"select pg_advisory_unlock({lockClass}, {lockKey})", holder);
+            await release.ExecuteNonQueryAsync(Ct);
+        }
+
+        // Nothing was kept for it: once the key is free, the request runs.
+        var ran = (await Send(HttpMethod.Post, "/api/producers", json, Admin, key)).Is(HttpStatusCode.Created);
+        Assert.False(Replayed(ran));
+        Assert.Equal(1, await ProducersWithTaxIdAsync(json));
+    }
+
+    [Fact]
     public async Task The_same_key_with_another_body_or_on_another_operation_is_a_422_and_nothing_is_done()
     {
         var admin = Admin;
@@ -507,14 +552,14 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Anonymous_commands_share_one_scope_where_only_the_same_request_gets_the_answer()
     {
-        var complaint = Json(new { category = "misuseOfMark", description = "The OVOP mark on jars of honey at the bazaar" });
+        var complaint = Json(new { category = "conductOfTheBody", description = "The inspector came two hours late and left early" });
         var key = Guid.NewGuid().ToString();
         var first = (await Send(HttpMethod.Post, "/api/complaints", complaint, null, key)).Is(HttpStatusCode.Created);
         var again = await Send(HttpMethod.Post, "/api/complaints", complaint, null, key);
         SameAnswer(first, again);
         Assert.True(Replayed(again));
 
-        var someoneElse = await Send(HttpMethod.Post, "/api/complaints", Json(new { category = "misuseOfMark", description = "Another complaint" }), null, key);
+        var someoneElse = await Send(HttpMethod.Post, "/api/complaints", Json(new { category = "conductOfTheBody", description = "Another complaint" }), null, key);
         someoneElse.IsProblem(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         Assert.DoesNotContain(first.Json["trackingKey"]!.GetValue<string>(), someoneElse.Body, StringComparison.Ordinal);
     }
