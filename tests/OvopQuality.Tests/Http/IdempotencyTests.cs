@@ -609,6 +609,38 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_keeping_the_answer_fails_after_the_commit_the_key_is_still_used_and_the_command_is_not_run_again()
+    {
+        // The database refuses to keep answers (as if the instance stopped right after the command committed).
+        await using (var refuse = _data.CreateCommand("""
+            create function ovop.refuse_answers() returns trigger language plpgsql as $$ begin raise exception 'answers refused by the test'; end $$;
+            create trigger refuse_answers before update or insert on ovop.idempotency_keys for each row when (new.status is not null) execute function ovop.refuse_answers();
+            """))
+        {
+            await refuse.ExecuteNonQueryAsync(Ct);
+        }
+
+        var admin = Admin;
+        var json = Json(ProducerBody());
+        var key = Guid.NewGuid().ToString();
+        var first = (await Send(HttpMethod.Post, "/api/producers", json, admin, key)).Is(HttpStatusCode.Created);
+        Assert.False(Replayed(first));
+        Assert.True(await ClaimedWithCommandAsync("user:idem-admin", key) == true);
+        var position = await LastEventAsync();
+
+        var retry = (await Send(HttpMethod.Post, "/api/producers", json, admin, key)).IsProblem(HttpStatusCode.Conflict, "command-already-applied");
+        Assert.True(Replayed(retry));
+        Assert.Equal(position, await LastEventAsync());
+        Assert.Equal(1, await ProducersWithTaxIdAsync(json));
+
+        // A command refused before it commits claims nothing: when keeping its answer fails too, a retry runs it again.
+        var refusedKey = Guid.NewGuid().ToString();
+        (await Send(HttpMethod.Post, "/api/producers", json, admin, refusedKey)).IsProblem(HttpStatusCode.Conflict, "producer-already-registered");
+        Assert.Null(await ClaimedWithCommandAsync("user:idem-admin", refusedKey));
+        Assert.False(Replayed((await Send(HttpMethod.Post, "/api/producers", json, admin, refusedKey)).IsProblem(HttpStatusCode.Conflict, "producer-already-registered")));
+    }
+
+    [Fact]
     public async Task A_key_holds_for_24_hours_and_is_then_forgotten()
     {
         var admin = Admin;
