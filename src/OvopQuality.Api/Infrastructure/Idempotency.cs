@@ -243,7 +243,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
 
             var claim = new IdempotencyClaim(scope, key, fingerprint, context.Request.Method, path, now);
             context.Features.Set(claim);
-            await RunAndKeepAsync(context, connection, claim, ct);
+            await RunAndKeepAsync(context, connection, claim, clock);
         }
         finally
         {
@@ -251,7 +251,30 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         }
     }
 
-    private async Task RunAndKeepAsync(HttpContext context, NpgsqlConnection connection, IdempotencyClaim claim, CancellationToken ct)
+    /// <summary>What becomes of a key once its command answered.</summary>
+    private enum Keeping
+    {
+        /// <summary>The answer is the command's, and a retry would meet it again: kept and replayed.</summary>
+        Answer,
+
+        /// <summary>A refusal a retry may not meet again (a stale version): nothing was applied, the key is free again.</summary>
+        Release,
+
+        /// <summary>A failure: if the command committed, its claim stays unanswered (a retry is told it was applied); if not, there is nothing.</summary>
+        LeaveClaim,
+    }
+
+    private static Keeping Judge(int status, string? rule) =>
+        status >= 500 ? Keeping.LeaveClaim
+        : status is StatusCodes.Status401Unauthorized or StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests
+          || rule == Problems.TypeBase + "stale-version" || rule == Problems.TypeBase + "idempotency-key-in-progress" ? Keeping.Release
+        : Keeping.Answer;
+
+    /// <summary>
+    /// Runs the command with its answer held back, keeps the answer, then sends it. Keeping it does not
+    /// depend on the client still listening: one who lost the connection is the one who will retry.
+    /// </summary>
+    private async Task RunAndKeepAsync(HttpContext context, NpgsqlConnection connection, IdempotencyClaim claim, TimeProvider clock)
     {
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
@@ -265,42 +288,37 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             context.Response.Body = original;
         }
 
-        var status = context.Response.StatusCode;
-        var rule = context.Features.Get<AnsweredProblem>()?.Type;
-        if (status >= 500)
+        try
         {
-            // If the command committed, its claim stays unanswered and a retry is told it was applied; if it did not, there is nothing to keep.
-        }
-        else if (status is StatusCodes.Status401Unauthorized or StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests
-                 || rule == Problems.TypeBase + "stale-version" || rule == Problems.TypeBase + "idempotency-key-in-progress")
-        {
-            // A refusal that a retry may not meet again: nothing was applied, so the key is free for it.
-            await ExecuteAsync(connection, $"delete from {Table} where scope = $1 and key = $2 and attempt = $3", ct, claim.Scope, claim.Key, claim.Attempt);
-        }
-        else
-        {
-            try
+            switch (Judge(context.Response.StatusCode, context.Features.Get<AnsweredProblem>()?.Type))
             {
-                await KeepAsync(connection, claim, status, IdempotencyKeys.HeadersOf(context.Response), buffer.ToArray(), ct);
+                case Keeping.Answer:
+                    await KeepAsync(connection, claim, context.Response.StatusCode, IdempotencyKeys.HeadersOf(context.Response), buffer.ToArray(), clock.GetUtcNow());
+                    break;
+                case Keeping.Release:
+                    await ExecuteAsync(connection, $"delete from {Table} where scope = $1 and key = $2 and attempt = $3", CancellationToken.None, claim.Scope, claim.Key, claim.Attempt);
+                    break;
+                case Keeping.LeaveClaim:
+                    break;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                // The command's answer still goes out; a retry is told that it was applied.
-                logger.LogWarning(e, "Could not keep the answer of idempotency key {Key}", claim.Key);
-            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The command's answer still goes out; a retry is told that it was applied (if it was).
+            logger.LogWarning(e, "Could not keep the answer of idempotency key {Key}", claim.Key);
         }
 
         buffer.Position = 0;
-        await buffer.CopyToAsync(original, ct);
+        await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
-    private static async Task KeepAsync(NpgsqlConnection connection, IdempotencyClaim claim, int status, string headers, byte[] body, CancellationToken ct)
+    private static async Task KeepAsync(NpgsqlConnection connection, IdempotencyClaim claim, int status, string headers, byte[] body, DateTimeOffset answeredAt)
     {
         await using var update = new NpgsqlCommand(
             $"update {Table} set status = $4, headers = $5, body = $6, answered_at = $7 where scope = $1 and key = $2 and attempt = $3", connection);
         AddClaim(update, claim);
-        AddAnswer(update, status, headers, body, claim.At);
-        if (await update.ExecuteNonQueryAsync(ct) > 0)
+        AddAnswer(update, status, headers, body, answeredAt);
+        if (await update.ExecuteNonQueryAsync(CancellationToken.None) > 0)
         {
             return;
         }
@@ -309,21 +327,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         await using var insert = new NpgsqlCommand(
             $"""
              insert into {Table} (scope, key, attempt, status, headers, body, answered_at, fingerprint, method, path, created_at, with_command)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7, false) on conflict do nothing
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false) on conflict do nothing
              """, connection);
         AddClaim(insert, claim);
-        AddAnswer(insert, status, headers, body, claim.At);
+        AddAnswer(insert, status, headers, body, answeredAt);
         insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = claim.Fingerprint });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Method });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Path });
-        await insert.ExecuteNonQueryAsync(ct);
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = claim.At });
+        await insert.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private static void AddClaim(NpgsqlCommand update, IdempotencyClaim claim)
+    private static void AddClaim(NpgsqlCommand command, IdempotencyClaim claim)
     {
-        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Scope });
-        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Key });
-        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claim.Attempt });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Scope });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = claim.Key });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claim.Attempt });
     }
 
     private static void AddAnswer(NpgsqlCommand command, int status, string headers, byte[] body, DateTimeOffset at)
