@@ -153,18 +153,20 @@ public static class OpenApiConfiguration
                 operation.Security = [];
             }
 
+            var takesKey = IdempotencyKeys.Accepts(description.HttpMethod ?? "", description.ActionDescriptor.EndpointMetadata);
             if (isCommand)
             {
-                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now.", problem);
+                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now."
+                    + (takesKey
+                        ? " Or a request with the same Idempotency-Key is still running (idempotency-key-in-progress, see Retry-After), "
+                          + "or was applied but its answer was not kept (command-already-applied)."
+                        : ""), problem);
                 Add(StatusCodes.Status413PayloadTooLarge, "The body is larger than the service accepts.", problem);
             }
 
-            if (IdempotencyKeys.Accepts(description.HttpMethod ?? "", description.ActionDescriptor.EndpointMetadata))
+            if (takesKey)
             {
                 DeclareIdempotencyKey(operation);
-                Add(StatusCodes.Status409Conflict,
-                    "The version sent is stale, or a rule of the certification process forbids this command now; or a request with the same Idempotency-Key "
-                    + "is still running (idempotency-key-in-progress, see Retry-After), or was applied but its answer was not kept (command-already-applied).", problem);
                 Add(StatusCodes.Status422UnprocessableEntity,
                     "The Idempotency-Key was used in the last 24 hours for another request: another operation, record or body (idempotency-key-reused).", problem);
             }
