@@ -41,6 +41,7 @@ builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHistory(builder.Configuration);
 builder.Services.AddOvopConsignments(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
+builder.Services.AddOvopIdempotency();
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();
 builder.Services.AddOvopTelemetry(builder.Configuration);
@@ -86,6 +87,7 @@ app.UseSnapshotCompression();
 app.UseOvopAccess();
 app.UseInputGuards();
 app.UseBodyCapture();
+app.UseIdempotency();
 app.MapOvopOpenApi();
 app.MapOvopHealth();
 app.MapOvopMetrics();
@@ -96,6 +98,7 @@ app.MapWolverineEndpoints(opts =>
     opts.AddPolicy<RequiredBodies>();
     opts.AddMiddleware(typeof(ActorMiddleware), ActorMiddleware.AppliesTo);
     opts.AddMiddleware(typeof(EventAttribution), EventAttribution.AppliesTo);
+    opts.AddMiddleware(typeof(IdempotencyClaimMiddleware), IdempotencyClaimMiddleware.AppliesTo);
 });
 
 return await app.RunJasperFxCommands(args);

@@ -129,6 +129,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException =>
                 Problems.StaleVersion("The file changed since you read it: read it again and retry with its current version."),
+            _ when UniqueViolation(exception) is { TableName: "idempotency_keys" } => Problems.Conflict("idempotency-key-in-progress",
+                "A request with this Idempotency-Key is still running: send it again in a moment to get its answer."),
             _ when UniqueViolation(exception) is { } violation => violation.ConstraintName?.Contains("stream_and_version", StringComparison.Ordinal) == true
                 ? Problems.StaleVersion("Another command changed the same record at the same moment: read it again and retry.")
                 : Problems.Conflict("already-exists", "Something with the same identity was stored at the same moment; read again and retry."),
@@ -155,6 +157,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Type == Problems.TypeBase + "idempotency-key-in-progress")
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -70,6 +70,9 @@ public static class JsonBodyProblems
             await next(context);
         });
 
+    /// <summary>The body UseBodyCapture kept for this request, if it kept one.</summary>
+    public static MemoryStream? CapturedBodyOf(HttpContext context) => context.Items[CapturedBody] as MemoryStream;
+
     /// <summary>
     /// Whether this problem is the framework's refusal of a body it could not read: a 400 that is not
     /// one of the API's own problems, on an endpoint whose body was captured.

@@ -154,10 +154,49 @@ public static class OpenApiConfiguration
                 operation.Security = [];
             }
 
+            var takesKey = IdempotencyKeys.Accepts(description.HttpMethod ?? "", description.ActionDescriptor.EndpointMetadata);
             if (isCommand)
             {
-                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now.", problem);
+                Add(StatusCodes.Status409Conflict, "The version sent is stale, or a rule of the certification process forbids this command now."
+                    + (takesKey
+                        ? " Or a request with the same Idempotency-Key is still running (idempotency-key-in-progress, see Retry-After), "
+                          + "or was applied but its answer was not kept (command-already-applied)."
+                        : ""), problem);
                 Add(StatusCodes.Status413PayloadTooLarge, "The body is larger than the service accepts.", problem);
+            }
+
+            if (takesKey)
+            {
+                DeclareIdempotencyKey(operation);
+                Add(StatusCodes.Status422UnprocessableEntity,
+                    "The Idempotency-Key was used in the last 24 hours for another request: another operation, record or body (idempotency-key-reused).", problem);
+            }
+
+            static void DeclareIdempotencyKey(OpenApiOperation operation)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKeys.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = "Makes a retry safe: the same key with the same request within 24 hours answers what the first answered (status, body, "
+                                  + "Location, ETag, with Idempotent-Replayed: true) and does nothing again, on any instance. A key is the sender's own "
+                                  + "(commands sent without a token share one scope, so use a random key, a UUID). 1 to 255 printable ASCII characters.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKeys.MaxKeyLength, Pattern = "^[ -~]+$" },
+                });
+                foreach (var (status, response) in operation.Responses!)
+                {
+                    if (status.StartsWith('2') && response is OpenApiResponse success)
+                    {
+                        success.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        success.Headers[IdempotencyKeys.ReplayedHeader] = new OpenApiHeader
+                        {
+                            Description = "true when this is the answer kept for the request's Idempotency-Key, replayed rather than made again.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("true")] },
+                        };
+                    }
+                }
             }
 
             async Task<IOpenApiSchema> Component(Type type, string name)

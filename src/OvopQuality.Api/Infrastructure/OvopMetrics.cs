@@ -68,7 +68,8 @@ public sealed class OvopMetrics
         }
 
         var status = threw ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-        var outcome = status < 400 ? "success" : ProblemRule(context.Features.Get<AnsweredProblem>()?.Type) ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = context.Response.Headers.ContainsKey(IdempotencyKeys.ReplayedHeader) ? "replayed"
+            : status < 400 ? "success" : ProblemRule(context.Features.Get<AnsweredProblem>()?.Type) ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _commands.Add(1, new KeyValuePair<string, object?>("command", command), new KeyValuePair<string, object?>("outcome", outcome));
     }
 

@@ -71,6 +71,26 @@ public sealed class TelemetryTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task A_command_answered_again_for_its_idempotency_key_is_counted_as_replayed()
+    {
+        using var measured = new OwnMeasurements(App.Host.Services.GetRequiredService<IMeterFactory>());
+        var body = System.Text.Json.JsonSerializer.Serialize(ProducerBody(NewTaxId()), AppFixture.Json);
+        var key = Guid.NewGuid().ToString();
+        foreach (var expected in new[] { false, true })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/producers") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", TokenOf(Administrator));
+            request.Headers.Add(IdempotencyKeys.Header, key);
+            using var response = await App.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(expected, response.Headers.Contains(IdempotencyKeys.ReplayedHeader));
+        }
+
+        await Eventually(() => measured.Count("ovop.commands", ("command", "RegisterProducer"), ("outcome", "replayed")), n => n == 1);
+        Assert.Equal(1, measured.Count("ovop.commands", ("command", "RegisterProducer"), ("outcome", "success")));
+    }
+
+    [Fact]
     public async Task The_metrics_endpoint_answers_prometheus_text_with_the_services_own_metrics_and_no_label_code()
     {
         var fileId = await ACertifiedFile();

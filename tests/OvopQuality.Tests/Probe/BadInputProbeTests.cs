@@ -68,6 +68,9 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
         JsonValue.Create("00000000-0000-0000-0000-000000000000"),
     ];
 
+    /// <summary>Idempotency keys that do not hold (empty, too long, not ASCII, markup, SQL) and one key reused for every kind of request.</summary>
+    private static readonly string[] HostileKeys = ["", new string('k', 256), "ключ", "<script>alert(1)</script>", "' or 1=1 --", "probe-reused-key"];
+
     private static readonly string[] RawBodies =
     [
         "",
@@ -124,14 +127,14 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
                 {
                     requests++;
                     var current = random.Next(3) > 0 ? await WithCurrentVersion(url, body) : body;
-                    var (status, problem, failure) = await Send(operation, role, url, current, contentType);
+                    var (status, problem, failure) = await Send(operation, role, url, current, contentType, IdempotencyKey(operation, random));
                     var key = operation.Method + " " + operation.Path;
                     if (status is >= 200 and < 300)
                     {
                         succeeded.Add(key);
                     }
 
-                    if (status is not (401 or 403 or 404 or 405 or 415) && problem != "stale-version")
+                    if (status is not (401 or 403 or 404 or 405 or 415) && problem != "stale-version" && problem?.StartsWith("idempotency-key", StringComparison.Ordinal) != true)
                     {
                         reached.Add(key);
                     }
@@ -247,9 +250,21 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
     [GeneratedRegex(@"^/api/(certifications|producers|complaints|clone-signals)/[0-9a-f-]{36}")]
     private static partial Regex VersionedRecord();
 
-    private async Task<(int Status, string? Problem, (string Kind, string Example)? Failure)> Send(Operation operation, string? role, string url, string? body, string contentType)
+    /// <summary>For one command request in three, an Idempotency-Key: a fresh one or one of <see cref="HostileKeys"/>.</summary>
+    private static string? IdempotencyKey(Operation operation, Random random) =>
+        operation.Definition["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "Idempotency-Key") == true && random.Next(3) == 0
+            ? random.Next(2) == 0 ? $"probe-{random.Next():x8}{random.Next():x8}" : HostileKeys[random.Next(HostileKeys.Length)]
+            : null;
+
+    private async Task<(int Status, string? Problem, (string Kind, string Example)? Failure)> Send(
+        Operation operation, string? role, string url, string? body, string contentType, string? idempotencyKey)
     {
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), url);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
         if (operation.Method != "GET" && body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, contentType);

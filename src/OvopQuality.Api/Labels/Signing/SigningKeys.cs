@@ -137,14 +137,17 @@ public sealed class SigningKeys(IDocumentStore store, Npgsql.NpgsqlDataSource da
     public async Task<(SigningKey Key, ECDsa Private)> ActiveAsync(CancellationToken ct)
     {
         var active = (await AllAsync(ct)).LastOrDefault(k => k.Status == KeyStatus.Active)
-                     ?? await MakeAsync(onlyIfNoneActive: true, ct);
+                     ?? await MakeAsync(onlyIfNoneActive: true, alongside: null, ct);
         return (active, await PrivateKeyAsync(active.Id, ct));
     }
 
     /// <summary>Makes a new active key; the one it replaces is retired, and its labels go on verifying.</summary>
-    public Task<SigningKey> RotateAsync(CancellationToken ct) => MakeAsync(onlyIfNoneActive: false, ct);
+    public Task<SigningKey> RotateAsync(CancellationToken ct) => MakeAsync(onlyIfNoneActive: false, alongside: null, ct);
 
-    private async Task<SigningKey> MakeAsync(bool onlyIfNoneActive, CancellationToken ct)
+    /// <summary>Rotates, doing <paramref name="alongside"/> in the same transaction (a command's idempotency claim).</summary>
+    public Task<SigningKey> RotateAsync(Action<IDocumentSession> alongside, CancellationToken ct) => MakeAsync(onlyIfNoneActive: false, alongside, ct);
+
+    private async Task<SigningKey> MakeAsync(bool onlyIfNoneActive, Action<IDocumentSession>? alongside, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -175,6 +178,7 @@ public sealed class SigningKeys(IDocumentStore store, Npgsql.NpgsqlDataSource da
 
         session.Store(key);
         session.Store(Kek.Seal(id, ecdsa.ExportPkcs8PrivateKey()));
+        alongside?.Invoke(session);
         await session.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return key;
@@ -186,7 +190,10 @@ public sealed class SigningKeys(IDocumentStore store, Npgsql.NpgsqlDataSource da
     /// overwritten, then deleted); another instance that still holds it in memory never signs with
     /// it, since only the active key signs and a revoked key never becomes active again.
     /// </summary>
-    public async Task<SigningKey?> RevokeAsync(string id, string reason, CancellationToken ct)
+    public Task<SigningKey?> RevokeAsync(string id, string reason, CancellationToken ct) => RevokeAsync(id, reason, alongside: null, ct);
+
+    /// <summary>Revokes, doing <paramref name="alongside"/> in the revocation's transaction (a command's idempotency claim).</summary>
+    public async Task<SigningKey?> RevokeAsync(string id, string reason, Action<IDocumentSession>? alongside, CancellationToken ct)
     {
         var key = (await AllAsync(ct)).FirstOrDefault(k => k.Id == id);
         if (key is null)
@@ -203,6 +210,7 @@ public sealed class SigningKeys(IDocumentStore store, Npgsql.NpgsqlDataSource da
         await using var session = store.LightweightSession();
         session.Store(revoked);
         session.Delete<SealedSigningKey>(id);
+        alongside?.Invoke(session);
         await session.SaveChangesAsync(ct);
 
         SecretFiles.Destroy(Path.Combine(_folder, id + ".pem"));

@@ -34,6 +34,7 @@ public static class VerifyScannedTokenEndpoint
     [Tags("Labels")]
     [AllowAnonymous]
     [EnableCors(AccessConfiguration.VerificationCors)]
+    [SafeToRepeat]
     public static async Task<Results<Ok<ScannedLabelAnswer>, ProblemHttpResult>> Post(
         VerifyScannedToken command, SigningKeys keys, LabelLookup labels, Scans.CloneWatch clones, ClientPseudonyms clients, HttpContext context,
         Wolverine.IMessageBus bus, OvopMetrics metrics, TimeProvider clock, CancellationToken ct)
@@ -101,7 +102,9 @@ public static class SigningKeyEndpoints
     [WolverinePost("/api/signing-keys/rotation", OperationId = "RotateSigningKey")]
     [Tags("Keys")]
     [Authorize(Roles = Roles.Administrator)]
-    public static Task<SigningKey> Post(SigningKeys keys, CancellationToken ct) => keys.RotateAsync(ct);
+    [ClaimsIdempotencyKeyItself]
+    public static Task<SigningKey> Post(SigningKeys keys, HttpContext context, CancellationToken ct) =>
+        keys.RotateAsync(session => IdempotencyKeys.ClaimIn(session, context), ct);
 }
 
 public static class RevokeSigningKeyEndpoint
@@ -112,8 +115,10 @@ public static class RevokeSigningKeyEndpoint
     [WolverinePost("/api/signing-keys/{keyId}/revocation", OperationId = "RevokeSigningKey")]
     [Tags("Keys")]
     [Authorize(Roles = Roles.Administrator)]
-    public static async Task<Results<Ok<SigningKey>, ProblemHttpResult>> Post(string keyId, RevokeSigningKey command, SigningKeys keys, CancellationToken ct) =>
-        await keys.RevokeAsync(keyId, command.Reason, ct) is { } revoked
+    [ClaimsIdempotencyKeyItself]
+    public static async Task<Results<Ok<SigningKey>, ProblemHttpResult>> Post(
+        string keyId, RevokeSigningKey command, SigningKeys keys, HttpContext context, CancellationToken ct) =>
+        await keys.RevokeAsync(keyId, command.Reason, session => IdempotencyKeys.ClaimIn(session, context), ct) is { } revoked
             ? TypedResults.Ok(revoked)
             : TypedResults.Problem(Problems.NotFound("signing-key", $"There is no signing key {keyId}."));
 }

@@ -105,6 +105,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Producers.Item
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
+        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::OvopQuality.Tests.Client.Generated.Models.ProducerChanged?> PatchAsync(global::OvopQuality.Tests.Client.Generated.Models.ChangeProducerDetails body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -124,6 +125,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Producers.Item
                 { "404", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "422", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OvopQuality.Tests.Client.Generated.Models.ProducerChanged>(requestInfo, global::OvopQuality.Tests.Client.Generated.Models.ProducerChanged.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
