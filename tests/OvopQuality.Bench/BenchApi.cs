@@ -35,6 +35,18 @@ public sealed class BenchApi(HttpClient http, BenchTokens tokens)
             : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}");
     }
 
+    /// <summary>A command whose answer is read whole but not parsed (a million codes take the client seconds to parse).</summary>
+    public async Task<byte[]> PostForBytesAsync(string url, object body, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Authorization = new("Bearer", token ?? tokens.Administrator);
+        using var response = await http.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode
+            ? bytes
+            : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes)}");
+    }
+
     public async Task<Guid> ProducerAsync()
     {
         var taxId = Interlocked.Increment(ref _taxIds).ToString(System.Globalization.CultureInfo.InvariantCulture);

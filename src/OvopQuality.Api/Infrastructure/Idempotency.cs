@@ -101,6 +101,31 @@ public static class IdempotencyKeys
             claim.Scope, claim.Key, claim.Fingerprint, claim.Method, claim.Path, claim.Attempt, claim.At);
     }
 
+    /// <summary>
+    /// The same claim for a command that commits on a PostgreSQL transaction of its own (not a Marten
+    /// session): the row is written in that transaction, so it commits with the command or not at all.
+    /// </summary>
+    public static async Task ClaimInAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, HttpContext? context, CancellationToken ct)
+    {
+        if (context?.Features.Get<IdempotencyClaim>() is not { Enlisted: false } claim)
+        {
+            return;
+        }
+
+        claim.Enlisted = true;
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"insert into {TableName.QualifiedName} (scope, key, fingerprint, method, path, attempt, created_at, with_command) values ($1, $2, $3, $4, $5, $6, $7, true)",
+            connection, transaction);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = claim.Scope });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = claim.Key });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<byte[]> { TypedValue = claim.Fingerprint });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = claim.Method });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = claim.Path });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = claim.Attempt });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset> { TypedValue = claim.At });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Forgets keys older than <see cref="Retention"/>; any instance may run it, as often as it likes.</summary>
     public static async Task<int> DeleteExpiredAsync(NpgsqlDataSource database, DateTimeOffset now, CancellationToken ct)
     {

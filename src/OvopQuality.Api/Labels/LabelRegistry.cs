@@ -39,8 +39,17 @@ public sealed partial class LabelRegistry : EventProjection
     private static string[] Sorted(IReadOnlyCollection<string> codes)
     {
         var sorted = codes.ToArray();
-        // Codes are ASCII letters and digits: ordinal order is the index's order under the C and C.UTF-8 collations.
-        Array.Sort(sorted, StringComparer.Ordinal);
+        // Codes are ASCII letters and digits: ordinal order is the index's order under the C and C.UTF-8
+        // collations. Batches are issued sorted (LabelCode.NewCodes); older ones are sorted here.
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (string.CompareOrdinal(sorted[i - 1], sorted[i]) > 0)
+            {
+                Array.Sort(sorted, StringComparer.Ordinal);
+                break;
+            }
+        }
+
         return sorted;
     }
 }

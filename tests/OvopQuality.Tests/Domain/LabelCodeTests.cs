@@ -41,6 +41,20 @@ public class LabelCodeTests
     }
 
     [Fact]
+    public void A_batch_drawn_at_once_holds_distinct_valid_codes_in_ordinal_order_and_its_bits_are_spread()
+    {
+        var codes = LabelCode.NewCodes(200_000);
+
+        Assert.Equal(200_000, codes.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(codes, c => Assert.True(LabelCode.HasValidCheck(c) && c.Length == LabelCode.Length && c.All(LabelCode.Alphabet.Contains)));
+        Assert.True(codes.Zip(codes.Skip(1)).All(p => string.CompareOrdinal(p.First, p.Second) < 0));
+        // Sorted, yet drawn at random: every first character is about as common as any other.
+        var firsts = codes.GroupBy(c => c[0]).Select(g => g.Count()).ToList();
+        Assert.Equal(32, firsts.Count);
+        Assert.All(firsts, n => Assert.InRange(n, 200_000 / 32 * 0.8, 200_000 / 32 * 1.2));
+    }
+
+    [Fact]
     public void Any_single_mistyped_character_is_caught_by_the_check_character()
     {
         var code = LabelCode.NewCode();

@@ -320,6 +320,10 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(2, keys.Count);
         Assert.Equal("revoked", keys.Single(k => k!["id"]!.GetValue<string>() == retired)!["status"]!.GetValue<string>());
 
+        // A consignment report (a document, no event) and a history checkpoint (its own transaction).
+        await Twice("SubmitConsignment", HttpMethod.Post, "/api/consignments", new { codes = new[] { "7K2M-9QXA-4HPD-T8WN-G" } }, admin, HttpStatusCode.Created, adminSubject);
+        await Twice("PublishHistoryCheckpoint", HttpMethod.Post, "/api/history/checkpoints", null, admin, HttpStatusCode.OK, adminSubject);
+
         // Every command of the API documents the key and its 422, and was walked above.
         var document = JsonNode.Parse((await Send(HttpMethod.Get, "/openapi/v1.json", null, null, null)).Is(HttpStatusCode.OK).Body)!;
         var commands = new SortedSet<string>(StringComparer.Ordinal);

@@ -64,11 +64,7 @@ public static class IssueLabelsEndpoint
         IssueLabels command, [WriteAggregate("fileId")] CertificationFile file, Actor actor, TimeProvider clock)
     {
         var batchId = Guid.CreateVersion7();
-        var codes = new string[command.Quantity];
-        for (var i = 0; i < codes.Length; i++)
-        {
-            codes[i] = LabelCode.NewCode();
-        }
+        var codes = LabelCode.NewCodes(command.Quantity);
 
         var issued = new LabelsIssued(file.Id, batchId, command.Lot, command.Quantity, codes, clock.GetUtcNow(), actor.Subject);
         var response = new LabelBatchIssued(

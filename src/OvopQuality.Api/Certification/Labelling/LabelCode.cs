@@ -33,6 +33,70 @@ public static class LabelCode
         return new string(chars);
     }
 
+    /// <summary>
+    /// Many new codes at once, in ordinal order (the order of the label table's key, which takes them
+    /// page after page): 80 random bits each from one read of the system's random source, sorted as
+    /// numbers, which is their order as text (fixed length, an alphabet in ASCII order). Two equal
+    /// draws are drawn again, so a batch never holds one code twice.
+    /// </summary>
+    public static string[] NewCodes(int count)
+    {
+        var values = new UInt128[count];
+        Span<byte> random = stackalloc byte[16];
+        var bytes = new byte[count * 10];
+        RandomNumberGenerator.Fill(bytes);
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = Read80(bytes.AsSpan(i * 10, 10));
+        }
+
+        while (true)
+        {
+            Array.Sort(values);
+            var twice = -1;
+            for (var i = 1; i < count && twice < 0; i++)
+            {
+                twice = values[i] == values[i - 1] ? i : -1;
+            }
+
+            if (twice < 0)
+            {
+                break;
+            }
+
+            RandomNumberGenerator.Fill(random[..10]);
+            values[twice] = Read80(random[..10]);
+        }
+
+        var codes = new string[count];
+        Span<char> chars = stackalloc char[Length];
+        for (var i = 0; i < count; i++)
+        {
+            var value = values[i];
+            for (var k = RandomLength - 1; k >= 0; k--)
+            {
+                chars[k] = Alphabet[(int)(value & 31)];
+                value >>= 5;
+            }
+
+            chars[RandomLength] = CheckCharacter(chars[..RandomLength]);
+            codes[i] = new string(chars);
+        }
+
+        return codes;
+    }
+
+    private static UInt128 Read80(ReadOnlySpan<byte> ten)
+    {
+        UInt128 value = 0;
+        foreach (var b in ten)
+        {
+            value = (value << 8) | b;
+        }
+
+        return value;
+    }
+
     /// <summary>The canonical form of what a person typed, or null when it cannot be a label code.</summary>
     public static string? Normalize(string? typed)
     {

@@ -91,7 +91,17 @@ public sealed class LabelIndex : DocumentSessionListenerBase
             {
                 if (e.Data is Certification.LabelsIssued issued)
                 {
-                    Add(issued.BatchId, new LabelIssue(issued.FileId, issued.Lot, issued.IssuedAt), issued.Codes);
+                    // A large batch is taken in off the command's path (its labels are read from the
+                    // database until then); a small one at once.
+                    var issue = new LabelIssue(issued.FileId, issued.Lot, issued.IssuedAt);
+                    if (issued.Codes.Count > 10_000)
+                    {
+                        _ = Task.Run(() => Add(issued.BatchId, issue, issued.Codes), CancellationToken.None);
+                    }
+                    else
+                    {
+                        Add(issued.BatchId, issue, issued.Codes);
+                    }
                 }
             }
         }

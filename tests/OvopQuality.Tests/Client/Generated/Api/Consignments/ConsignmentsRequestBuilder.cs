@@ -59,6 +59,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Consignments
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -79,6 +80,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Consignments
                 { "409", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "422", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView>(requestInfo, global::OvopQuality.Tests.Client.Generated.Models.ConsignmentReportView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
