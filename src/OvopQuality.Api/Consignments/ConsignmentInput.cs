@@ -80,15 +80,7 @@ public static class ConsignmentInput
         }
         catch (JsonException malformed)
         {
-            return new(null, null, new ProblemDetails
-            {
-                Type = Problems.TypeBase + "malformed-json",
-                Title = "The body is not valid JSON",
-                Status = StatusCodes.Status400BadRequest,
-                Detail = malformed.LineNumber is { } line && malformed.BytePositionInLine is { } column
-                    ? $"The body is not valid JSON: it stops making sense at line {line + 1}, column {column + 1}."
-                    : "The body is not valid JSON.",
-            });
+            return new(null, null, Problems.MalformedJson(malformed));
         }
 
         using (document)

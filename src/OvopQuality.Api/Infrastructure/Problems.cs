@@ -38,6 +38,17 @@ public static class Problems
             Detail = detail,
         };
 
+    /// <summary>A body that is not JSON at all, with where it stops making sense when the parser said so.</summary>
+    public static ProblemDetails MalformedJson(System.Text.Json.JsonException malformed) => new()
+    {
+        Type = TypeBase + "malformed-json",
+        Title = "The body is not valid JSON",
+        Status = StatusCodes.Status400BadRequest,
+        Detail = malformed.LineNumber is { } line && malformed.BytePositionInLine is { } column
+            ? $"The body is not valid JSON: it stops making sense at line {line + 1}, column {column + 1}."
+            : "The body is not valid JSON.",
+    };
+
     public static ProblemDetails NotFound(string what, string detail) =>
         new()
         {
