@@ -96,6 +96,16 @@ if (options.LargeLabels > issued.Count)
     Console.WriteLine($"  label lookup with {issued.Count:N0} labels issued, connections={options.LookupConnections} {large}");
 }
 
+if (options.Consignment > 0 && issued.Count > 0)
+{
+    // A consignment as an exporter scans it: mostly genuine labels, some codes never issued.
+    var genuine = issued.Take(options.Consignment * 99 / 100).ToList();
+    var made = Enumerable.Range(0, options.Consignment - genuine.Count).Select(i => $"7K2M-9QXA-4HPD-{i:D4}-G").ToList();
+    var (elapsed, summary) = await Evidence.ConsignmentAsync(api, [.. genuine, .. made]);
+    report.Consignment = (options.Consignment, elapsed);
+    Console.WriteLine($"  consignment report of {options.Consignment:N0} codes: done and signed {elapsed.TotalSeconds:F1} s after the upload ({summary.ToJsonString()})");
+}
+
 if (ServiceRssMb() is { } rssMb)
 {
     report.ServiceRss = (rssMb, issued.Count);
@@ -124,6 +134,15 @@ if (options.ColdStartBuilds.Count > 0)
     }
 }
 
+if (options.ChainComparison && options.ColdStartBuilds.FirstOrDefault(b => b.Production) is { Dll: { } productionDll } && report.Commands.Count > 0)
+{
+    var clients = report.Commands.Keys.Max();
+    Console.WriteLine($"bench: the same commands through an instance without the history's hash chain ({clients} clients)");
+    var without = await Evidence.CommandsWithoutChainAsync(productionDll, api.Tokens, options.CommandsPerLevel, clients);
+    report.WithoutChain = (clients, without);
+    Console.WriteLine($"  record inspection without the hash chain  clients={clients,-3} {without}");
+}
+
 if (options.RebuildDll is { } rebuildDll && options.Psql is { } psql)
 {
     if (options.RebuildEvents > 0)
@@ -148,6 +167,7 @@ if (options.RebuildDll is { } rebuildDll && options.Psql is { } psql)
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown(options));
 Console.WriteLine(report.ToLine(options));
+Console.WriteLine(report.EvidenceLine());
 return 0;
 
 namespace OvopQuality.Bench
@@ -156,7 +176,7 @@ namespace OvopQuality.Bench
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
         int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
         IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid,
-        string? RebuildDll, string? Psql, int RebuildEvents)
+        string? RebuildDll, string? Psql, int RebuildEvents, int Consignment, bool ChainComparison)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -180,7 +200,9 @@ namespace OvopQuality.Bench
                 Arg("--service-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
                 Arg("--rebuild"),
                 Arg("--psql"),
-                Int("--rebuild-events", 1_000_000));
+                Int("--rebuild-events", 1_000_000),
+                Int("--consignment", 100_000),
+                Int("--chain-comparison", 1) != 0);
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];

@@ -31,6 +31,28 @@ public sealed class Report
     /// <summary>The service's resident memory after the largest lookups, in MiB, and how many labels were issued then.</summary>
     public (double Mb, int Labels)? ServiceRss { get; set; }
 
+    /// <summary>A consignment report: how many codes, and the time from upload to the signed report.</summary>
+    public (int Codes, TimeSpan Elapsed)? Consignment { get; set; }
+
+    /// <summary>The record-inspection figure again through an instance without the history's hash chain.</summary>
+    public (int Clients, LoadResult Result)? WithoutChain { get; set; }
+
+    /// <summary>The evidence issue's figures in one line: the consignment and the hash chain's cost.</summary>
+    public string EvidenceLine()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string? with = null, without = null, cost = null;
+        if (WithoutChain is { } w && Commands.TryGetValue(w.Clients, out var chained))
+        {
+            with = chained.PerSecond.ToString("F0", inv);
+            without = w.Result.PerSecond.ToString("F0", inv);
+            cost = (100 * (1 - (chained.PerSecond / w.Result.PerSecond))).ToString("F0", inv);
+        }
+
+        return $"evidence: consignment100k_s={(Consignment is { } c ? c.Elapsed.TotalSeconds.ToString("F1", inv) : "na")} " +
+            $"commands_chain={with ?? "na"} commands_nochain={without ?? "na"} chain_cost_pct={cost ?? "na"}";
+    }
+
     /// <summary>The service's resident memory after the first lookups (few labels), in MiB.</summary>
     public (double Mb, int Labels)? SmallRss { get; set; }
 
@@ -96,6 +118,16 @@ public sealed class Report
         if (Rebuild is { } rebuild)
         {
             md.AppendLine(inv, $"| rebuild every projection from {rebuild.Events:N0} events (`projections rebuild`) | 1 | {rebuild.PerSecond:F0} events/s ({rebuild.Elapsed.TotalSeconds:F1} s) | | | ≥ 20,000 events/s on ≥ 1,000,000 events |");
+        }
+
+        if (Consignment is { } consignment)
+        {
+            md.AppendLine(inv, $"| consignment report of {consignment.Codes:N0} codes (upload to signed report) | 1 | {consignment.Elapsed.TotalSeconds:F1} s | | | measured |");
+        }
+
+        if (WithoutChain is { } plain)
+        {
+            md.AppendLine(inv, $"| record an inspection without the history's hash chain (second instance) | {plain.Clients} | {plain.Result.PerSecond:F0}/s, p99 {plain.Result.P99Ms:F0} ms | {Limit("command", plain.Clients)} | {Ratio(plain.Result.PerSecond, "command", plain.Clients)} | the chain's cost |");
         }
 
         if (ServiceRss is { } memory)
