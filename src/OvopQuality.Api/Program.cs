@@ -4,6 +4,7 @@ using OvopQuality.Api.Complaints;
 using OvopQuality.Api.Labels;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
+using OvopQuality.Api.Webhooks;
 using Wolverine;
 
 if (args is ["token", .. var tokenArgs])
@@ -36,6 +37,7 @@ builder.Services.AddOvopStandards();
 builder.Services.AddOvopCertification(builder.Configuration);
 builder.Services.AddOvopLabels(builder.Configuration);
 builder.Services.AddOvopComplaints(builder.Configuration);
+builder.Services.AddOvopWebhooks(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);
 builder.Services.AddOvopOpenApi();

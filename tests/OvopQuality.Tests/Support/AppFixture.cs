@@ -63,6 +63,8 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
+            // Webhooks go to receivers the tests start on 127.0.0.1 (never allowed in production).
+            builder.UseSetting("Ovop:Webhooks:AllowInsecureLoopback", "true");
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);
