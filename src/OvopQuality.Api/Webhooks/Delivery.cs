@@ -154,7 +154,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException e)
         {
-            var why = e.InnerException is ForbiddenAddressException forbidden ? forbidden.Message : "Could not connect: " + e.Message;
+            var why = e.InnerException is ForbiddenAddressException forbidden ? forbidden.Message : "The request failed: " + (e.InnerException?.Message ?? e.Message);
             return new DeliveryAttempt(number, at, redelivery, status, null, clock.ElapsedMilliseconds, why);
         }
     }

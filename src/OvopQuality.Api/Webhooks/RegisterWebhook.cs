@@ -92,7 +92,7 @@ public static class RemoveWebhookEndpoint
     [Tags("Webhooks")]
     [Authorize(Roles = Roles.Exporter)]
     public static async Task<Results<Ok<WebhookRemoved>, ProblemHttpResult>> Delete(
-        Guid webhookId, IDocumentSession session, Actor actor, TimeProvider clock, CancellationToken ct)
+        Guid webhookId, IDocumentSession session, [NotBody] Actor actor, TimeProvider clock, CancellationToken ct)
     {
         if (await GetWebhooksEndpoint.OwnAsync(webhookId, session, actor, ct) is not { } webhook)
         {

@@ -148,7 +148,7 @@ public static class RemoveWatchEndpoint
     [Tags("Webhooks")]
     [Authorize(Roles = Roles.Exporter)]
     public static async Task<Results<Ok<WatchRemoved>, ProblemHttpResult>> Delete(
-        Guid watchId, IDocumentSession session, Actor actor, TimeProvider clock, CancellationToken ct)
+        Guid watchId, IDocumentSession session, [NotBody] Actor actor, TimeProvider clock, CancellationToken ct)
     {
         if (await GetWatchesEndpoint.OwnAsync(watchId, session, actor, ct) is not { } watch)
         {

@@ -70,7 +70,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         context.Response.StatusCode = answer;
-        await context.Response.WriteAsync(answer >= 400 ? "receiver says no" : "ok", context.RequestAborted);
+        if (answer != StatusCodes.Status204NoContent)
+        {
+            await context.Response.WriteAsync(answer >= 400 ? "receiver says no" : "ok", context.RequestAborted);
+        }
     }
 
     /// <summary>The next webhook to arrive (at <paramref name="path"/>, when given), or a failure after <paramref name="seconds"/>.</summary>
