@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +25,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public const int Never = -1;
 
     private readonly WebApplication _app;
-    private readonly Channel<ReceivedWebhook> _arrivals = Channel.CreateUnbounded<ReceivedWebhook>();
+    private readonly List<ReceivedWebhook> _unread = [];
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
@@ -60,7 +59,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
         var received = new ReceivedWebhook(path, headers, body, DateTimeOffset.UtcNow);
         All.Enqueue(received);
-        _arrivals.Writer.TryWrite(received);
+        lock (_unread)
+        {
+            _unread.Add(received);
+        }
+
         var answer = Answer(path, _counts.AddOrUpdate(path, 1, (_, n) => n + 1));
         if (answer == Never)
         {
@@ -76,40 +79,49 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>The next webhook to arrive (at <paramref name="path"/>, when given), or a failure after <paramref name="seconds"/>.</summary>
+    /// <summary>
+    /// The first webhook not taken yet (at <paramref name="path"/>, when given), waiting for it up to
+    /// <paramref name="seconds"/>; those at other paths stay for later calls.
+    /// </summary>
     public async Task<ReceivedWebhook> NextAsync(string? path = null, int seconds = 20)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
         {
-            while (true)
+            lock (_unread)
             {
-                var received = await _arrivals.Reader.ReadAsync(timeout.Token);
-                if (path is null || received.Path == path)
+                if (_unread.FirstOrDefault(r => path is null || r.Path == path) is { } received)
                 {
+                    _unread.Remove(received);
                     return received;
                 }
             }
+
+            await Task.Delay(20);
         }
-        catch (OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"No webhook arrived{(path is null ? "" : " at " + path)} within {seconds} s.");
-        }
+
+        throw new Xunit.Sdk.XunitException($"No webhook arrived{(path is null ? "" : " at " + path)} within {seconds} s.");
     }
 
-    /// <summary>Whether any webhook arrives within <paramref name="seconds"/>.</summary>
+    /// <summary>Whether a webhook not taken yet is there, or arrives within <paramref name="seconds"/>.</summary>
     public async Task<bool> AnyArrivesWithinAsync(double seconds)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        do
         {
-            await _arrivals.Reader.ReadAsync(timeout.Token);
-            return true;
+            lock (_unread)
+            {
+                if (_unread.Count > 0)
+                {
+                    return true;
+                }
+            }
+
+            await Task.Delay(20);
         }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (DateTime.UtcNow < deadline);
+
+        return false;
     }
 
     public async ValueTask DisposeAsync()
