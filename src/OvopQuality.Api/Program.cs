@@ -6,6 +6,7 @@ using OvopQuality.Api.Consignments;
 using OvopQuality.Api.Labels;
 using OvopQuality.Api.Producers;
 using OvopQuality.Api.Standards;
+using OvopQuality.Api.Webhooks;
 using Wolverine;
 
 if (args is ["token", .. var tokenArgs])
@@ -40,6 +41,7 @@ builder.Services.AddOvopLabels(builder.Configuration);
 builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHistory(builder.Configuration);
 builder.Services.AddOvopConsignments(builder.Configuration);
+builder.Services.AddOvopWebhooks(builder.Configuration);
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopIdempotency();
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);

@@ -71,6 +71,7 @@ public static class OpenApiConfiguration
         ["Keys"] = "The keys that sign labels and snapshots: the public key set, rotation and revocation.",
         ["Complaints"] = "Complaints from anyone about a label, a product or the body, and how each was handled.",
         ["Statistics"] = "The programme in figures, as things stood at any date.",
+        ["Webhooks"] = "Exporters' webhooks: watch certificates or producers and receive their suspensions, withdrawals and other changes, signed per Standard Webhooks.",
         ["Service"] = "The running service: the instances sharing its database, which one leads and what each runs.",
     };
 

@@ -69,7 +69,12 @@ public static class PersistenceConfiguration
             .UseLightweightSessions()
             // Any async projection or subscription added later runs on exactly one node, and moves
             // when that node dies: Wolverine's leader assigns it like its other agents.
-            .IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
+            .IntegrateWithWolverine(m =>
+            {
+                m.UseWolverineManagedEventSubscriptionDistribution = true;
+                // A certificate's public changes leave with the transaction that records them, for exporters' webhooks.
+                Webhooks.CertificateChanges.Forward(m);
+            });
         if (AppliesChangesAtStart(configuration))
         {
             marten.ApplyAllDatabaseChangesOnStartup();

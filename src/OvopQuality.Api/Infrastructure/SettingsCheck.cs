@@ -53,6 +53,7 @@ public sealed class SettingsCheck
         check.Limits();
         check.Policies();
         check.Cluster();
+        check.Webhooks();
         return check._problems;
     }
 
@@ -306,6 +307,25 @@ public sealed class SettingsCheck
                 Problem("Ovop:Cluster:StaleNodeSeconds",
                     $"({timeout.ToString(CultureInfo.InvariantCulture)}) must be longer than Ovop:Cluster:HealthCheckSeconds ({heartbeat.ToString(CultureInfo.InvariantCulture)}), " +
                     "or live nodes are taken for dead between two heartbeats");
+            }
+        }
+    }
+
+    /// <summary>Webhook delivery: loopback over plain http only in Development, and times that parse and are positive.</summary>
+    private void Webhooks()
+    {
+        const string loopback = "Ovop:Webhooks:AllowInsecureLoopback";
+        if (_configuration[loopback] is { } allow && (!bool.TryParse(allow, out var allowed) || (allowed && !_environment.IsDevelopment())))
+        {
+            Problem(loopback, "may be true in Development only (webhooks to http://127.0.0.1 for tests); elsewhere leave it false");
+        }
+
+        foreach (var key in new[] { "Timeout", "FirstRetryAfter", "LongestWait", "RetryFor" })
+        {
+            if (_configuration["Ovop:Webhooks:" + key] is { } value
+                && !(TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero))
+            {
+                Problem("Ovop:Webhooks:" + key, $"must be a positive time such as 00:00:10, not '{value}'");
             }
         }
     }

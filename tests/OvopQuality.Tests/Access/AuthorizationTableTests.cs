@@ -107,6 +107,18 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
         ["GET /api/statistics/series"] = [Ministry, Officer, Admin],
 
+        ["POST /api/webhooks"] = [Exporter],
+        ["GET /api/webhooks"] = [Exporter],
+        ["GET /api/webhooks/{webhookId}"] = [Exporter],
+        ["DELETE /api/webhooks/{webhookId}"] = [Exporter],
+        ["POST /api/watches"] = [Exporter],
+        ["GET /api/watches"] = [Exporter],
+        ["GET /api/watches/{watchId}"] = [Exporter],
+        ["DELETE /api/watches/{watchId}"] = [Exporter],
+        ["GET /api/webhook-deliveries"] = [Exporter],
+        ["GET /api/webhook-deliveries/{deliveryId}"] = [Exporter],
+        ["POST /api/webhook-deliveries/{deliveryId}/redelivery"] = [Exporter],
+
         ["POST /api/complaints"] = [Public],
         ["GET /api/complaints/{reference}/status"] = [Public],
         ["GET /api/complaints"] = [Officer, Admin],

@@ -67,6 +67,8 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
             // Lists longer than this are judged in the background: small here, so tests reach that path cheaply.
             builder.UseSetting("Ovop:Consignments:ImmediateMaxCodes", ConsignmentImmediateMaxCodes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Webhooks go to receivers the tests start on 127.0.0.1 (never allowed in production).
+            builder.UseSetting("Ovop:Webhooks:AllowInsecureLoopback", "true");
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);

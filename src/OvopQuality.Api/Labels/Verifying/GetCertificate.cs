@@ -89,7 +89,7 @@ public static class GetCertificateTimelineEndpoint
                 .Select(t => new PublicTimelineEntry(t.Event, t.ReasonClass, Describe(t), t.EffectiveFrom, t.RecordedAt, t.LinkedCertificateNumber))]));
     }
 
-    private static string Describe(TimelineEntry entry) => entry.Event switch
+    internal static string Describe(TimelineEntry entry) => entry.Event switch
     {
         TimelineEvent.Granted => "Certificate granted",
         TimelineEvent.SurveillancePassed => "Surveillance inspection passed",

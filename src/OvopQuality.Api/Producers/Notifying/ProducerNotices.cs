@@ -63,6 +63,12 @@ public sealed partial class FileNoticesProjection : SingleStreamProjection<FileN
     public static FileNotices Apply(CertificateWithdrawn e, FileNotices notices) =>
         Add(notices, new(e.DecidedAt, "withdrawn", notices.CertificateNumber, Day(e.EffectiveFrom), Words: e.Reason));
 
+    public static FileNotices Apply(CertificateSurrendered e, FileNotices notices) =>
+        Add(notices, new(e.At, "surrendered", notices.CertificateNumber, Day(e.EffectiveFrom), Words: e.Reason));
+
+    public static FileNotices Apply(WithdrawalOverturned e, FileNotices notices) =>
+        Add(notices, new(e.At, "reinstated", notices.CertificateNumber, Day(e.EffectiveFrom)));
+
     public static FileNotices Apply(CertificateExpired e, FileNotices notices) =>
         Add(notices, new(e.At, "expired", notices.CertificateNumber));
 
@@ -99,6 +105,9 @@ public static class NoticeTexts
             ("withdrawn", "tg") => $"Сертификати {number} аз {on} бозхонда шуд: {n.Words}",
             ("withdrawn", "ru") => $"Сертификат {number} отозван с {on}: {n.Words}",
             ("withdrawn", _) => $"Certificate {number} is withdrawn from {on}: {n.Words}",
+            ("surrendered", "tg") => $"Сертификати {number} аз {on} бо дархости шумо қатъ гардид: {n.Words}",
+            ("surrendered", "ru") => $"Действие сертификата {number} прекращено с {on} по вашему заявлению: {n.Words}",
+            ("surrendered", _) => $"Certificate {number} is surrendered from {on} at your request: {n.Words}",
             ("expired", "tg") => $"Мӯҳлати сертификати {number} ба охир расид. Барои идомаи истифодаи тамғаҳои OVOP аризаи тамдид пешниҳод кунед.",
             ("expired", "ru") => $"Срок действия сертификата {number} истёк. Чтобы и дальше пользоваться знаками OVOP, подайте заявку на продление.",
             ("expired", _) => $"Certificate {number} has expired. Apply for renewal to go on using OVOP labels.",

@@ -152,7 +152,7 @@ public static class GetProducerNotificationsEndpoint
     /// <summary>
     /// What the producer should read, newest first: every turn of its files (grant, refusal, each
     /// finding with its deadline, corrective actions reviewed, appeals decided, scope changed, labels
-    /// issued, surveillance due, reminders before expiry, suspension, reinstatement, withdrawal, expiry,
+    /// issued, surveillance due, reminders before expiry, suspension, reinstatement, withdrawal, surrender, expiry,
     /// renewal) and complaints about its certificates (what was said, never who said it) with how
     /// they were resolved; <c>kind</c> names the turn in camelCase; written in the reader's language (<c>?lang=tg|ru|en</c>, else
     /// the browser's Accept-Language, else English).

@@ -19,6 +19,9 @@ using OvopQuality.Tests.Client.Generated.Api.Standards;
 using OvopQuality.Tests.Client.Generated.Api.Statistics;
 using OvopQuality.Tests.Client.Generated.Api.StatusSnapshot;
 using OvopQuality.Tests.Client.Generated.Api.Surveillance;
+using OvopQuality.Tests.Client.Generated.Api.Watches;
+using OvopQuality.Tests.Client.Generated.Api.WebhookDeliveries;
+using OvopQuality.Tests.Client.Generated.Api.Webhooks;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -115,6 +118,21 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.Surveillance.SurveillanceRequestBuilder Surveillance
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Surveillance.SurveillanceRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The watches property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Watches.WatchesRequestBuilder Watches
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Watches.WatchesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhookDeliveries property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.WebhookDeliveries.WebhookDeliveriesRequestBuilder WebhookDeliveries
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.WebhookDeliveries.WebhookDeliveriesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::OvopQuality.Tests.Client.Generated.Api.ApiRequestBuilder"/> and sets the default values.
