@@ -127,12 +127,16 @@ init_cluster() {
   {
     echo "listen_addresses = '127.0.0.1'"
     echo "unix_socket_directories = '$data'"
-    echo "max_connections = 200"
     echo "shared_buffers = 256MB"
     if [ "$mode" = throwaway ]; then
+      # The test suite runs many hosts at once (each with its pools, its change listener and
+      # Wolverine's agents), some on databases of their own.
+      echo "max_connections = 500"
       echo "fsync = off"
       echo "synchronous_commit = off"
       echo "full_page_writes = off"
+    else
+      echo "max_connections = 200"
     fi
   } | as_owner tee -a "$data/postgresql.conf" >/dev/null
 }

@@ -69,7 +69,7 @@ public static class SubmitConsignmentEndpoint
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public static async Task<Results<Created<ConsignmentReportView>, Accepted<ConsignmentReportView>, ProblemHttpResult>> Post(
         HttpRequest request, string? shipmentDate, IDocumentSession session, IMessageBus bus, ConsignmentJudge judge, SigningKeys keys,
-        ConsignmentSettings settings, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+        [FromServices] ConsignmentSettings settings, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var actor = request.HttpContext.User.Actor();

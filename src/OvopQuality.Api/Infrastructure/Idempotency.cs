@@ -333,8 +333,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             logger.LogWarning(e, "Could not keep the answer of idempotency key {Key}", claim.Key);
         }
 
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original, context.RequestAborted);
+        // An answer without a body (a route value that is not an id: 404) is left unstarted, so that
+        // the status code pages make it a problem as they do for every other request.
+        if (buffer.Length > 0)
+        {
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, context.RequestAborted);
+        }
     }
 
     private static async Task KeepAsync(NpgsqlConnection connection, IdempotencyClaim claim, int status, string headers, byte[] body, DateTimeOffset answeredAt)
@@ -415,9 +420,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             context.Response.Headers[name] = value;
         }
 
-        context.Response.ContentLength = kept.Body?.Length ?? 0;
         if (kept.Body is { Length: > 0 } body)
         {
+            context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
     }

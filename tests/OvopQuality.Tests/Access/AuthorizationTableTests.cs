@@ -107,6 +107,20 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
         ["GET /api/statistics/series"] = [Ministry, Officer, Admin],
 
+        ["GET /api/certifications/{fileId}/events/export"] = [Producer, Inspector, Officer, Admin],
+        ["GET /api/producers/{producerId}/events/export"] = [Producer, Officer, Admin],
+        ["GET /api/history/checkpoints"] = [Public],
+        ["GET /api/history/checkpoints/{number}"] = [Public],
+        ["POST /api/history/checkpoints"] = [Admin],
+        ["GET /api/history/check"] = [Admin],
+
+        ["POST /api/consignments"] = [Exporter, Ministry, Officer, Admin],
+        ["GET /api/consignments/{id}"] = [Public],
+        ["GET /api/consignments/{id}/lines"] = [Public],
+        ["GET /api/consignments/{id}/csv"] = [Public],
+        ["GET /api/consignments/{id}/signed"] = [Public],
+        ["GET /api/consignments/{id}/page"] = [Public],
+
         ["POST /api/webhooks"] = [Exporter],
         ["GET /api/webhooks"] = [Exporter],
         ["GET /api/webhooks/{webhookId}"] = [Exporter],

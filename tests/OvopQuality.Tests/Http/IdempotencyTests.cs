@@ -63,6 +63,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", "1000000");
             builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", "1000000");
             builder.UseSetting("Ovop:RateLimits:User:PermitLimit", "1000000");
+            builder.UseSetting("Ovop:Webhooks:AllowInsecureLoopback", "true");
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(_clock);
@@ -323,6 +324,21 @@ public sealed class IdempotencyTests : IAsyncLifetime
         // A consignment report (a document, no event) and a history checkpoint (its own transaction).
         await Twice("SubmitConsignment", HttpMethod.Post, "/api/consignments", new { codes = new[] { "7K2M-9QXA-4HPD-T8WN-G" } }, admin, HttpStatusCode.Created, adminSubject);
         await Twice("PublishHistoryCheckpoint", HttpMethod.Post, "/api/history/checkpoints", null, admin, HttpStatusCode.OK, adminSubject);
+
+        // An exporter's webhook and watch (documents of their own); a redelivery of a delivery that is
+        // not theirs is refused, and the refusal is what a retry gets.
+        var exporter = TokenOf("idem-exporter", Roles.Exporter);
+        var webhook = await Twice("RegisterWebhook", HttpMethod.Post, "/api/webhooks", new { endpoint = "http://127.0.0.1:9/ovop" }, exporter, HttpStatusCode.Created, "idem-exporter");
+        var watch = await Twice("WatchCertificates", HttpMethod.Post, "/api/watches", new { producerNumber }, exporter, HttpStatusCode.Created, "idem-exporter");
+        var redeliveryKey = "walk-redelivery-" + Guid.NewGuid().ToString("N");
+        var redelivery = $"/api/webhook-deliveries/{Guid.NewGuid()}/redelivery";
+        var refused = (await Send(HttpMethod.Post, redelivery, Json(new { expectedVersion = 1 }), exporter, redeliveryKey)).IsProblem(HttpStatusCode.NotFound, "webhook-delivery-not-found");
+        var refusedAgain = await Send(HttpMethod.Post, redelivery, Json(new { expectedVersion = 1 }), exporter, redeliveryKey);
+        SameAnswer(refused, refusedAgain);
+        Assert.True(Replayed(refusedAgain));
+        _covered.Add("RedeliverWebhook");
+        await Twice("RemoveWatch", HttpMethod.Delete, $"/api/watches/{watch["id"]!.GetValue<Guid>()}", null, exporter, HttpStatusCode.OK, "idem-exporter");
+        await Twice("RemoveWebhook", HttpMethod.Delete, $"/api/webhooks/{webhook["id"]!.GetValue<Guid>()}", null, exporter, HttpStatusCode.OK, "idem-exporter");
 
         // Every command of the API documents the key and its 422, and was walked above.
         var document = JsonNode.Parse((await Send(HttpMethod.Get, "/openapi/v1.json", null, null, null)).Is(HttpStatusCode.OK).Body)!;
