@@ -4,13 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace OvopQuality.Bench;
 
-/// <summary>Bearer tokens of the three users the benchmark acts as.</summary>
-public sealed record BenchTokens(string Administrator, string Inspector, string Officer)
+/// <summary>Bearer tokens of the users the benchmark acts as (an exporter's only for the webhook figure).</summary>
+public sealed record BenchTokens(string Administrator, string Inspector, string Officer, string? Exporter = null)
 {
     public static BenchTokens FromEnvironment() => new(
         Environment.GetEnvironmentVariable("OVOP_BENCH_ADMIN_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_ADMIN_TOKEN is not set (bench.sh sets it)"),
         Environment.GetEnvironmentVariable("OVOP_BENCH_INSPECTOR_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_INSPECTOR_TOKEN is not set"),
-        Environment.GetEnvironmentVariable("OVOP_BENCH_OFFICER_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_OFFICER_TOKEN is not set"));
+        Environment.GetEnvironmentVariable("OVOP_BENCH_OFFICER_TOKEN") ?? throw new InvalidOperationException("OVOP_BENCH_OFFICER_TOKEN is not set"),
+        Environment.GetEnvironmentVariable("OVOP_BENCH_EXPORTER_TOKEN"));
 }
 
 /// <summary>The few commands and reads the benchmark needs, over the service's public HTTP API.</summary>

@@ -108,4 +108,85 @@ public static class Evidence
             await process.WaitForExitAsync();
         }
     }
+
+    /// <summary>
+    /// Webhook deliveries a second to a receiver on 127.0.0.1 (this process, answering 204): an
+    /// exporter registers <paramref name="webhooks"/> webhooks and watches one certificate, which an
+    /// officer then suspends and reinstates <paramref name="changes"/> times in all; each change goes to
+    /// every webhook. Timed from the first change to the last delivery received.
+    /// </summary>
+    public static async Task<(int Delivered, TimeSpan Elapsed)> WebhooksAsync(BenchApi api, int webhooks, int changes)
+    {
+        var exporter = api.Tokens.Exporter ?? throw new InvalidOperationException("OVOP_BENCH_EXPORTER_TOKEN is not set");
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var received = 0;
+        var last = Stopwatch.StartNew();
+        var clock = new Stopwatch();
+        var serving = Task.Run(async () =>
+        {
+            while (receiver.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await receiver.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    await context.Request.InputStream.CopyToAsync(Stream.Null);
+                    context.Response.StatusCode = 204;
+                    context.Response.Close();
+                    Interlocked.Increment(ref received);
+                    last = Stopwatch.StartNew();
+                });
+            }
+        });
+
+        var file = await api.ApplicationAsync(annualUnits: 1000);
+        var inspection = await api.ScheduleAsync(file, 1);
+        await api.PostAsync($"/api/certifications/{file}/inspections/{inspection}/results", BenchApi.Inspection(2), api.Tokens.Inspector);
+        var decided = await api.PostAsync($"/api/certifications/{file}/decisions/standard-met", new { expectedVersion = 3, scope = "Benchmark" }, api.Tokens.Officer);
+        var version = decided["version"]!.GetValue<long>();
+        var view = (await api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/certifications/{file}") { Headers = { Authorization = new("Bearer", api.Tokens.Administrator) } }));
+        var number = JsonNode.Parse(await view.Content.ReadAsStringAsync())!["certificate"]!["number"]!.GetValue<string>();
+        for (var i = 0; i < webhooks; i++)
+        {
+            await api.PostAsync("/api/webhooks", new { endpoint = $"http://127.0.0.1:{port}/hook/{i}" }, exporter);
+        }
+
+        await api.PostAsync("/api/watches", new { certificateNumber = number }, exporter);
+        clock.Start();
+        for (var i = 0; i < changes; i++)
+        {
+            var changed = i % 2 == 0
+                ? await api.PostAsync($"/api/certifications/{file}/suspension", new { expectedVersion = version, reasonClass = "nonConformity", reason = "Benchmark" }, api.Tokens.Officer)
+                : await api.PostAsync($"/api/certifications/{file}/reinstatement", new { expectedVersion = version, reason = "Benchmark" }, api.Tokens.Officer);
+            version = changed["version"]!.GetValue<long>();
+        }
+
+        var expected = webhooks * changes;
+        while (Volatile.Read(ref received) < expected && last.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        var elapsed = clock.Elapsed - last.Elapsed;
+        receiver.Stop();
+        await serving;
+        return (Volatile.Read(ref received), elapsed);
+    }
 }

@@ -34,6 +34,9 @@ public sealed class Report
     /// <summary>A consignment report: how many codes, and the time from upload to the signed report.</summary>
     public (int Codes, TimeSpan Elapsed)? Consignment { get; set; }
 
+    /// <summary>Webhook deliveries received by a local receiver, and the time from the first change to the last.</summary>
+    public (int Delivered, TimeSpan Elapsed)? Webhooks { get; set; }
+
     /// <summary>The record-inspection figure again through an instance without the history's hash chain.</summary>
     public (int Clients, LoadResult Result)? WithoutChain { get; set; }
 
@@ -50,6 +53,7 @@ public sealed class Report
         }
 
         return $"evidence: consignment100k_s={(Consignment is { } c ? c.Elapsed.TotalSeconds.ToString("F1", inv) : "na")} " +
+            $"webhooks_per_s={(Webhooks is { } w2 && w2.Elapsed > TimeSpan.Zero ? (w2.Delivered / w2.Elapsed.TotalSeconds).ToString("F0", inv) : "na")} " +
             $"commands_chain={with ?? "na"} commands_nochain={without ?? "na"} chain_cost_pct={cost ?? "na"}";
     }
 
@@ -123,6 +127,11 @@ public sealed class Report
         if (Consignment is { } consignment)
         {
             md.AppendLine(inv, $"| consignment report of {consignment.Codes:N0} codes (upload to signed report) | 1 | {consignment.Elapsed.TotalSeconds:F1} s | | | measured |");
+        }
+
+        if (Webhooks is { } hooks)
+        {
+            md.AppendLine(inv, $"| webhook deliveries to a local receiver ({hooks.Delivered:N0}, signed, through the outbox) | | {hooks.Delivered / hooks.Elapsed.TotalSeconds:F0}/s | | | measured |");
         }
 
         if (WithoutChain is { } plain)

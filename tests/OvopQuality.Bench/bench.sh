@@ -61,7 +61,10 @@ token() { dotnet "$bin/OvopQuality.Api.dll" token "$@"; }
 OVOP_BENCH_ADMIN_TOKEN=$(token --role administrator --sub admin-bench)
 OVOP_BENCH_INSPECTOR_TOKEN=$(token --role inspector --sub inspector-bench)
 OVOP_BENCH_OFFICER_TOKEN=$(token --role certification-officer --sub officer-bench)
-export OVOP_BENCH_ADMIN_TOKEN OVOP_BENCH_INSPECTOR_TOKEN OVOP_BENCH_OFFICER_TOKEN
+OVOP_BENCH_EXPORTER_TOKEN=$(token --role exporter --sub exporter-bench)
+export OVOP_BENCH_ADMIN_TOKEN OVOP_BENCH_INSPECTOR_TOKEN OVOP_BENCH_OFFICER_TOKEN OVOP_BENCH_EXPORTER_TOKEN
+# Webhooks go to the bench's own receiver on 127.0.0.1 (allowed in Development only).
+export Ovop__Webhooks__AllowInsecureLoopback=true
 Logging__LogLevel__Default=Warning dotnet "$scratch/publish/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$scratch/publish" &
 api=$!
 for _ in $(seq 1 60); do
