@@ -55,6 +55,32 @@ public sealed class WebhookTests(AppFixture app) : CertificationTest(app)
     private static string State(JsonNode delivery) => delivery["state"]!.GetValue<string>();
 
     [Fact]
+    public async Task An_exporter_watching_a_consignment_report_is_told_when_a_certificate_its_codes_belong_to_is_suspended()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var exporter = AnExporter();
+        await RegisterWebhook(exporter, receiver.Url + "/consignment");
+        var fileId = await ACertifiedFile();
+        var number = await NumberOf(fileId);
+        var code = (await IssueLabels(fileId, 4, 1)).Is(HttpStatusCode.Created).Json["codes"]![0]!.GetValue<string>();
+        var consignmentId = (await Post("/api/consignments", new { codes = new[] { code } }, exporter)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<string>();
+
+        var watch = (await Post("/api/watches", new { consignmentId = consignmentId.ToUpperInvariant() }, exporter)).Is(HttpStatusCode.Created).Json;
+        Assert.Equal("consignment", watch["kind"]!.GetValue<string>());
+        Assert.Equal(consignmentId, watch["number"]!.GetValue<string>());
+        (await Post("/api/watches", new { consignmentId = new string('0', 32) }, exporter)).IsProblem(HttpStatusCode.NotFound, "consignment-not-found");
+        (await Post("/api/watches", new { consignmentId, certificateNumber = number }, exporter)).IsInvalid("certificateNumber");
+        (await Post("/api/watches", new { consignmentId }, exporter)).IsProblem(HttpStatusCode.Conflict, "already-watched");
+
+        (await Suspend(fileId, 5)).Is(HttpStatusCode.OK);
+
+        var received = await receiver.NextAsync("/consignment", seconds: 60);
+        var data = JsonNode.Parse(received.Body)!["data"]!;
+        Assert.Equal(number, data["certificateNumber"]!.GetValue<string>());
+        Assert.Equal("suspended", data["event"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Given_an_exporter_watching_a_certificate_when_it_is_suspended_its_webhook_receives_one_signed_message()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

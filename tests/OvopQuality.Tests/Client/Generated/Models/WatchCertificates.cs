@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// Watch one certificate (`certificateNumber`) or every certificate of a producer (`producerNumber`): one of the two.
+    /// Watch one certificate (`certificateNumber`), every certificate of a producer (`producerNumber`), or the certificates of a consignment report (`consignmentId`): one of the three.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WatchCertificates : IParsable
@@ -20,6 +20,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #nullable restore
 #else
         public string CertificateNumber { get; set; }
+#endif
+        /// <summary>The consignmentId property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ConsignmentId { get; set; }
+#nullable restore
+#else
+        public string ConsignmentId { get; set; }
 #endif
         /// <summary>The producerNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -48,6 +56,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "certificateNumber", n => { CertificateNumber = n.GetStringValue(); } },
+                { "consignmentId", n => { ConsignmentId = n.GetStringValue(); } },
                 { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
             };
         }
@@ -59,6 +68,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("certificateNumber", CertificateNumber);
+            writer.WriteStringValue("consignmentId", ConsignmentId);
             writer.WriteStringValue("producerNumber", ProducerNumber);
         }
     }

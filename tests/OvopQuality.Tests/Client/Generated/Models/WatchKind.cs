@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
-    /// <summary>What an exporter watches: one certificate, or every certificate of a producer, those granted later included.</summary>
+    /// <summary>What an exporter watches: one certificate, every certificate of a producer (those granted laterincluded), or the certificates of a consignment report (those its codes belonged to when judged).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum WatchKind
     {
@@ -14,6 +14,10 @@ namespace OvopQuality.Tests.Client.Generated.Models
         [EnumMember(Value = "producer")]
         #pragma warning disable CS1591
         Producer,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "consignment")]
+        #pragma warning disable CS1591
+        Consignment,
         #pragma warning restore CS1591
     }
 }

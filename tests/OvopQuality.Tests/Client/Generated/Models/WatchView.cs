@@ -16,7 +16,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
-        /// <summary>What an exporter watches: one certificate, or every certificate of a producer, those granted later included.</summary>
+        /// <summary>What an exporter watches: one certificate, every certificate of a producer (those granted laterincluded), or the certificates of a consignment report (those its codes belonged to when judged).</summary>
         public global::OvopQuality.Tests.Client.Generated.Models.WatchKind? Kind { get; set; }
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -75,7 +75,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Watches
         /// Roles: exporter.
         /// </summary>
         /// <returns>A <see cref="global::OvopQuality.Tests.Client.Generated.Models.WatchCreated"/></returns>
-        /// <param name="body">Watch one certificate (`certificateNumber`) or every certificate of a producer (`producerNumber`): one of the two.</param>
+        /// <param name="body">Watch one certificate (`certificateNumber`), every certificate of a producer (`producerNumber`), or the certificates of a consignment report (`consignmentId`): one of the three.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -129,7 +129,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Watches
         /// Roles: exporter.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Watch one certificate (`certificateNumber`) or every certificate of a producer (`producerNumber`): one of the two.</param>
+        /// <param name="body">Watch one certificate (`certificateNumber`), every certificate of a producer (`producerNumber`), or the certificates of a consignment report (`consignmentId`): one of the three.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
