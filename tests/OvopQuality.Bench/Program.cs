@@ -231,7 +231,7 @@ namespace OvopQuality.Bench
                 Int("--rebuild-events", 1_000_000),
                 Int("--consignment", 100_000),
                 Int("--chain-comparison", 1) != 0,
-                Int("--webhooks", 20));
+                Int("--webhooks", 10));
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];
