@@ -23,11 +23,32 @@ public sealed class OwnDatabase(string purpose) : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// Drops the database. An autovacuum worker that happens to be in it cannot be ended by a role that
+    /// is not a superuser (42501), and may hold it a moment (55006): the drop is tried again a few times,
+    /// then left to the throwaway cluster, which goes with the run.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         await using var data = NpgsqlDataSource.Create(Administrator);
-        await using var drop = data.CreateCommand($"drop database if exists {_name} with (force)");
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = data.CreateCommand($"drop database if exists {_name} with (force)");
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is "42501" or "55006")
+            {
+                if (attempt == 10)
+                {
+                    return;
+                }
+
+                await Task.Delay(200);
+            }
+        }
     }
 }
