@@ -14,24 +14,7 @@ public static class LabelCode
     public const int RandomLength = 16;
     public const int Length = RandomLength + 1;
 
-    public static string NewCode()
-    {
-        Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
-        Span<char> chars = stackalloc char[Length];
-        ulong high = ((ulong)random[0] << 32) | ((ulong)random[1] << 24) | ((ulong)random[2] << 16) | ((ulong)random[3] << 8) | random[4];
-        ulong low = ((ulong)random[5] << 32) | ((ulong)random[6] << 24) | ((ulong)random[7] << 16) | ((ulong)random[8] << 8) | random[9];
-        for (var i = 7; i >= 0; i--)
-        {
-            chars[i] = Alphabet[(int)(high & 31)];
-            high >>= 5;
-            chars[8 + i] = Alphabet[(int)(low & 31)];
-            low >>= 5;
-        }
-
-        chars[RandomLength] = CheckCharacter(chars[..RandomLength]);
-        return new string(chars);
-    }
+    public static string NewCode() => NewCodes(1)[0];
 
     /// <summary>
     /// Many new codes at once, in ordinal order (the order of the label table's key, which takes them

@@ -29,6 +29,10 @@ public sealed class LabelIndex : DocumentSessionListenerBase
     private volatile LabelIssue[] _batches = new LabelIssue[64];
     private int _batchCount;
 
+    // Kept apart from the dictionary's own Count, which takes every one of its locks: it is asked once
+    // for each code added, a million times for a million-label batch.
+    private long _held;
+
     public LabelIndex(IConfiguration configuration)
     {
         Capacity = configuration.GetValue<long?>("Ovop:Verification:LabelsInMemory") ?? 10_000_000;
@@ -43,7 +47,7 @@ public sealed class LabelIndex : DocumentSessionListenerBase
     public bool Preload { get; }
 
     /// <summary>How many labels are held.</summary>
-    public long Count => _codes.Count;
+    public long Count => Interlocked.Read(ref _held);
 
     /// <summary>Whether the background read of every label finished (until then, misses are more common).</summary>
     public bool Loaded { get; private set; }
@@ -71,14 +75,14 @@ public sealed class LabelIndex : DocumentSessionListenerBase
         var batch = BatchIndex(batchId, issue);
         foreach (var code in codes)
         {
-            if (_codes.Count >= Capacity)
+            if (Count >= Capacity)
             {
                 return;
             }
 
             if (TryKey(code, out var key))
             {
-                _codes.TryAdd(key, batch);
+                Hold(key, batch);
             }
         }
     }
@@ -112,7 +116,7 @@ public sealed class LabelIndex : DocumentSessionListenerBase
     /// <summary>Reads one batch from the database: another instance issued it.</summary>
     public async Task LearnBatchAsync(NpgsqlDataSource database, Guid batchId, CancellationToken ct)
     {
-        if (Capacity <= 0 || _codes.Count >= Capacity)
+        if (Capacity <= 0 || Count >= Capacity)
         {
             return;
         }
@@ -126,7 +130,7 @@ public sealed class LabelIndex : DocumentSessionListenerBase
     public async Task LoadAllAsync(NpgsqlDataSource database, int page, CancellationToken ct)
     {
         var after = "";
-        while (!ct.IsCancellationRequested && _codes.Count < Capacity)
+        while (!ct.IsCancellationRequested && Count < Capacity)
         {
             await using var command = database.CreateCommand(
                 $"select code, file_id, lot, issued_at, batch_id from {LabelRegistry.TableName.QualifiedName} where code > $1 order by code limit $2");
@@ -159,13 +163,21 @@ public sealed class LabelIndex : DocumentSessionListenerBase
                 previous = (batchId, BatchIndex(batchId, new LabelIssue(reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))));
             }
 
-            if (_codes.Count < Capacity && TryKey(last, out var key))
+            if (Count < Capacity && TryKey(last, out var key))
             {
-                _codes.TryAdd(key, previous.Index);
+                Hold(key, previous.Index);
             }
         }
 
         return (read, last);
+    }
+
+    private void Hold(UInt128 key, int batch)
+    {
+        if (_codes.TryAdd(key, batch))
+        {
+            Interlocked.Increment(ref _held);
+        }
     }
 
     private int BatchIndex(Guid batchId, LabelIssue issue)
