@@ -45,6 +45,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/producers/{producerId}/products"] = [Producer, Officer, Admin],
         ["POST /api/producers/{producerId}/corrections"] = [Producer, Officer, Admin],
         ["PATCH /api/producers/{producerId}"] = [Producer, Officer, Admin],
+        ["PUT /api/producers/{producerId}/contact-publication"] = [Producer, Officer, Admin],
         ["GET /api/producers/{producerId}/products/{productId}"] = [Producer, Officer, Admin, Ministry],
 
         ["GET /api/standards"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],
