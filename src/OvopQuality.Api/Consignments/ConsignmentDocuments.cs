@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.IdentityModel.Tokens;
 using OvopQuality.Api.Labels.Signing;
 
@@ -34,11 +33,7 @@ public static class ConsignmentDocuments
     /// </summary>
     public static byte[] Csv(IReadOnlyList<ConsignmentLine> lines)
     {
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            InjectionOptions = InjectionOptions.Escape,
-            NewLine = "\r\n",
-        };
+        var configuration = CsvFiles.Configuration();
         using var buffer = new MemoryStream();
         using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), leaveOpen: true))
         using (var csv = new CsvWriter(writer, configuration))

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,7 +7,6 @@ using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace OvopQuality.Api.OpenData;
 
@@ -74,9 +72,8 @@ public static class OpenDataFormats
 
     private static void WriteCsv(Dataset dataset, IReadOnlyList<object> rows, Stream output)
     {
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape, NewLine = "\r\n" };
         using var writer = new StreamWriter(output, Utf8, leaveOpen: true);
-        using var csv = new CsvWriter(writer, configuration);
+        using var csv = new CsvWriter(writer, CsvFiles.Configuration());
         var columns = Columns(dataset);
         foreach (var column in columns)
         {
@@ -128,7 +125,7 @@ public static class OpenDataFormats
         return new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = $"{publicBaseUrl}/api/open-data/{dataset.Name}.schema.json",
+            ["$id"] = $"{publicBaseUrl}/api/open-data/schemas/{dataset.Name}",
             ["title"] = $"OVOP Tajikistan open data: {dataset.Name}",
             ["description"] = $"The JSON file {dataset.Name}.json: an array of rows. Each line of {dataset.Name}.jsonl is one row.",
             ["type"] = "array",
