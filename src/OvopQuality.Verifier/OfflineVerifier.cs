@@ -32,6 +32,19 @@ public sealed record ConsignmentCheck(
     IReadOnlyList<string> Problems);
 
 /// <summary>
+/// What the offline check of the open data's signed manifest established: whether it holds (signature,
+/// kind, and every file given is one it names, with the size and SHA-256 it signed), when the files
+/// were made, the event sequence they reflect, their licence, and what did not hold.
+/// </summary>
+public sealed record OpenDataCheck(
+    bool Valid,
+    string? GeneratedAt,
+    long? Sequence,
+    string? Licence,
+    IReadOnlyList<string> Established,
+    IReadOnlyList<string> Problems);
+
+/// <summary>
 /// Verifies a label's signed statement with no network: against a cached JWKS (the service's public
 /// keys) and a cached, signed status snapshot. It says what it proved and what it could not: the
 /// status is only known as of the snapshot, and a snapshot past its max age is said to be stale.
@@ -66,6 +79,15 @@ public sealed class OfflineVerifier
     {
         ["cid"] = JsonValueKind.String, ["iat"] = JsonValueKind.Number, ["at"] = JsonValueKind.String, ["knownAt"] = JsonValueKind.String,
         ["n"] = JsonValueKind.Number, ["sum"] = JsonValueKind.Object, ["csv"] = JsonValueKind.String, ["certs"] = JsonValueKind.Array,
+    };
+
+    /// <summary>The <c>typ</c> of the open data's signed manifest (the service's DocumentKind.OpenDataManifest).</summary>
+    public const string OpenDataType = "ovop-open-data+jws";
+
+    /// <summary>The claims the open data's manifest carries, and the kind of value each holds.</summary>
+    public static readonly IReadOnlyDictionary<string, JsonValueKind> OpenDataClaims = new Dictionary<string, JsonValueKind>
+    {
+        ["iat"] = JsonValueKind.Number, ["seq"] = JsonValueKind.Number, ["licence"] = JsonValueKind.String, ["files"] = JsonValueKind.Array,
     };
 
     /// <summary>The largest document read: a status snapshot for tens of thousands of certificates not valid.</summary>
@@ -240,6 +262,74 @@ public sealed class OfflineVerifier
 
         string? Text(string name) => claims.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return new ConsignmentCheck(csv is not null, Text("cid"), Text("at"), Text("ship"), counts, certificates, established, problems);
+    }
+
+    /// <summary>
+    /// Checks the open data's signed manifest (GET /api/open-data/manifest.jws) and the downloaded
+    /// files given by their names (the manifest's <c>files[].name</c>, e.g. <c>certificates.csv</c>):
+    /// each must be one the manifest names, with its size and SHA-256. A file the manifest names but
+    /// that was not given is not a problem: one checks what one downloaded.
+    /// </summary>
+    public OpenDataCheck VerifyOpenData(string manifest, IReadOnlyDictionary<string, byte[]> files)
+    {
+        var established = new List<string>();
+        var problems = new List<string>();
+        var check = Check(manifest.Trim(), OpenDataType, OpenDataClaims);
+        OpenDataCheck Fails(string problem) => new(false, null, null, null, established, [.. problems, problem]);
+        if (check is null)
+        {
+            return Fails("this is not a signed OVOP document");
+        }
+
+        if (!check.KeyKnown)
+        {
+            return Fails($"it is signed with key '{check.KeyId}', which the cached key set does not hold: refresh the keys, or the manifest is not genuine");
+        }
+
+        if (!check.Valid)
+        {
+            return Fails("the signature does not match the manifest: it was altered or forged");
+        }
+
+        if (check.WrongKind is { } kind)
+        {
+            return Fails($"this is not an OVOP open data manifest: {kind}");
+        }
+
+        var claims = check.Claims;
+        var sequence = claims.GetProperty("seq").GetInt64();
+        var generatedAt = claims.TryGetProperty("generatedAt", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+        var licence = claims.GetProperty("licence").GetString();
+        established.Add($"signature valid (key {check.KeyId}): the manifest was issued by OVOP Tajikistan on {DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("iat").GetInt64()):u}, "
+                        + $"for the registry up to event {sequence}, licence {licence}, and not altered");
+        var signed = claims.GetProperty("files").EnumerateArray()
+            .Where(f => f.ValueKind == JsonValueKind.Object && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
+                        && f.TryGetProperty("sha256", out var h) && h.ValueKind == JsonValueKind.String && f.TryGetProperty("bytes", out var b) && b.ValueKind == JsonValueKind.Number)
+            .GroupBy(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal)
+            .ToDictionary(f => f.Key, f => (Sha256: f.First().GetProperty("sha256").GetString()!, Bytes: f.First().GetProperty("bytes").GetInt64()), StringComparer.Ordinal);
+        foreach (var (name, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+            if (!signed.TryGetValue(name, out var expected))
+            {
+                problems.Add($"{name}: the manifest names no file of that name");
+            }
+            else if (!string.Equals(hash, expected.Sha256, StringComparison.OrdinalIgnoreCase) || content.LongLength != expected.Bytes)
+            {
+                problems.Add($"{name}: its SHA-256 ({hash}, {content.LongLength} bytes) is not the one signed ({expected.Sha256}, {expected.Bytes} bytes): it was altered, cut short, or is of another generation");
+            }
+            else
+            {
+                established.Add($"{name} is the file the manifest signed (SHA-256 {hash}, {content.LongLength} bytes)");
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            problems.Add("no file was given to compare with the hashes the manifest signed");
+        }
+
+        return new OpenDataCheck(files.Count > 0 && problems.Count == 0, generatedAt, sequence, licence, established, problems);
     }
 
     /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>

@@ -6,6 +6,7 @@ using OvopQuality.Verifier;
 //   ovop-verify history <export.json> [--checkpoints <list.json>]   check an exported history (GET …/events/export)
 //       against the signed checkpoints, with the cached keys (and the cached list of checkpoints, if any)
 //   ovop-verify consignment <report.jws> [report.csv]             check a signed consignment report (and its CSV)
+//   ovop-verify open-data <manifest.jws> <file>...                check the open data's signed manifest and downloaded files
 // The cache lives in ~/.ovop-verifier (or --cache <folder>).
 var cache = args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ovop-verifier");
@@ -118,9 +119,41 @@ if (positional is ["consignment", var reportFile, .. var rest] && rest.Count <= 
     return report.Valid ? 0 : 1;
 }
 
+if (positional is ["open-data", var manifestFile, .. var dataFiles])
+{
+    if (!File.Exists(jwksFile))
+    {
+        Console.Error.WriteLine($"no cached keys in {cache}: run 'ovop-verify refresh --url <service>' once while online");
+        return 2;
+    }
+
+    // A file is named as the manifest names it (certificates.csv): a download saved under another
+    // name, e.g. certificates-2026.csv, is checked as that name and found unknown.
+    var given = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+    foreach (var dataFile in dataFiles)
+    {
+        given[Path.GetFileName(dataFile)] = await File.ReadAllBytesAsync(dataFile);
+    }
+
+    var checker = new OfflineVerifier(await File.ReadAllTextAsync(jwksFile), null);
+    var openData = checker.VerifyOpenData(await File.ReadAllTextAsync(manifestFile), given);
+    Console.WriteLine(Shown(openData.Valid ? $"VALID  open data made {openData.GeneratedAt}, up to event {openData.Sequence}, licence {openData.Licence}" : "INVALID"));
+    foreach (var line in openData.Established)
+    {
+        Console.WriteLine("  established: " + Shown(line));
+    }
+
+    foreach (var line in openData.Problems)
+    {
+        Console.WriteLine("  not established: " + Shown(line));
+    }
+
+    return openData.Valid ? 0 : 1;
+}
+
 if (positional.Count != 1)
 {
-    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify history <export.json> [--checkpoints <list.json>] [--cache <folder>]   |   ovop-verify consignment <report.jws> [report.csv]   |   ovop-verify refresh --url <service>");
+    Console.Error.WriteLine("usage: ovop-verify [verify] <statement | address | qr-image.png> [--cache <folder>]   |   ovop-verify history <export.json> [--checkpoints <list.json>] [--cache <folder>]   |   ovop-verify consignment <report.jws> [report.csv]   |   ovop-verify open-data <manifest.jws> <file>...   |   ovop-verify refresh --url <service>");
     return 2;
 }
 

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
 using Microsoft.Extensions.DependencyInjection;
+using OvopQuality.Api.Labels.Signing;
 using OvopQuality.Api.OpenData;
 using OvopQuality.Tests.Support;
 
@@ -196,6 +197,46 @@ public class OpenDataTests(AppFixture app) : CertificationTest(app)
         Assert.Equal(hash, Convert.ToHexStringLower(SHA256.HashData(unzipped.ToArray())));
         Assert.Equal("attachment; filename=certificates.csv", gzipResponse.Content.Headers.ContentDisposition!.ToString());
     }
+
+    [Fact]
+    public async Task The_offline_verifier_holds_the_manifest_and_the_files_downloaded_and_names_one_altered()
+    {
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.OpenDataType, DocumentKind.OpenDataManifest.Type);
+        Assert.Equal(OvopQuality.Verifier.OfflineVerifier.OpenDataClaims, DocumentKind.OpenDataManifest.RequiredClaims);
+        await ACertifiedProducer();
+        await Generate();
+
+        var manifest = Encoding.ASCII.GetString((await Download("/api/open-data/manifest.jws")).Body);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in new[] { "producers.csv", "certificates.json", "certificate-events.jsonl" })
+        {
+            files[name] = (await Download("/api/open-data/" + name)).Body;
+        }
+
+        var verifier = new OvopQuality.Verifier.OfflineVerifier((await GetAnonymously("/.well-known/jwks.json")).Body, null);
+        var holds = verifier.VerifyOpenData(manifest, files);
+        Assert.True(holds.Valid, string.Join("; ", holds.Problems));
+        Assert.Equal("CC-BY-4.0", holds.Licence);
+        Assert.Equal((await GetAnonymously("/api/open-data")).Is(HttpStatusCode.OK).Json["sequence"]!.GetValue<long>(), holds.Sequence);
+        Assert.Equal(4, holds.Established.Count);
+
+        var altered = new Dictionary<string, byte[]>(files, StringComparer.Ordinal) { ["producers.csv"] = [.. files["producers.csv"], (byte)'x'] };
+        var caught = verifier.VerifyOpenData(manifest, altered);
+        Assert.False(caught.Valid);
+        Assert.Contains(caught.Problems, p => p.StartsWith("producers.csv: its SHA-256", StringComparison.Ordinal));
+        Assert.False(verifier.VerifyOpenData(manifest, new Dictionary<string, byte[]> { ["people.csv"] = [1] }).Valid);
+
+        var parts = manifest.Split('.');
+        var forged = JsonNode.Parse(Base64UrlDecode(parts[1]))!;
+        forged["seq"] = forged["seq"]!.GetValue<long>() + 1;
+        var tampered = $"{parts[0]}.{Base64UrlEncode(Encoding.UTF8.GetBytes(forged.ToJsonString()))}.{parts[2]}";
+        Assert.Contains("altered or forged", verifier.VerifyOpenData(tampered, files).Problems.Single(), StringComparison.Ordinal);
+    }
+
+    private static byte[] Base64UrlDecode(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [Fact]
     public async Task A_suspension_shows_in_the_next_generation_and_an_as_of_file_shows_the_registry_as_it_stood()
