@@ -192,6 +192,13 @@ public static class AccessConfiguration
                 }
 
                 var address = ClientNetwork.KeyOf(context.Connection.RemoteIpAddress);
+                // An as-of open data file is read and written whole on request (the whole registry as
+                // it stood): a few a minute for a client, not the hundreds a stored file may be.
+                if (context.Request.Path.StartsWithSegments("/api/open-data", StringComparison.OrdinalIgnoreCase) && context.Request.Query.ContainsKey("asOf"))
+                {
+                    return RateLimitPartition.GetFixedWindowLimiter("as-of:" + address, _ => Window("OpenDataAsOf", 10, 60));
+                }
+
                 return hasBody
                     ? RateLimitPartition.GetFixedWindowLimiter("body:" + address, _ => Window("PublicBody", 30, 60))
                     : RateLimitPartition.GetFixedWindowLimiter("public:" + address, _ => Window("Public", 600, 60));

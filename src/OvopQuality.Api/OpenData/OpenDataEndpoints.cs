@@ -31,6 +31,9 @@ public static class OpenDataEndpoints
         "certificates granted by then with their standing then, the producers that held one with their details as they stood then (a contact only if agreed by then), " +
         "their products and the standards' versions published by then. As-of files are made on request and not listed in the manifest.";
 
+    /// <summary>As-of files being made on this instance at once; per instance by design (it bounds this process's memory, not a fact shared with others).</summary>
+    private static readonly SemaphoreSlim AsOfBuilds = new(2, 2);
+
     /// <summary>
     /// The open data's index (no sign-in): licence (CC BY 4.0), the current generation's time and
     /// event sequence, the signed manifest, the data dictionary, and each dataset with its columns,
@@ -87,9 +90,29 @@ public static class OpenDataEndpoints
                 return TypedResults.Problem(invalid);
             }
 
-            await using var session = store.QuerySession();
-            var snapshot = await RegistrySnapshot.BuildAsync(session, parsed.At, now, ct);
-            return new AsOfFileResult(dataset, format, snapshot.Rows(dataset), parsed.At);
+            // Each build holds the whole registry in memory for a moment: a few at a time on an
+            // instance, whatever the number of clients (each is also rate-limited on its own).
+            if (!await AsOfBuilds.WaitAsync(TimeSpan.FromSeconds(10), ct))
+            {
+                return TypedResults.Problem(new ProblemDetails
+                {
+                    Type = Problems.TypeBase + "open-data-busy",
+                    Title = "Open data busy",
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Detail = "Too many as-of files are being made on this instance; ask again in a minute, or take the current files, which are made ahead.",
+                });
+            }
+
+            try
+            {
+                await using var session = store.QuerySession();
+                var snapshot = await RegistrySnapshot.BuildAsync(session, parsed.At, now, ct);
+                return new AsOfFileResult(dataset, format, snapshot.Rows(dataset), parsed.At);
+            }
+            finally
+            {
+                AsOfBuilds.Release();
+            }
         }
 
         return await files.FindAsync(file, ct) is { } stored
@@ -142,7 +165,7 @@ public static class OpenDataEndpoints
 
     private static ProblemHttpResult NotReady() => TypedResults.Problem(new ProblemDetails
     {
-        Type = "https://ovop.tj/problems/open-data-not-ready",
+        Type = Problems.TypeBase + "open-data-not-ready",
         Title = "Open data not ready",
         Status = StatusCodes.Status503ServiceUnavailable,
         Detail = "The open data's first generation is being made; ask again in a minute.",

@@ -90,6 +90,28 @@ public class AbuseLimitTests(AppFixture app, LimitedHost limited, LimitedHostWit
     }
 
     [Fact]
+    public async Task An_address_asking_for_many_as_of_open_data_files_gets_429_and_still_reads_the_current_files()
+    {
+        var address = IPAddress.Parse("203.0.113." + Random.Shared.Next(1, 254));
+        async Task<IScenarioResult> Ask(string url) => await limited.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = address);
+            s.IgnoreStatusCode();
+        });
+
+        var answers = new List<int>();
+        for (var i = 0; i <= 10; i++)
+        {
+            answers.Add((await Ask("/api/open-data/certificates.csv?asOf=2026-01-01")).Context.Response.StatusCode);
+        }
+
+        Assert.All(answers[..10], status => Assert.Equal(200, status));
+        Assert.Equal(429, answers[10]);
+        Assert.NotEqual(429, (await Ask("/api/open-data")).Context.Response.StatusCode);
+    }
+
+    [Fact]
     public async Task Addresses_of_one_ipv6_64_network_share_one_limit_as_one_client()
     {
         var network = $"2001:db8:{Random.Shared.Next(1, 0xffff):x}:7";
