@@ -260,7 +260,7 @@ public sealed class SettingsCheck
     private void Limits()
     {
         WholeNumber("Ovop:MaxRequestBodyBytes", 1, long.MaxValue);
-        foreach (var limit in new[] { "Public", "PublicBody", "User" })
+        foreach (var limit in new[] { "Public", "PublicBody", "OpenDataAsOf", "User" })
         {
             WholeNumber($"Ovop:RateLimits:{limit}:PermitLimit", 1, int.MaxValue);
             WholeNumber($"Ovop:RateLimits:{limit}:WindowSeconds", 1, Day);
@@ -288,6 +288,8 @@ public sealed class SettingsCheck
         WholeNumber("Ovop:Clones:WindowHours", 1, 8_760);
         WholeNumber("Ovop:Clones:MaximumScans", 1, int.MaxValue);
         Number("Ovop:Clones:RefreshSeconds", 0, Day, minimumIncluded: false);
+        Number("Ovop:OpenData:CheckSeconds", 1, Day);
+        Number("Ovop:OpenData:MinimumSeconds", 0, Day);
     }
 
     private void Cluster()

@@ -33,6 +33,8 @@ public sealed class StartupConfigurationTests(AppFixture app) : CertificationTes
         ["Ovop:RateLimits:Public:PermitLimit"] = "-1",
         ["Ovop:RateLimits:User:WindowSeconds"] = "a minute",
         ["Ovop:Verification:LabelsInMemory"] = "1e6",
+        ["Ovop:RateLimits:OpenDataAsOf:PermitLimit"] = "0",
+        ["Ovop:OpenData:CheckSeconds"] = "0",
     };
 
     private static IEnumerable<string> NamesOfBadSettings => BadSettings.Keys;

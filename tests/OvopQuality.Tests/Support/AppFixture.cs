@@ -64,6 +64,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Ovop:PublicBaseUrl", PublicBaseUrl);
             builder.UseSetting("Ovop:RateLimits:Public:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:RateLimits:PublicBody:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Ovop:RateLimits:OpenDataAsOf:PermitLimit", PublicPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ovop:Cors:VerificationOrigins:0", VerifierOrigin);
             // Lists longer than this are judged in the background: small here, so tests reach that path cheaply.
             builder.UseSetting("Ovop:Consignments:ImmediateMaxCodes", ConsignmentImmediateMaxCodes.ToString(System.Globalization.CultureInfo.InvariantCulture));
