@@ -106,6 +106,14 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
 
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
         ["GET /api/statistics/series"] = [Ministry, Officer, Admin],
+        ["GET /api/statistics/public"] = [Public],
+        ["GET /api/statistics/detail"] = [Ministry, Officer, Admin],
+        ["GET /api/statistics/detail/{table}.csv"] = [Ministry, Officer, Admin],
+        ["GET /figures"] = [Public],
+        ["GET /figures/ministry"] = [Public],
+        ["GET /figures/ministry/content"] = [Ministry, Officer, Admin],
+        ["GET /figures/figures.css"] = [Public],
+        ["GET /figures/figures.js"] = [Public],
 
         ["GET /api/certifications/{fileId}/events/export"] = [Producer, Inspector, Officer, Admin],
         ["GET /api/producers/{producerId}/events/export"] = [Producer, Officer, Admin],

@@ -34,6 +34,8 @@ public static class FiguresStylesEndpoint
         details { margin: 6px 0 12px; } summary { cursor: pointer; color: #0a4d6b; padding: 4px 0; }
         table { border-collapse: collapse; font-size: 15px; min-width: 60%; }
         caption { text-align: left; font-weight: 600; padding: 4px 0; }
+        section.table caption { font-size: 19px; padding: 20px 0 8px; }
+        .scroll th, .scroll td { white-space: nowrap; }
         th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
         td { font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }

@@ -205,7 +205,7 @@ public static class MinistryFiguresContentEndpoint
         return Html.Join([
             SvgCharts.Bars(new Chart("lead-times", m.MedianPerStage, m.Stage, [t.Median],
                 [.. d.LeadTimes.Select(l => new ChartRow(m.Stages[l.Stage], [l.MedianDays ?? 0]))]), t.Table),
-            Table("lead-times-table", m.LeadTimes, [m.Stage, t.Count, t.Mean, t.Median, t.P90],
+            Table("stages", m.LeadTimes, [m.Stage, t.Count, t.Mean, t.Median, t.P90],
                 d.LeadTimes.Select(l => (m.Stages[l.Stage], new[] { l.Count.ToString(CultureInfo.InvariantCulture), Days(l.MeanDays), Days(l.MedianDays), Days(l.P90Days) })), t.None),
             Csv("leadTimes"),
             Table("expiring", m.Expiring, [m.Certificate, m.Producer, m.Product, m.ValidUntil, m.DaysLeft],
@@ -216,7 +216,7 @@ public static class MinistryFiguresContentEndpoint
                     { o.ProducerNumber, Product(o.ProductName), o.Round.ToString(CultureInfo.InvariantCulture), Date(o.DueOn), o.DaysOverdue.ToString(CultureInfo.InvariantCulture) })), t.None),
             Csv("surveillanceOverdue"),
             SvgCharts.Bars(new Chart("by-city", m.ByCity, m.City, [t.Producers], [.. d.ProducersByCity.Select(c => new ChartRow(c.City, [c.Producers]))]), t.Table),
-            Table("by-city-table", m.ByCity, [m.City, t.Producers, m.Certified],
+            Table("cities", m.ByCity, [m.City, t.Producers, m.Certified],
                 d.ProducersByCity.Select(c => (c.City, new[] { c.Producers.ToString(CultureInfo.InvariantCulture), c.CertifiedProducers.ToString(CultureInfo.InvariantCulture) })), t.None),
             Html.Of($"<p class=\"hint\">{m.CityRule} {m.Elsewhere}: <span id=\"elsewhere\">{d.ProducersOutsideCities}</span>.</p>"),
             Csv("producersByCity"),
@@ -237,7 +237,6 @@ public static class MinistryFiguresContentEndpoint
         var body = rows.Select(r => Html.Of($"<tr><th scope=\"row\">{r.Head}</th>{Html.Join(r.Cells.Select(c => Html.Of($"<td>{c}</td>")))}</tr>")).ToList();
         return Html.Of($"""
             <section class="table" id="{id}-section">
-            <h2>{caption}</h2>
             <div class="scroll"><table id="{id}"><caption>{caption}</caption>
             <thead><tr>{Html.Join(headers.Select(h => Html.Of($"<th scope=\"col\">{h}</th>")))}</tr></thead>
             <tbody>{(body.Count == 0 ? Html.Of($"<tr><td colspan=\"{headers.Count}\">{none}</td></tr>") : Html.Join(body))}</tbody>
