@@ -98,3 +98,48 @@ public sealed record FiguresSource(
             new Period(month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Periods.StartOf(month), Periods.StartOf(month.AddMonths(1))))];
     }
 }
+
+/// <summary>
+/// Anyone may ask for the public figures, and each answer reads and folds every certificate: at
+/// most <see cref="Concurrent"/> anonymous requests of an instance compute them at once, the others
+/// wait up to <see cref="Wait"/> and are then told to come back (429, <c>Retry-After</c>), so that a
+/// crowd of requests cannot take every connection and core from verification. The gate holds no
+/// facts, only this instance's count of computations under way, so other instances need not know it.
+/// </summary>
+public static class PublicFiguresGate
+{
+    public const int Concurrent = 2;
+
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static readonly SemaphoreSlim Slots = new(Concurrent, Concurrent);
+
+    /// <summary>A slot to compute in, to dispose when done; null when none came free in time.</summary>
+    public static async Task<IDisposable?> EnterAsync(CancellationToken ct) =>
+        await Slots.WaitAsync(Wait, ct) ? new Slot() : null;
+
+    public static ProblemDetails Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Type = Problems.TypeBase + "figures-busy",
+            Title = "Figures busy",
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = "Many people are reading the figures right now: try again in a few seconds.",
+        };
+    }
+
+    private sealed class Slot : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Slots.Release();
+            }
+        }
+    }
+}

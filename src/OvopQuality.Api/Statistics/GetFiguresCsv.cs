@@ -80,7 +80,7 @@ public static class GetFiguresCsvEndpoint
     [Tags("Statistics")]
     [Authorize(Roles = Roles.Ministry + "," + Roles.Staff)]
     [Produces("text/csv")]
-    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(
         string table, string? at, IQuerySession session, NpgsqlDataSource database, [FromServices] LifecycleSettings lifecycle, TimeProvider clock, CancellationToken ct)

@@ -69,6 +69,7 @@ public static class GetFiguresDetailEndpoint
     [WolverineGet("/api/statistics/detail", OperationId = "GetFiguresDetail")]
     [Tags("Statistics")]
     [Authorize(Roles = Roles.Ministry + "," + Roles.Staff)]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<Results<Ok<FiguresDetail>, ProblemHttpResult>> Get(
         string? at, IQuerySession session, NpgsqlDataSource database, [FromServices] LifecycleSettings lifecycle, TimeProvider clock, CancellationToken ct)
     {

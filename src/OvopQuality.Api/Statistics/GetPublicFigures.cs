@@ -66,8 +66,9 @@ public static class GetPublicFiguresEndpoint
     [WolverineGet("/api/statistics/public", OperationId = "GetPublicFigures")]
     [Tags("Statistics")]
     [AllowAnonymous]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<Results<Ok<PublicFigures>, ProblemHttpResult>> Get(
-        string? at, IQuerySession session, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
+        string? at, HttpContext context, IQuerySession session, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (instant, invalid) = FiguresSource.ParseAt(at, now);
@@ -76,7 +77,10 @@ public static class GetPublicFiguresEndpoint
             return TypedResults.Problem(invalid);
         }
 
-        return TypedResults.Ok(await ComputeAsync(session, database, instant.Value, now, ct));
+        using var slot = await PublicFiguresGate.EnterAsync(ct);
+        return slot is null
+            ? TypedResults.Problem(PublicFiguresGate.Busy(context))
+            : TypedResults.Ok(await ComputeAsync(session, database, instant.Value, now, ct));
     }
 
     public static async Task<PublicFigures> ComputeAsync(IQuerySession session, NpgsqlDataSource database, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)

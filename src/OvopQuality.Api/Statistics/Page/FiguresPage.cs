@@ -18,7 +18,7 @@ public static class FiguresPageEndpoint
     [Tags("Statistics")]
     [AllowAnonymous]
     [Produces("text/html")]
-    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(
         string? at, string? lang, HttpContext context, IQuerySession session, NpgsqlDataSource database, TimeProvider clock, CancellationToken ct)
     {
@@ -27,6 +27,12 @@ public static class FiguresPageEndpoint
         if (instant is null)
         {
             return TypedResults.Problem(invalid);
+        }
+
+        using var slot = await PublicFiguresGate.EnterAsync(ct);
+        if (slot is null)
+        {
+            return TypedResults.Problem(PublicFiguresGate.Busy(context));
         }
 
         var texts = FiguresTexts.For(lang, context.Request.Headers.AcceptLanguage);
@@ -127,7 +133,7 @@ public static class MinistryFiguresPageEndpoint
     [Tags("Statistics")]
     [AllowAnonymous]
     [Produces("text/html")]
-    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static IResult Get(string? at, string? lang, HttpContext context, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
@@ -175,7 +181,7 @@ public static class MinistryFiguresContentEndpoint
     [Tags("Statistics")]
     [Authorize(Roles = Roles.Ministry + "," + Roles.Staff)]
     [Produces("text/html")]
-    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType(typeof(HttpValidationProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(
         string? at, string? lang, HttpContext context, IQuerySession session, NpgsqlDataSource database, [FromServices] LifecycleSettings lifecycle, TimeProvider clock,
         CancellationToken ct)
