@@ -112,6 +112,21 @@ public class FiguresTests(AppFixture app) : CertificationTest(app)
     }
 
     [Fact]
+    public async Task While_two_computations_of_the_public_figures_are_under_way_a_third_is_told_to_come_back()
+    {
+        using (await PublicFiguresGate.EnterAsync(TestContext.Current.CancellationToken))
+        using (await PublicFiguresGate.EnterAsync(TestContext.Current.CancellationToken))
+        {
+            var busy = (await GetAnonymously("/api/statistics/public")).IsProblem(HttpStatusCode.TooManyRequests, "figures-busy");
+            Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+            (await GetAnonymously("/figures")).IsProblem(HttpStatusCode.TooManyRequests, "figures-busy");
+            (await Get("/api/statistics/detail", Ministry)).Is(HttpStatusCode.OK);
+        }
+
+        (await GetAnonymously("/api/statistics/public")).Is(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_certificate_expiring_within_90_days_with_no_renewal_is_flagged_until_a_renewal_is_filed()
     {
         var fileId = await ACertifiedFile();
@@ -259,6 +274,60 @@ public class FiguresTests(AppFixture app) : CertificationTest(app)
         Assert.Contains("stage,count,meanDays,medianDays,p90Days", (await Get("/api/statistics/detail/leadTimes.csv", Ministry)).Body, StringComparison.Ordinal);
         (await Get("/api/statistics/detail/secrets.csv", Ministry)).IsProblem(HttpStatusCode.NotFound, "figures-table-not-found");
         (await Get("/api/statistics/detail/expiring.csv?at=soon", Ministry)).IsInvalid("at");
+    }
+
+    [Fact]
+    public async Task Markup_in_a_district_or_product_name_is_shown_as_text_in_the_ministrys_tables()
+    {
+        var body = new
+        {
+            legalName = new { tg = "Кооператив", ru = "Кооператив", en = "Cooperative" },
+            taxId = NewTaxId(),
+            address = new { region = "khatlon", district = "<svg onload=alert(1)>", village = "Qurghonteppa" },
+            contact = new { person = "Rahim Saidov", phone = "+992 92 777 1234" },
+        };
+        var producer = (await Post("/api/producers", body)).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var product = (await Post($"/api/producers/{producer}/products", new
+        {
+            expectedVersion = 1,
+            name = new { tg = "Зардолу", ru = "Курага", en = "</text><script>alert(2)</script>" },
+            category = "driedFruit",
+            hsCode = "081310",
+        })).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var fileId = (await Post("/api/certifications", ApplicationBody(producer, product))).Is(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var inspection = await Schedule(fileId, 1);
+        (await Record(fileId, inspection, 2)).Is(HttpStatusCode.OK);
+        (await DecideMet(fileId, 3)).Is(HttpStatusCode.OK);
+
+        var fragment = (await Get("/figures/ministry/content?lang=en&at=2029-01-15", Ministry)).Is(HttpStatusCode.OK);
+
+        Assert.Equal("text/html", fragment.MediaType);
+        Assert.DoesNotContain("<script>", fragment.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg onload", fragment.Body, StringComparison.Ordinal);
+        Assert.Contains("&lt;/text&gt;&lt;script&gt;alert(2)&lt;/script&gt;", fragment.Body, StringComparison.Ordinal);
+        Assert.Contains("&lt;svg onload=alert(1)&gt;", fragment.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_figures_pages_allow_only_their_own_stylesheet_and_script()
+    {
+        foreach (var path in new[] { "/figures?lang=ru", "/figures/ministry?lang=tg" })
+        {
+            var page = (await GetAnonymously(path)).Is(HttpStatusCode.OK);
+            var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+
+            Assert.Equal("text/html", page.MediaType);
+            Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Contains("style-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Contains("connect-src 'self';", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script>", page.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(" style=", page.Body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("text/css", (await GetAnonymously("/figures/figures.css")).Is(HttpStatusCode.OK).MediaType);
+        Assert.Equal("text/javascript", (await GetAnonymously("/figures/figures.js")).Is(HttpStatusCode.OK).MediaType);
+        (await GetAnonymously("/figures?at=tomorrow")).IsInvalid("at");
     }
 
     private async Task<(HttpResponseMessage Response, string Body)> Raw(string url, User user)
