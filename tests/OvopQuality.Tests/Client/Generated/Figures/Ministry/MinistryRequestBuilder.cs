@@ -45,7 +45,7 @@ namespace OvopQuality.Tests.Client.Generated.Figures.Ministry
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,7 +59,7 @@ namespace OvopQuality.Tests.Client.Generated.Figures.Ministry
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Statistics.Public
         /// <returns>A <see cref="global::OvopQuality.Tests.Client.Generated.Models.PublicFigures"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -52,6 +53,7 @@ namespace OvopQuality.Tests.Client.Generated.Api.Statistics.Public
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OvopQuality.Tests.Client.Generated.Models.PublicFigures>(requestInfo, global::OvopQuality.Tests.Client.Generated.Models.PublicFigures.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

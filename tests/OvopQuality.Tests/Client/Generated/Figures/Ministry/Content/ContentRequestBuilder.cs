@@ -39,7 +39,7 @@ namespace OvopQuality.Tests.Client.Generated.Figures.Ministry.Content
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -54,7 +54,7 @@ namespace OvopQuality.Tests.Client.Generated.Figures.Ministry.Content
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::OvopQuality.Tests.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OvopQuality.Tests.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
