@@ -109,6 +109,10 @@ public class FiguresTests(AppFixture app) : CertificationTest(app)
         Assert.DoesNotContain("apricots", figures, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Isfara", figures, StringComparison.OrdinalIgnoreCase);
         (await GetAnonymously("/api/statistics/public?at=yesterday")).IsInvalid("at");
+        (await GetAnonymously("/api/statistics/public?at=0001-01-01")).IsInvalid("at");
+        (await GetAnonymously("/api/statistics/public?at=9999-12-31T23:59:59Z")).IsInvalid("at");
+        (await GetAnonymously("/figures?at=9999-12-31")).IsInvalid("at");
+        (await Get("/api/statistics/detail?at=0001-01-01T00:00:00Z", Ministry)).IsInvalid("at");
     }
 
     [Fact]
