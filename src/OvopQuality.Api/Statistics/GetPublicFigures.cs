@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using OvopQuality.Api.Certification.Lifecycle;
 using OvopQuality.Api.Labels.Verifying;
 
 namespace OvopQuality.Api.Statistics;
@@ -89,6 +90,7 @@ public static class GetPublicFiguresEndpoint
         var files = await FileMilestonesReader.ReadAsync(session, database, at, ct);
         var months = FiguresSource.TwelveMonthsTo(at);
         var labels = await FiguresSource.LabelsIssuedAsync(database, months, at, ct);
+        var certifiedAtMonthEnd = CertifiedAtMonthEnds(source.Certificates, months, at, now);
         var valid = source.Valid.ToList();
         var regionOf = valid
             .GroupBy(c => c.Certificate.ProducerNumber, StringComparer.Ordinal)
@@ -102,19 +104,47 @@ public static class GetPublicFiguresEndpoint
             Enumerable.Range(1, 5).ToDictionary(s => s.ToString(CultureInfo.InvariantCulture), s => valid.Count(c => c.Certificate.Stars == s)),
             new ComplaintCounts(source.Complaints.Count, source.Complaints.Count(c => c.ResolvedAt is not null)),
             DurationFigures.Of(files.Where(f => f.DecidedAt is not null).Select(f => f.DecidedAt!.Value - f.SubmittedAt)),
-            [.. months.Select((month, i) =>
+            [.. months.Select((month, i) => new MonthFigures(
+                month.Label,
+                certifiedAtMonthEnd[i].Count,
+                labels[i],
+                source.Complaints.Count(c => month.Holds(c.ReceivedAt)),
+                source.Complaints.Count(c => c.ResolvedAt is { } resolved && month.Holds(resolved))))]);
+    }
+
+    /// <summary>
+    /// The producers with a certificate in force at the end of each month (the last one ending at
+    /// the instant). A certificate's standing changes only when one of its facts takes effect, when
+    /// its validity starts and when it expires (<see cref="CertificateStanding"/>, with what is known
+    /// now): it is folded again only for a month in which one of those moments falls, so that most
+    /// certificates are folded once for the twelve months rather than twelve times.
+    /// </summary>
+    private static HashSet<string>[] CertifiedAtMonthEnds(IReadOnlyList<CertificateAt> certificates, IReadOnlyList<Period> months, DateTimeOffset at, DateTimeOffset now)
+    {
+        var ends = months.Select(m => m.End < at ? m.End : at).ToArray();
+        var certified = ends.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        foreach (var (certificate, _) in certificates)
+        {
+            var changes = certificate.Timeline.Select(f => f.EffectiveFrom)
+                .Append(LifecycleSettings.StartOf(certificate.ValidFrom!.Value))
+                .Append(LifecycleSettings.ExpiresAt(certificate.ValidUntil!.Value))
+                .ToArray();
+            LabelStatus? standing = null;
+            for (var i = 0; i < ends.Length; i++)
             {
-                var end = month.End < at ? month.End : at;
-                return new MonthFigures(
-                    month.Label,
-                    source.Certificates
-                        .Where(c => CertificateStanding.At(c.Certificate, end, now).Status == LabelStatus.Valid)
-                        .Select(c => c.Certificate.ProducerNumber)
-                        .Distinct(StringComparer.Ordinal)
-                        .Count(),
-                    labels[i],
-                    source.Complaints.Count(c => month.Holds(c.ReceivedAt)),
-                    source.Complaints.Count(c => c.ResolvedAt is { } resolved && month.Holds(resolved)));
-            })]);
+                var since = i == 0 ? DateTimeOffset.MinValue : ends[i - 1];
+                if (standing is null || changes.Any(change => change > since && change <= ends[i]))
+                {
+                    standing = CertificateStanding.At(certificate, ends[i], now).Status;
+                }
+
+                if (standing == LabelStatus.Valid)
+                {
+                    certified[i].Add(certificate.ProducerNumber);
+                }
+            }
+        }
+
+        return certified;
     }
 }

@@ -53,6 +53,28 @@ public class FiguresTests(AppFixture app) : CertificationTest(app)
         Assert.Equal(-1, LastMonth(suspended, "certifiedProducers") - LastMonth(certified, "certifiedProducers"));
     }
 
+    [Fact]
+    public async Task A_suspension_back_dated_into_an_earlier_month_takes_the_producer_out_of_that_months_figure_on()
+    {
+        App.Clock.Set(new DateTimeOffset(2026, 5, 10, 6, 0, 0, TimeSpan.Zero));
+        var before = (await Public())["months"]!.AsArray();
+        App.Clock.Set(AppFixture.Start);
+        var fileId = await ACertifiedFile();
+        App.Clock.Set(new DateTimeOffset(2026, 5, 10, 6, 0, 0, TimeSpan.Zero));
+        var certified = (await Public())["months"]!.AsArray();
+        (await Suspend(fileId, 4, new DateTimeOffset(2026, 4, 15, 0, 0, 0, TimeSpan.Zero))).Is(HttpStatusCode.OK);
+        var suspended = (await Public())["months"]!.AsArray();
+        (await Reinstate(fileId, 5)).Is(HttpStatusCode.OK);
+        var reinstated = (await Public())["months"]!.AsArray();
+
+        int Rise(JsonArray after, string month) => Month(after, month) - Month(before, month);
+        static int Month(JsonArray months, string month) => months.Single(m => m!["month"]!.GetValue<string>() == month)!["certifiedProducers"]!.GetValue<int>();
+        string[] spring = ["2026-02", "2026-03", "2026-04", "2026-05"];
+        Assert.Equal([0, 1, 1, 1], spring.Select(m => Rise(certified, m)));
+        Assert.Equal([0, 1, 0, 0], spring.Select(m => Rise(suspended, m)));
+        Assert.Equal([0, 1, 0, 1], spring.Select(m => Rise(reinstated, m)));
+    }
+
     private static int SumOf(JsonNode counts) => counts.AsObject().Sum(c => c.Value!.GetValue<int>());
 
     [Fact]
