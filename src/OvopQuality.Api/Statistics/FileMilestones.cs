@@ -32,12 +32,18 @@ public static class FileMilestonesReader
     /// so that 100,000 files are 100,000 rows of a few columns, not their events: label batches (whose
     /// events hold every code) are read from the label registry instead, and inspections' results and
     /// findings never leave the database. Files applied for after <paramref name="at"/> are left out.
+    /// Without <paramref name="everyStage"/> only the application and the decision are read (what the
+    /// public figures need): inspections (whose stored events are the largest read here) and
+    /// surveillance are left out, and so are labels.
     /// </summary>
-    public static async Task<IReadOnlyList<FileMilestones>> ReadAsync(IQuerySession session, NpgsqlDataSource database, DateTimeOffset at, CancellationToken ct)
+    public static async Task<IReadOnlyList<FileMilestones>> ReadAsync(IQuerySession session, NpgsqlDataSource database, DateTimeOffset at, bool everyStage, CancellationToken ct)
     {
         var names = session.DocumentStore.Options.Events.AllKnownEventTypes()
             .Where(t => Read.Contains(t.EventType))
             .ToDictionary(t => t.EventType, t => t.EventTypeName);
+        string[] read = everyStage
+            ? [.. names.Values]
+            : [names[typeof(ApplicationSubmitted)], names[typeof(StandardMet)], names[typeof(CertificationRefused)]];
         await using var command = database.CreateCommand($"""
             with facts as (
                 select stream_id, type, data,
@@ -58,20 +64,21 @@ public static class FileMilestonesReader
             ), labels as (
                 select file_id, min(issued_at) as first_labels_at
                 from {LabelRegistry.TableName.QualifiedName}
-                where issued_at <= $7
+                where $8 and issued_at <= $7
                 group by file_id
             )
             select f.stream_id, f.submitted_at, f.renews, f.first_inspection_at, f.decided_at, l.first_labels_at, f.schedule, f.rounds_passed
             from files f left join labels l on l.file_id = f.stream_id
             where f.submitted_at is not null
             """);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. names.Values] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = read });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = names[typeof(ApplicationSubmitted)] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = names[typeof(InspectionRecorded)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [names[typeof(StandardMet)], names[typeof(CertificationRefused)]] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = names[typeof(StandardMet)] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = names[typeof(SurveillancePassed)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = everyStage });
 
         var files = new List<FileMilestones>();
         await using var reader = await command.ExecuteReaderAsync(ct);

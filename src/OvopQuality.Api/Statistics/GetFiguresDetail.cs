@@ -87,7 +87,7 @@ public static class GetFiguresDetailEndpoint
         IQuerySession session, NpgsqlDataSource database, LifecycleSettings lifecycle, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
     {
         var source = await FiguresSource.ReadAsync(session, at, now, ct);
-        var files = await FileMilestonesReader.ReadAsync(session, database, at, ct);
+        var files = await FileMilestonesReader.ReadAsync(session, database, at, everyStage: true, ct);
         var today = source.Day;
         var renewed = files.Where(f => f.Renews is not null).Select(f => f.Renews!.Value).ToHashSet();
         var fileOf = files.ToDictionary(f => f.FileId);

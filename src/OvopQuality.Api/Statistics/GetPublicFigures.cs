@@ -87,7 +87,7 @@ public static class GetPublicFiguresEndpoint
     public static async Task<PublicFigures> ComputeAsync(IQuerySession session, NpgsqlDataSource database, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
     {
         var source = await FiguresSource.ReadAsync(session, at, now, ct);
-        var files = await FileMilestonesReader.ReadAsync(session, database, at, ct);
+        var files = await FileMilestonesReader.ReadAsync(session, database, at, everyStage: false, ct);
         var months = FiguresSource.TwelveMonthsTo(at);
         var labels = await FiguresSource.LabelsIssuedAsync(database, months, at, ct);
         var certifiedAtMonthEnd = CertifiedAtMonthEnds(source.Certificates, months, at, now);
