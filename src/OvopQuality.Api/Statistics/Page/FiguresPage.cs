@@ -97,7 +97,11 @@ public static class FiguresPages
 {
     public static string Day(DateTimeOffset instant) => ProgrammeTime.DayOf(instant).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static Html Head(FiguresTexts t, string title, string path, string day, string today) =>
+    /// <summary>
+    /// The page's head and header. The picker offers days up to <paramref name="latest"/>: today on
+    /// the public page; no limit on the ministry's, which looks ahead for certificates about to lapse.
+    /// </summary>
+    public static Html Head(FiguresTexts t, string title, string path, string day, string? latest) =>
         Html.Of($"""
             <!doctype html>
             <html lang="{t.Language}">
@@ -112,7 +116,7 @@ public static class FiguresPages
             <h1>{title}</h1>
             <p id="as-of">{t.AsOf} <time datetime="{day}">{day}</time></p>
             <form class="picker" method="get" action="{path}">
-            <label>{t.Day} <input type="date" name="at" value="{day}" max="{today}"></label>
+            <label>{t.Day} <input type="date" name="at" value="{day}"{(latest is null ? Html.Empty : Html.Of($" max=\"{latest}\""))}></label>
             <input type="hidden" name="lang" value="{t.Language}">
             <button type="submit">{t.Show}</button>
             </form>
@@ -147,7 +151,7 @@ public static class MinistryFiguresPageEndpoint
         var m = t.Ministry;
         var day = FiguresPages.Day(instant.Value);
         var page = Html.Join([
-            FiguresPages.Head(t, m.Title, "/figures/ministry", day, FiguresPages.Day(now)),
+            FiguresPages.Head(t, m.Title, "/figures/ministry", day, null),
             Html.Of($"""
                 <main>
                 <form id="token-form" class="token">
