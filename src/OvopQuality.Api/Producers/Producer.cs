@@ -47,6 +47,12 @@ public sealed record ProducerDetailsCorrected(
     string Reason,
     DateTimeOffset CorrectedAt);
 
+/// <summary>The producer agreed that its contact be shown to the public (directory, open data); <c>Evidence</c> names the signed form when staff recorded it.</summary>
+public sealed record ContactPublicationAgreed(Guid ProducerId, string? Evidence, DateTimeOffset At);
+
+/// <summary>The producer's contact is no longer shown to the public, from this instant on.</summary>
+public sealed record ContactPublicationWithdrawn(Guid ProducerId, DateTimeOffset At);
+
 public sealed record ProductRegistered(
     Guid ProducerId,
     Guid ProductId,
@@ -74,11 +80,21 @@ public sealed record Producer(
 {
     public long Version { get; set; }
 
+    /// <summary>Whether the producer agreed that its contact be public; false until it does.</summary>
+    public bool ContactPublished { get; init; }
+
+    /// <summary>The contact as the public may see it: none unless the producer agreed.</summary>
+    public Contact? ContactForPublic() => ContactPublished ? Contact : null;
+
     public static Producer Create(ProducerRegistered e) =>
         new(e.ProducerId, e.ProducerNumber, e.LegalName, e.TaxId, e.Address, e.Contact, [], e.RegisteredAt, e.RegisteredAt);
 
     public Producer Apply(ProducerDetailsCorrected e) =>
         this with { LegalName = e.LegalName, Address = e.Address, Contact = e.Contact, LastChangedAt = e.CorrectedAt };
+
+    public Producer Apply(ContactPublicationAgreed e) => this with { ContactPublished = true, LastChangedAt = e.At };
+
+    public Producer Apply(ContactPublicationWithdrawn e) => this with { ContactPublished = false, LastChangedAt = e.At };
 
     public Producer Apply(ProductRegistered e) =>
         this with

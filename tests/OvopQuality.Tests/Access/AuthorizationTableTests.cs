@@ -37,6 +37,15 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         // The API reference's own scripts, styles and icons.
         ["GET /docs/*"] = [Public],
 
+        // The open data: the public registry, its manifest, schemas and data dictionary.
+        ["GET /api/open-data"] = [Public],
+        ["GET /api/open-data/{file}"] = [Public],
+        ["GET /api/open-data/manifest.json"] = [Public],
+        ["GET /api/open-data/manifest.jws"] = [Public],
+        ["GET /api/open-data/schemas/{dataset}"] = [Public],
+        ["GET /open-data"] = [Public],
+        ["GET /open-data/style.css"] = [Public],
+
         ["POST /api/producers"] = [Officer, Admin],
         ["GET /api/producers"] = [Officer, Admin, Ministry],
         ["GET /api/producers/{producerId}"] = [Producer, Officer, Admin, Ministry],
@@ -45,6 +54,7 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/producers/{producerId}/products"] = [Producer, Officer, Admin],
         ["POST /api/producers/{producerId}/corrections"] = [Producer, Officer, Admin],
         ["PATCH /api/producers/{producerId}"] = [Producer, Officer, Admin],
+        ["PUT /api/producers/{producerId}/contact-publication"] = [Producer, Officer, Admin],
         ["GET /api/producers/{producerId}/products/{productId}"] = [Producer, Officer, Admin, Ministry],
 
         ["GET /api/standards"] = [Producer, Inspector, Officer, Exporter, Ministry, Admin],

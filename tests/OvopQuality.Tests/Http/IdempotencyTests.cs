@@ -187,6 +187,9 @@ public sealed class IdempotencyTests : IAsyncLifetime
         var changed = await Twice("ChangeProducerDetails", HttpMethod.Patch, $"/api/producers/{producer}",
             new { expectedVersion = VersionOf(corrected), reason = "New phone", contact = new { phone = "+992 92 777 4321" } }, admin, HttpStatusCode.OK, adminSubject);
         Assert.Equal(VersionOf(corrected) + 1, VersionOf(changed));
+        var published = await Twice("SetContactPublication", HttpMethod.Put, $"/api/producers/{producer}/contact-publication",
+            new { expectedVersion = VersionOf(changed), publish = true, evidence = "Signed form 7" }, admin, HttpStatusCode.OK, adminSubject);
+        Assert.Equal(VersionOf(changed) + 1, VersionOf(published));
 
         // A standard version.
         var standard = "T-IDEM-" + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);

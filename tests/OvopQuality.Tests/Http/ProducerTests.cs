@@ -91,4 +91,29 @@ public class ProducerTests(AppFixture app) : CertificationTest(app)
         (await Get($"/api/producers/{Guid.NewGuid()}/certifications")).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
         (await Post($"/api/producers/{Guid.NewGuid()}/products", ApricotsBody(1))).Is(HttpStatusCode.NotFound);
     }
+
+    private Task<Reply> SetContactPublication(Guid producerId, object body, User user) =>
+        Send(HttpMethod.Put, $"/api/producers/{producerId}/contact-publication", System.Net.Http.Json.JsonContent.Create(body, options: AppFixture.Json), user);
+
+    [Fact]
+    public async Task A_producers_contact_is_public_only_from_its_own_agreement_until_it_withdraws_it()
+    {
+        var (producerId, _) = await AProducerWithApricots();
+        var number = (await Get($"/api/producers/{producerId}")).Json["number"]!.GetValue<string>();
+        Assert.False((await Get($"/api/producers/{producerId}")).Json["contactPublished"]!.GetValue<bool>());
+
+        (await SetContactPublication(producerId, new { expectedVersion = 2, publish = true }, ProducerOf("TJ-P-999998"))).IsProblem(HttpStatusCode.NotFound, "producer-not-found");
+        (await SetContactPublication(producerId, new { expectedVersion = 2, publish = true }, Administrator)).IsInvalid("evidence");
+        (await SetContactPublication(producerId, new { expectedVersion = 2, publish = false }, ProducerOf(number))).IsProblem(HttpStatusCode.Conflict, "contact-publication-unchanged");
+        (await SetContactPublication(producerId, new { expectedVersion = 2, publish = true }, ProducerOf(number))).Is(HttpStatusCode.OK);
+        Assert.True((await Get($"/api/producers/{producerId}")).Json["contactPublished"]!.GetValue<bool>());
+        (await SetContactPublication(producerId, new { expectedVersion = 2, publish = false }, ProducerOf(number))).IsProblem(HttpStatusCode.Conflict, "stale-version");
+
+        (await SetContactPublication(producerId, new { expectedVersion = 3, publish = false }, Administrator)).Is(HttpStatusCode.OK);
+        (await SetContactPublication(producerId, new { expectedVersion = 4, publish = true, evidence = "Signed form 2026/117" }, Administrator)).Is(HttpStatusCode.OK);
+
+        var history = (await Get($"/api/producers/{producerId}/events")).Items;
+        Assert.Equal(["contactPublicationAgreed", "contactPublicationWithdrawn", "contactPublicationAgreed"], history.Skip(2).Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal("Signed form 2026/117", history[4]!["data"]!["evidence"]!.GetValue<string>());
+    }
 }

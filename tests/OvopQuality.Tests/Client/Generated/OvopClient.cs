@@ -9,6 +9,7 @@ using Microsoft.Kiota.Serialization.Text;
 using OvopQuality.Tests.Client.Generated.Api;
 using OvopQuality.Tests.Client.Generated.Figures;
 using OvopQuality.Tests.Client.Generated.L;
+using OvopQuality.Tests.Client.Generated.OpenData;
 using OvopQuality.Tests.Client.Generated.WellKnown;
 using System.Collections.Generic;
 using System.IO;
@@ -36,6 +37,11 @@ namespace OvopQuality.Tests.Client.Generated
         public global::OvopQuality.Tests.Client.Generated.L.LRequestBuilder L
         {
             get => new global::OvopQuality.Tests.Client.Generated.L.LRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The openData property</summary>
+        public global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder OpenData
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The wellKnown property</summary>
         public global::OvopQuality.Tests.Client.Generated.WellKnown.WellKnownRequestBuilder WellKnown

@@ -29,6 +29,8 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public global::OvopQuality.Tests.Client.Generated.Models.Contact Contact { get; set; }
 #endif
+        /// <summary>Whether the producer agreed that its contact be public; false until it does.</summary>
+        public bool? ContactPublished { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The lastChangedAt property</summary>
@@ -89,6 +91,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "address", n => { Address = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>(global::OvopQuality.Tests.Client.Generated.Models.Address.CreateFromDiscriminatorValue); } },
                 { "contact", n => { Contact = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>(global::OvopQuality.Tests.Client.Generated.Models.Contact.CreateFromDiscriminatorValue); } },
+                { "contactPublished", n => { ContactPublished = n.GetBoolValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "lastChangedAt", n => { LastChangedAt = n.GetDateTimeOffsetValue(); } },
                 { "legalName", n => { LegalName = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
@@ -108,6 +111,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Address>("address", Address);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>("contact", Contact);
+            writer.WriteBoolValue("contactPublished", ContactPublished);
             writer.WriteGuidValue("id", Id);
             writer.WriteDateTimeOffsetValue("lastChangedAt", LastChangedAt);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("legalName", LegalName);

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using OvopQuality.Tests.Client.Generated.Api.Producers.Item.Certifications;
+using OvopQuality.Tests.Client.Generated.Api.Producers.Item.ContactPublication;
 using OvopQuality.Tests.Client.Generated.Api.Producers.Item.Corrections;
 using OvopQuality.Tests.Client.Generated.Api.Producers.Item.Events;
 using OvopQuality.Tests.Client.Generated.Api.Producers.Item.Notifications;
@@ -26,6 +27,11 @@ namespace OvopQuality.Tests.Client.Generated.Api.Producers.Item
         public global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Certifications.CertificationsRequestBuilder Certifications
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Certifications.CertificationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The contactPublication property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.ContactPublication.ContactPublicationRequestBuilder ContactPublication
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.ContactPublication.ContactPublicationRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The corrections property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Producers.Item.Corrections.CorrectionsRequestBuilder Corrections
