@@ -116,9 +116,9 @@ public static class Registry
     /// granted with a surveillance passed, granted, suspended, suspended and reinstated, withdrawn,
     /// surrendered. Stars vary with the findings' effect on the score.
     /// </summary>
-    public static async Task<int> TemplatesAsync(BenchApi api, IReadOnlyList<BenchProducer> producers, IReadOnlyDictionary<string, string> standards)
+    public static async Task<IReadOnlyList<(Guid File, int Lifecycle)>> TemplatesAsync(BenchApi api, IReadOnlyList<BenchProducer> producers, IReadOnlyDictionary<string, string> standards)
     {
-        var templates = 0;
+        var templates = new List<(Guid File, int Lifecycle)>();
         foreach (var category in Products.Select(p => p.Category))
         {
             // One product has one open file under a standard: each lifecycle on a producer of its own.
@@ -163,7 +163,7 @@ public static class Registry
                         break;
                 }
 
-                templates++;
+                templates.Add((file, lifecycle));
             }
         }
 

@@ -324,5 +324,9 @@ public class OpenDataTests(AppFixture app) : CertificationTest(app)
         (await GetAnonymously("/api/open-data/..%2Fsecrets.csv")).IsProblem(HttpStatusCode.NotFound, "open-data-file-not-found");
         (await GetAnonymously("/api/open-data/schemas/people")).IsProblem(HttpStatusCode.NotFound, "open-data-dataset-not-found");
         (await GetAnonymously("/api/open-data/certificates.csv?asOf=yesterday")).IsInvalid("at");
+        // A day at the calendar's end has no end in the programme's time: refused, not a 500, on every as-of read.
+        (await GetAnonymously("/api/open-data/certificates.csv?asOf=9999-12-31")).IsInvalid("at");
+        (await GetAnonymously("/api/open-data/certificates.csv?asOf=9999-12-31T23:59:59Z")).IsInvalid("at");
+        (await Get("/api/statistics?at=9999-12-31")).IsInvalid("at");
     }
 }

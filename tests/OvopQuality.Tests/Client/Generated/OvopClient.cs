@@ -7,6 +7,7 @@ using Microsoft.Kiota.Serialization.Json;
 using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using OvopQuality.Tests.Client.Generated.Api;
+using OvopQuality.Tests.Client.Generated.Figures;
 using OvopQuality.Tests.Client.Generated.L;
 using OvopQuality.Tests.Client.Generated.OpenData;
 using OvopQuality.Tests.Client.Generated.WellKnown;
@@ -26,6 +27,11 @@ namespace OvopQuality.Tests.Client.Generated
         public global::OvopQuality.Tests.Client.Generated.Api.ApiRequestBuilder Api
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.ApiRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The figures property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Figures.FiguresRequestBuilder Figures
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Figures.FiguresRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The l property</summary>
         public global::OvopQuality.Tests.Client.Generated.L.LRequestBuilder L
