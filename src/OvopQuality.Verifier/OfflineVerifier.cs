@@ -42,7 +42,8 @@ public sealed record OpenDataCheck(
     long? Sequence,
     string? Licence,
     IReadOnlyList<string> Established,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> NotGiven);
 
 /// <summary>
 /// Verifies a label's signed statement with no network: against a cached JWKS (the service's public
@@ -275,7 +276,7 @@ public sealed class OfflineVerifier
         var established = new List<string>();
         var problems = new List<string>();
         var check = Check(manifest.Trim(), OpenDataType, OpenDataClaims);
-        OpenDataCheck Fails(string problem) => new(false, null, null, null, established, [.. problems, problem]);
+        OpenDataCheck Fails(string problem) => new(false, null, null, null, established, [.. problems, problem], []);
         if (check is null)
         {
             return Fails("this is not a signed OVOP document");
@@ -329,7 +330,8 @@ public sealed class OfflineVerifier
             problems.Add("no file was given to compare with the hashes the manifest signed");
         }
 
-        return new OpenDataCheck(files.Count > 0 && problems.Count == 0, generatedAt, sequence, licence, established, problems);
+        var notGiven = signed.Keys.Where(name => !files.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
+        return new OpenDataCheck(files.Count > 0 && problems.Count == 0, generatedAt, sequence, licence, established, problems, notGiven);
     }
 
     /// <summary>What the signature check found; <c>WrongKind</c> says why a genuine document is not of the kind expected.</summary>

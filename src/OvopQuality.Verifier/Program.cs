@@ -148,6 +148,11 @@ if (positional is ["open-data", var manifestFile, .. var dataFiles])
         Console.WriteLine("  not established: " + Shown(line));
     }
 
+    if (openData.NotGiven.Count > 0)
+    {
+        Console.WriteLine(Shown("  not checked (not given): " + string.Join(", ", openData.NotGiven)));
+    }
+
     return openData.Valid ? 0 : 1;
 }
 

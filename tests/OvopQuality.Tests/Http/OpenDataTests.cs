@@ -219,6 +219,9 @@ public class OpenDataTests(AppFixture app) : CertificationTest(app)
         Assert.Equal("CC-BY-4.0", holds.Licence);
         Assert.Equal((await GetAnonymously("/api/open-data")).Is(HttpStatusCode.OK).Json["sequence"]!.GetValue<long>(), holds.Sequence);
         Assert.Equal(4, holds.Established.Count);
+        Assert.Equal(Dataset.All.Count * 3 - 3, holds.NotGiven.Count);
+        Assert.Contains("producers.json", holds.NotGiven);
+        Assert.DoesNotContain("producers.csv", holds.NotGiven);
 
         var altered = new Dictionary<string, byte[]>(files, StringComparer.Ordinal) { ["producers.csv"] = [.. files["producers.csv"], (byte)'x'] };
         var caught = verifier.VerifyOpenData(manifest, altered);
@@ -231,6 +234,56 @@ public class OpenDataTests(AppFixture app) : CertificationTest(app)
         forged["seq"] = forged["seq"]!.GetValue<long>() + 1;
         var tampered = $"{parts[0]}.{Base64UrlEncode(Encoding.UTF8.GetBytes(forged.ToJsonString()))}.{parts[2]}";
         Assert.Contains("altered or forged", verifier.VerifyOpenData(tampered, files).Problems.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ovop_verify_command_says_valid_for_the_files_downloaded_and_exits_1_for_a_byte_changed()
+    {
+        await ACertifiedProducer();
+        await Generate();
+        var folder = Path.Combine(Path.GetTempPath(), "ovop-open-data-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(Path.Combine(folder, "jwks.json"), (await GetAnonymously("/.well-known/jwks.json")).Body, Ct);
+            var manifest = Path.Combine(folder, "manifest.jws");
+            await System.IO.File.WriteAllBytesAsync(manifest, (await Download("/api/open-data/manifest.jws")).Body, Ct);
+            var producers = Path.Combine(folder, "producers.csv");
+            var certificates = Path.Combine(folder, "certificates.jsonl");
+            await System.IO.File.WriteAllBytesAsync(producers, (await Download("/api/open-data/producers.csv")).Body, Ct);
+            await System.IO.File.WriteAllBytesAsync(certificates, (await Download("/api/open-data/certificates.jsonl")).Body, Ct);
+
+            var (exitCode, output) = await RunVerifier(["open-data", manifest, producers, certificates, "--cache", folder]);
+            Assert.True(exitCode == 0, output);
+            Assert.StartsWith("VALID  open data made ", output, StringComparison.Ordinal);
+            Assert.Contains("established: producers.csv is the file the manifest signed", output, StringComparison.Ordinal);
+            Assert.Contains("established: certificates.jsonl is the file the manifest signed", output, StringComparison.Ordinal);
+            Assert.Contains("not checked (not given): ", output, StringComparison.Ordinal);
+
+            var bytes = await System.IO.File.ReadAllBytesAsync(producers, Ct);
+            bytes[^3] ^= 0x01;
+            await System.IO.File.WriteAllBytesAsync(producers, bytes, Ct);
+            (exitCode, output) = await RunVerifier(["open-data", manifest, producers, certificates, "--cache", folder]);
+            Assert.True(exitCode == 1, output);
+            Assert.StartsWith("INVALID", output, StringComparison.Ordinal);
+            Assert.Contains("not established: producers.csv: its SHA-256", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunVerifier(string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ovop-verify"), arguments)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        var output = await process.StandardOutput.ReadToEndAsync(Ct);
+        output += await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, output);
     }
 
     private static byte[] Base64UrlDecode(string text) =>
