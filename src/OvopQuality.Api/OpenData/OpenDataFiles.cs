@@ -50,6 +50,14 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
     public const string ManifestJson = "manifest.json";
     public const string ManifestJws = "manifest.jws";
 
+    /// <summary>
+    /// How far below the highest sequence events are counted to see one that committed late: a
+    /// transaction takes its sequence numbers when it appends and becomes visible when it commits, so
+    /// an event numbered below the highest seen may appear after a generation. Transactions are short;
+    /// this many numbers cover any that can be in flight at once.
+    /// </summary>
+    public const long LateEventWindow = 1000;
+
     /// <summary>The advisory lock of the open data's generation: one number for the database.</summary>
     private const long GenerationLock = 0x0_5E6_0003;
 
@@ -65,6 +73,7 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
         table.AddColumn<string>("sha256").NotNull();
         table.AddColumn<DateTimeOffset>("generated_at").NotNull();
         table.AddColumn<long>("sequence").NotNull();
+        table.AddColumn<long>("recent_events");
         return table;
     }
 
@@ -86,13 +95,16 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
             var current = await CurrentAsync(connection, ct);
             RegistrySnapshot snapshot;
             long sequence;
+            long recent;
             await using (var read = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
             {
                 // One snapshot of the database: the sequence and the documents it is stated with agree.
                 sequence = await ScalarAsync<long>(connection, read, $"select coalesce(max(seq_id), 0) from {Identifiers.Schema}.mt_events", ct);
+                recent = await RecentEventsAsync(connection, read, sequence, ct);
                 if (!force && current is { } last
                     && (now - last.GeneratedAt < TimeSpan.FromSeconds(settings.MinimumSeconds)
-                        || (last.Sequence == sequence && ProgrammeTime.DayOf(last.GeneratedAt) == ProgrammeTime.DayOf(now))))
+                        || (last.Sequence == sequence && ProgrammeTime.DayOf(last.GeneratedAt) == ProgrammeTime.DayOf(now)
+                            && (last.RecentEvents is null || last.RecentEvents == recent))))
                 {
                     return false;
                 }
@@ -122,7 +134,7 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
             foreach (var (name, mediaType, content) in files)
             {
                 await using var insert = new NpgsqlCommand(
-                    $"insert into {TableName.QualifiedName} (name, media_type, content, gzip, sha256, generated_at, sequence) values ($1, $2, $3, $4, $5, $6, $7)", connection, write);
+                    $"insert into {TableName.QualifiedName} (name, media_type, content, gzip, sha256, generated_at, sequence, recent_events) values ($1, $2, $3, $4, $5, $6, $7, $8)", connection, write);
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = mediaType });
                 insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = content, NpgsqlDbType = NpgsqlDbType.Bytea });
@@ -130,6 +142,7 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Sha256(content) });
                 insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
                 insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = recent });
                 await insert.ExecuteNonQueryAsync(ct);
             }
 
@@ -178,13 +191,25 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
 
     private static readonly JsonSerializerOptions Manifest = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private static async Task<StoredFile?> CurrentAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>The current generation's time, sequence and count of events just below it (null for one made before that was counted).</summary>
+    private sealed record Generation(DateTimeOffset GeneratedAt, long Sequence, long? RecentEvents);
+
+    private static async Task<Generation?> CurrentAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select generated_at, sequence from {TableName.QualifiedName} where name = '{ManifestJws}'", connection);
+        await using var command = new NpgsqlCommand($"select generated_at, sequence, recent_events from {TableName.QualifiedName} where name = '{ManifestJws}'", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? new StoredFile(ManifestJws, "", 0, 0, "", reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1))
+            ? new Generation(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2))
             : null;
+    }
+
+    /// <summary>The events visible in the <see cref="LateEventWindow"/> numbers up to <paramref name="sequence"/>: more than at the last generation means one committed late.</summary>
+    private static async Task<long> RecentEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select count(*) from {Identifiers.Schema}.mt_events where seq_id > $1 and seq_id <= $2", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence - LateEventWindow });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
