@@ -6,10 +6,10 @@ using OvopQuality.Tests.Support;
 namespace OvopQuality.Tests.Http;
 
 /// <summary>
-/// The public directory, searched without signing in. The database is shared by the whole run, so
-/// every test names its producers with a word of its own and searches with it.
+/// Certified producers for the directory's tests. The database is shared by the whole run, so every
+/// test names its producers with a word of its own and searches with it.
 /// </summary>
-public sealed class DirectoryTests(AppFixture app) : CertificationTest(app)
+public abstract class DirectoryTest(AppFixture app) : CertificationTest(app)
 {
     private static readonly object[] NoFindings = [];
 
@@ -24,14 +24,14 @@ public sealed class DirectoryTests(AppFixture app) : CertificationTest(app)
 
     internal static object Apricots(string word = "") => new
     {
-        name = new { tg = "Зардолуи хушк " + word, ru = "Курага " + word, en = "Dried apricots " + word },
+        name = new { tg = ("Зардолуи хушк " + word).Trim(), ru = ("Курага " + word).Trim(), en = ("Dried apricots " + word).Trim() },
         category = "driedFruit",
         hsCode = "081310",
     };
 
     internal static object Honey(string word = "") => new
     {
-        name = new { tg = "Асали кӯҳӣ " + word, ru = "Горный мёд " + word, en = "Mountain honey " + word },
+        name = new { tg = ("Асали кӯҳӣ " + word).Trim(), ru = ("Горный мёд " + word).Trim(), en = ("Mountain honey " + word).Trim() },
         category = "honey",
         hsCode = "040900",
     };
@@ -72,11 +72,16 @@ public sealed class DirectoryTests(AppFixture app) : CertificationTest(app)
     /// <summary>The word in Latin letters, for the English name.</summary>
     private static string Labels(string word) => OvopQuality.Api.Labels.Page.Transliteration.ToLatin(word);
 
-    private async Task<List<string>> Found(string query)
+    internal async Task<List<string>> Found(string query)
     {
         var page = (await GetAnonymously("/api/directory?" + query)).Is(HttpStatusCode.OK);
         return [.. page.Items.Select(i => i!["producerNumber"]!.GetValue<string>())];
     }
+}
+
+/// <summary>The public directory's API, searched and read without signing in.</summary>
+public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
+{
 
     [Fact]
     public async Task A_certified_producer_is_found_by_its_name_and_products_in_tajik_russian_english_and_latin_letters()
@@ -253,5 +258,42 @@ public sealed class DirectoryTests(AppFixture app) : CertificationTest(app)
     public async Task Text_longer_than_two_hundred_characters_is_a_400_problem_naming_q()
     {
         (await GetAnonymously("/api/directory?q=" + new string('a', 201))).IsInvalid("q");
+    }
+
+    [Fact]
+    public async Task The_search_page_draws_its_results_on_the_server_encoding_a_hostile_product_name_under_a_strict_policy()
+    {
+        var (word, latin) = AWord();
+        const string hostile = "<img src=x onerror=alert(1)>";
+        var producer = await ACertifiedProducer(word, new { name = new { tg = hostile, ru = hostile, en = hostile }, category = "driedFruit", hsCode = "081310" });
+
+        var page = await GetAnonymously($"/directory?lang=ru&q={latin}");
+        page.Is(HttpStatusCode.OK);
+        Assert.StartsWith("text/html", page.MediaType, StringComparison.Ordinal);
+        Assert.Contains($"data-number=\"{producer.Number}\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", page.Body, StringComparison.Ordinal);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+
+        var producerPage = await GetAnonymously($"/p/{producer.Number}?lang=tg");
+        producerPage.Is(HttpStatusCode.OK);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", producerPage.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", producerPage.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", producerPage.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_search_page_names_a_field_it_did_not_understand_and_an_unknown_producers_page_is_a_404()
+    {
+        var refused = await GetAnonymously("/directory?lang=en&region=mars&stars=lots");
+        refused.Is(HttpStatusCode.BadRequest);
+        Assert.Contains("region, stars", refused.Body, StringComparison.Ordinal);
+
+        var (word, _) = AWord();
+        var applied = await ACertifiedProducer(word, decide: false);
+        Assert.Contains("No certified producer has this number.", (await GetAnonymously($"/p/{applied.Number}?lang=en")).Is(HttpStatusCode.NotFound).Body, StringComparison.Ordinal);
+        (await GetAnonymously("/p/%3Cscript%3E?lang=en")).Is(HttpStatusCode.NotFound);
     }
 }
