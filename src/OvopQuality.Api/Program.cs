@@ -43,7 +43,7 @@ builder.Services.AddOvopComplaints(builder.Configuration);
 builder.Services.AddOvopHistory(builder.Configuration);
 builder.Services.AddOvopConsignments(builder.Configuration);
 builder.Services.AddOvopWebhooks(builder.Configuration);
-builder.Services.AddOvopDirectory(builder.Configuration);
+builder.Services.AddOvopDirectory();
 builder.Services.AddOvopHttp(builder.Configuration);
 builder.Services.AddOvopIdempotency();
 builder.Services.AddOvopAccess(builder.Configuration, builder.Environment);

@@ -10,15 +10,15 @@ public static class Configuration
     /// which says how it stays true when another instance changes the facts (change notifications, and
     /// a full read every Ovop:Directory:ReloadSeconds, 120 s by default).
     /// </summary>
-    public static IServiceCollection AddOvopDirectory(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOvopDirectory(this IServiceCollection services)
     {
-        var index = new DirectoryIndex(TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Directory:ReloadSeconds") ?? 120));
+        var index = new DirectoryIndex();
         services.AddSingleton(index);
-        services.AddHostedService<DirectoryPreload>();
+        services.AddHostedService<DirectoryRefresh>();
         return services.ConfigureMarten(opts =>
         {
             opts.Projections.Add<DirectoryEntryProjection>(ProjectionLifecycle.Inline);
-            opts.Schema.For<DirectoryEntry>().Index(e => e.Number);
+            opts.Schema.For<DirectoryEntry>().Index(e => e.Number).Metadata(m => m.LastModified.MapTo(e => e.LastModified));
             opts.Listeners.Add(index);
         });
     }

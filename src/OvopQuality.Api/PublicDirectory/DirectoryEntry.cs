@@ -32,6 +32,9 @@ public sealed record DirectoryEntry(
     /// <summary>Whether the public sees the producer: true once a certificate was granted to it.</summary>
     public bool Listed { get; init; }
 
+    /// <summary>When the entry was last written (the store's own column), for the index's check that it missed nothing.</summary>
+    public DateTimeOffset LastModified { get; set; }
+
     /// <summary>The files granted a certificate, in the order they were applied for.</summary>
     public IEnumerable<DirectoryFile> Certified() => Files.Where(f => f.Certificate.CertificateNumber is not null);
 

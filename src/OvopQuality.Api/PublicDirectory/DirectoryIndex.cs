@@ -10,29 +10,41 @@ using OvopQuality.Api.Producers;
 namespace OvopQuality.Api.PublicDirectory;
 
 /// <summary>
-/// A granted certificate as the directory filters it. <see cref="Schedule"/> is the certificate's
-/// standing over time as <see cref="CertificateStanding.At"/> gives it with <c>knownAt</c> = the
-/// instant itself: the standing changes only when one of its facts takes effect or is recorded, at
-/// the start of its validity and when it expires, so it is folded once at those instants and looked
-/// up by the clock at query time (an expiry needs no new fact, and is still seen on its day).
+/// A granted certificate as the directory filters it. Its standing over time is folded once, as
+/// <see cref="CertificateStanding.At"/> gives it with <c>knownAt</c> = the instant itself: it
+/// changes only when one of its facts takes effect or is recorded, at the start of its validity and
+/// when it expires, so a search looks the standing up by the clock (an expiry needs no new fact,
+/// and is seen on its day) instead of folding a hundred thousand timelines.
 /// </summary>
-public sealed record IndexedCertificate(DirectoryFile File, Product? Product, IReadOnlyList<(DateTimeOffset From, LabelStatus Status)> Schedule)
+public sealed class IndexedCertificate
 {
+    private readonly long[] _changesAt;
+    private readonly LabelStatus[] _standings;
+
+    private IndexedCertificate(DirectoryFile file, Product? product, long[] changesAt, LabelStatus[] standings)
+    {
+        File = file;
+        HsCode = product?.HsCode;
+        Stars = file.Certificate.Stars ?? 0;
+        _changesAt = changesAt;
+        _standings = standings;
+    }
+
+    public DirectoryFile File { get; }
+
     public PublicCertificate Certificate => File.Certificate;
 
-    public string? HsCode => Product?.HsCode;
+    public string? HsCode { get; }
+
+    public int Stars { get; }
 
     public LabelStatus StandingAt(DateTimeOffset now)
     {
+        var ticks = now.UtcTicks;
         var status = LabelStatus.Unknown;
-        foreach (var (from, then) in Schedule)
+        for (var i = 0; i < _changesAt.Length && _changesAt[i] <= ticks; i++)
         {
-            if (from > now)
-            {
-                break;
-            }
-
-            status = then;
+            status = _standings[i];
         }
 
         return status;
@@ -52,23 +64,29 @@ public sealed record IndexedCertificate(DirectoryFile File, Product? Product, IR
             instants.Add(LifecycleSettings.ExpiresAt(until));
         }
 
-        var schedule = new List<(DateTimeOffset, LabelStatus)>();
-        foreach (var instant in instants.Distinct().Order())
+        var changesAt = new List<long>();
+        var standings = new List<LabelStatus>();
+        foreach (var instant in instants.Select(i => i.ToUniversalTime()).Distinct().Order())
         {
             var status = CertificateStanding.At(c, instant, instant).Status;
-            if (schedule.Count == 0 || schedule[^1].Item2 != status)
+            if (standings.Count == 0 || standings[^1] != status)
             {
-                schedule.Add((instant, status));
+                changesAt.Add(instant.UtcTicks);
+                standings.Add(status);
             }
         }
 
-        return new IndexedCertificate(file, entry.ProductOf(file), schedule);
+        return new IndexedCertificate(file, entry.ProductOf(file), [.. changesAt], [.. standings]);
     }
 }
 
 /// <summary>A listed producer with what its searches compare, folded once when it is read.</summary>
 public sealed record IndexedProducer(DirectoryEntry Entry, string Names, string SearchText, string District, string SortName, IReadOnlyList<IndexedCertificate> Certificates)
 {
+    public int MostStars { get; } = Certificates.Count == 0 ? 0 : Certificates.Max(c => c.Stars);
+
+    public DateOnly LatestValidUntil { get; } = Certificates.Count == 0 ? DateOnly.MinValue : Certificates.Max(c => c.Certificate.ValidUntil ?? DateOnly.MinValue);
+
     public static IndexedProducer Of(DirectoryEntry entry)
     {
         var certificates = entry.Certified().Select(f => IndexedCertificate.Of(entry, f)).ToList();
@@ -107,18 +125,24 @@ public sealed record IndexedProducer(DirectoryEntry Entry, string Names, string 
 /// (<see cref="Infrastructure.ChangeNotifications"/>: <c>producer:{id}</c> or <c>file:{id}</c>, sent
 /// in the committing transaction, well within a second); a lost notification connection reads
 /// everything again;</item>
-/// <item>what no command announces (a <c>projections rebuild</c>, a restore) is picked up by reading
-/// everything again every Ovop:Directory:ReloadSeconds (120 s).</item>
+/// <item>what no command announces (a <c>projections rebuild</c>, a restore) is found in the background
+/// every Ovop:Directory:ReloadSeconds (120 s): when the number of listed entries or the latest time one
+/// was written differs from what is held, everything is read again (<see cref="DirectoryRefresh"/>),
+/// never on a search's own time.</item>
 /// </list>
 /// </summary>
-public sealed class DirectoryIndex(TimeSpan reloadEvery) : DocumentSessionListenerBase, IDisposable
+public sealed class DirectoryIndex : DocumentSessionListenerBase, IDisposable
 {
-    private sealed record Listing(IReadOnlyDictionary<Guid, IndexedProducer> ById, IReadOnlyDictionary<string, IndexedProducer> ByNumber, IReadOnlyList<IndexedProducer> All, long ReadAt)
+    private sealed record Listing(IReadOnlyDictionary<Guid, IndexedProducer> ById, IReadOnlyDictionary<string, IndexedProducer> ByNumber, IReadOnlyList<IndexedProducer> All)
     {
-        public static Listing Of(IEnumerable<IndexedProducer> producers, long readAt)
+        /// <summary>The latest write among the entries held.</summary>
+        public DateTimeOffset Latest { get; } = ById.Count == 0 ? DateTimeOffset.MinValue : ById.Values.Max(p => p.Entry.LastModified);
+
+        public static Listing Of(IEnumerable<IndexedProducer> producers)
         {
             var byId = producers.ToDictionary(p => p.Entry.Id);
-            return new Listing(byId, byId.Values.ToDictionary(p => p.Entry.Number, StringComparer.Ordinal), [.. byId.Values.OrderBy(p => p.SortName, StringComparer.Ordinal)], readAt);
+            IndexedProducer[] inOrder = [.. byId.Values.OrderBy(p => p.SortName, StringComparer.Ordinal).ThenBy(p => p.Entry.Number, StringComparer.Ordinal)];
+            return new Listing(byId, byId.Values.ToDictionary(p => p.Entry.Number, StringComparer.Ordinal), inOrder);
         }
     }
 
@@ -151,7 +175,7 @@ public sealed class DirectoryIndex(TimeSpan reloadEvery) : DocumentSessionListen
 
     private async Task<Listing> CurrentAsync(IQuerySession session, CancellationToken ct)
     {
-        if (Volatile.Read(ref _listing) is { } held && _changedStreams.IsEmpty && Volatile.Read(ref _readAll) == 0 && !IsDue(held))
+        if (Volatile.Read(ref _listing) is { } held && _changedStreams.IsEmpty && Volatile.Read(ref _readAll) == 0)
         {
             return held;
         }
@@ -160,13 +184,9 @@ public sealed class DirectoryIndex(TimeSpan reloadEvery) : DocumentSessionListen
         try
         {
             var listing = _listing;
-            if (listing is null || Interlocked.Exchange(ref _readAll, 0) == 1 || IsDue(listing))
+            if (listing is null || Interlocked.Exchange(ref _readAll, 0) == 1)
             {
-                // Noted changes are covered by this read, which starts after they committed.
-                _changedStreams.Clear();
-                var readAt = Environment.TickCount64;
-                var entries = await session.Query<DirectoryEntry>().Where(e => e.Listed).ToListAsync(ct);
-                listing = Listing.Of(entries.Select(IndexedProducer.Of), readAt);
+                listing = await ReadAllAsync(session, ct);
             }
             else if (!_changedStreams.IsEmpty)
             {
@@ -192,7 +212,7 @@ public sealed class DirectoryIndex(TimeSpan reloadEvery) : DocumentSessionListen
                     }
                 }
 
-                listing = Listing.Of(byId.Values, listing.ReadAt);
+                listing = Listing.Of(byId.Values);
             }
 
             Volatile.Write(ref _listing, listing);
@@ -204,24 +224,64 @@ public sealed class DirectoryIndex(TimeSpan reloadEvery) : DocumentSessionListen
         }
     }
 
+    /// <summary>
+    /// Reads everything again if the database holds entries this instance did not hear of: another
+    /// number of listed entries, or a later write than the latest held.
+    /// </summary>
+    public async Task CheckAsync(IQuerySession session, CancellationToken ct)
+    {
+        var listing = await CurrentAsync(session, ct);
+        var count = await session.Query<DirectoryEntry>().Where(e => e.Listed).CountAsync(ct);
+        var latest = count == 0 ? DateTimeOffset.MinValue : await session.Query<DirectoryEntry>().Where(e => e.Listed).MaxAsync(e => e.LastModified, ct);
+        if (count == listing.ById.Count && latest <= listing.Latest)
+        {
+            return;
+        }
+
+        await _reading.WaitAsync(ct);
+        try
+        {
+            Volatile.Write(ref _listing, await ReadAllAsync(session, ct));
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
     public void Dispose() => _reading.Dispose();
 
-    private bool IsDue(Listing listing) => Environment.TickCount64 - listing.ReadAt >= reloadEvery.TotalMilliseconds;
+    private async Task<Listing> ReadAllAsync(IQuerySession session, CancellationToken ct)
+    {
+        // Noted changes are covered by this read, which starts after they committed.
+        _changedStreams.Clear();
+        var entries = await session.Query<DirectoryEntry>().Where(e => e.Listed).ToListAsync(ct);
+        return Listing.Of(entries.AsParallel().Select(IndexedProducer.Of));
+    }
 }
 
-/// <summary>Reads the directory once at start, so that the first search does not wait for it.</summary>
-public sealed class DirectoryPreload(DirectoryIndex index, IDocumentStore store, ILogger<DirectoryPreload> logger) : BackgroundService
+/// <summary>
+/// Reads the directory at start, so that the first search does not wait for it, then checks every
+/// Ovop:Directory:ReloadSeconds (120 s) that nothing unannounced changed it (<see cref="DirectoryIndex.CheckAsync"/>).
+/// </summary>
+public sealed class DirectoryRefresh(DirectoryIndex index, IDocumentStore store, IConfiguration configuration, ILogger<DirectoryRefresh> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var every = TimeSpan.FromSeconds(configuration.GetValue<double?>("Ovop:Directory:ReloadSeconds") ?? 120);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await using var session = store.QuerySession();
-            await index.AllAsync(session, stoppingToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not read the public directory at start; the first search will");
+            try
+            {
+                await using var session = store.QuerySession();
+                await index.CheckAsync(session, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not check the public directory against the database; searches read what they need, and the check runs again");
+            }
+
+            await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
         }
     }
 }

@@ -138,7 +138,7 @@ public sealed record DirectoryQuery(
         (Category is null || c.Certificate.ProductCategory == Category)
         && (HsCode is null || (c.HsCode?.StartsWith(HsCode, StringComparison.Ordinal) ?? false))
         && (Standard is null || string.Equals(c.Certificate.StandardCode, Standard, StringComparison.OrdinalIgnoreCase))
-        && (Stars is null || c.Certificate.Stars >= Stars)
+        && (Stars is null || c.Stars >= Stars)
         && (Standing is null || c.StandingAt(now) == Standing);
 
     /// <summary>How well a producer's texts match the words searched: 0 when one word is missing.</summary>
@@ -169,9 +169,12 @@ public sealed record DirectoryQuery(
 /// <summary>The search itself, shared by the API and the search page, so that both always answer alike.</summary>
 public static class DirectorySearch
 {
+    /// <summary>A producer found, with what its order needs: kept small, as a search may find every producer.</summary>
+    private readonly record struct Found(IndexedProducer Producer, int Position, int Relevance, int Stars, DateOnly ValidUntil);
+
     public static Page<DirectoryHit> Run(IReadOnlyList<IndexedProducer> producers, DirectoryQuery query, DateTimeOffset now)
     {
-        var found = new List<(IndexedProducer Producer, int Relevance, IReadOnlyList<IndexedCertificate> Matching)>();
+        var found = new List<Found>();
         foreach (var p in producers)
         {
             if ((query.Region is not null && p.Entry.Address.Region != query.Region) || (query.District is not null && p.District != query.District))
@@ -185,22 +188,40 @@ public static class DirectorySearch
                 continue;
             }
 
-            var matching = query.FiltersCertificates ? [.. p.Certificates.Where(c => query.Admits(c, now))] : p.Certificates;
-            if (matching.Count > 0)
+            if (!query.FiltersCertificates)
             {
-                found.Add((p, relevance, matching));
+                found.Add(new Found(p, found.Count, relevance, p.MostStars, p.LatestValidUntil));
+                continue;
+            }
+
+            // The order counts the certificates that met the filters only.
+            var (matched, stars, validUntil) = (false, 0, DateOnly.MinValue);
+            foreach (var c in p.Certificates)
+            {
+                if (query.Admits(c, now))
+                {
+                    matched = true;
+                    stars = Math.Max(stars, c.Stars);
+                    validUntil = c.Certificate.ValidUntil is { } until && until > validUntil ? until : validUntil;
+                }
+            }
+
+            if (matched)
+            {
+                found.Add(new Found(p, found.Count, relevance, stars, validUntil));
             }
         }
 
-        // Producers come in the order of their names already: a stable sort keeps it for ties.
-        IEnumerable<(IndexedProducer Producer, int Relevance, IReadOnlyList<IndexedCertificate> Matching)> ordered = query.Sort switch
+        // Producers come in the order of their names: ties keep it (each one's position when found).
+        Comparison<Found> order = query.Sort switch
         {
-            DirectorySort.Relevance => found.OrderByDescending(f => f.Relevance),
-            DirectorySort.ValidUntil => found.OrderByDescending(f => f.Matching.Max(c => c.Certificate.ValidUntil)),
-            DirectorySort.Stars => found.OrderByDescending(f => f.Matching.Max(c => c.Certificate.Stars)),
-            _ => found,
+            DirectorySort.Relevance => (a, b) => b.Relevance != a.Relevance ? b.Relevance.CompareTo(a.Relevance) : a.Position.CompareTo(b.Position),
+            DirectorySort.ValidUntil => (a, b) => b.ValidUntil != a.ValidUntil ? b.ValidUntil.CompareTo(a.ValidUntil) : a.Position.CompareTo(b.Position),
+            DirectorySort.Stars => (a, b) => b.Stars != a.Stars ? b.Stars.CompareTo(a.Stars) : a.Position.CompareTo(b.Position),
+            _ => (a, b) => a.Position.CompareTo(b.Position),
         };
-        var page = ordered.Skip(query.Page.Offset).Take(query.Page.Limit).Select(f => Hit(f.Producer, now)).ToList();
+        found.Sort(order);
+        var page = found.Skip(query.Page.Offset).Take(query.Page.Limit).Select(f => Hit(f.Producer, now)).ToList();
         return Paging.PageOf(page, query.Page, found.Count);
     }
 
