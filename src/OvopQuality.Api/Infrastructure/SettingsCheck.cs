@@ -288,6 +288,7 @@ public sealed class SettingsCheck
         WholeNumber("Ovop:Clones:WindowHours", 1, 8_760);
         WholeNumber("Ovop:Clones:MaximumScans", 1, int.MaxValue);
         Number("Ovop:Clones:RefreshSeconds", 0, Day, minimumIncluded: false);
+        Number("Ovop:Directory:ReloadSeconds", 0, Day, minimumIncluded: false);
     }
 
     private void Cluster()
