@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using OvopQuality.Tests.Support;
 
@@ -295,5 +296,27 @@ public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
         var applied = await ACertifiedProducer(word, decide: false);
         Assert.Contains("No certified producer has this number.", (await GetAnonymously($"/p/{applied.Number}?lang=en")).Is(HttpStatusCode.NotFound).Body, StringComparison.Ordinal);
         (await GetAnonymously("/p/%3Cscript%3E?lang=en")).Is(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_directory_rebuilt_from_the_events_is_the_directory_the_commands_kept()
+    {
+        var (word, _) = AWord();
+        var producer = await ACertifiedProducer(word, Honey(word), region: "khatlon", district: "Кӯлоб", standard: "OVOP-HN", results: HoneyResults());
+        (await Suspend(producer.FileId, 4)).Is(HttpStatusCode.OK);
+        (await Send(HttpMethod.Put, $"/api/producers/{producer.ProducerId}/contact-publication",
+            JsonContent.Create(new { expectedVersion = 2, publish = true, evidence = "Signed form 2026/19" }, options: AppFixture.Json), Administrator)).Is(HttpStatusCode.OK);
+        var kept = (await GetAnonymously($"/api/directory/{producer.Number}")).Is(HttpStatusCode.OK).Body;
+
+        var store = App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+        {
+            await daemon.RebuildProjectionAsync<OvopQuality.Api.PublicDirectory.DirectoryEntryProjection>(TestContext.Current.CancellationToken);
+        }
+
+        App.Host.Services.GetRequiredService<OvopQuality.Api.PublicDirectory.DirectoryIndex>().ReadAllAgain();
+        Assert.Equal(kept, (await GetAnonymously($"/api/directory/{producer.Number}")).Is(HttpStatusCode.OK).Body);
+        Assert.Contains("+992 92 777 1234", kept, StringComparison.Ordinal);
+        Assert.Contains("\"standing\":\"suspended\"", kept, StringComparison.Ordinal);
     }
 }
