@@ -209,6 +209,8 @@ public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
         Assert.Equal(["granted", "suspended"], certificate["timeline"]!.AsArray().Select(t => t!["event"]!.GetValue<string>()));
         Assert.Equal("081310", certificate["hsCode"]!.GetValue<string>());
         Assert.Equal("sughd", entry["region"]!.GetValue<string>());
+        Assert.Equal("Исфара", entry["district"]!.GetValue<string>());
+        Assert.Equal("Isfara", entry["districtInLatin"]!.GetValue<string>());
         Assert.Equal(OvopQuality.Api.Labels.Page.Transliteration.ToLatin($"Ширкати «{word}»"), entry["nameInLatin"]!.GetValue<string>());
     }
 

@@ -99,7 +99,7 @@ public static class DirectoryScriptEndpoint
               link.href = '/p/' + encodeURIComponent(hit.producerNumber) + '?lang=' + encodeURIComponent(t.lang);
               item.append(link);
               if (t.lang !== 'en') item.append(' ', el('span', 'latin', hit.nameInLatin));
-              item.append(el('div', 'place', [t.regions[hit.region] ?? hit.region, hit.district, hit.producerNumber].join(' · ')));
+              item.append(el('div', 'place', [t.regions[hit.region] ?? hit.region, t.lang === 'en' ? hit.districtInLatin : hit.district, hit.producerNumber].join(' · ')));
               const certificates = el('ul', 'certs');
               for (const c of hit.certificates) {
                 const line = el('li');

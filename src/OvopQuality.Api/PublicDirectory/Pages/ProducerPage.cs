@@ -38,7 +38,7 @@ public static class ProducerPageEndpoint
                 <header class="top"><p><a id="back" href="/directory?lang={t.Language}">← {t.BackToDirectory}</a></p>
                 <h1 id="name">{shown}</h1>{(latin is null ? Html.Empty : Html.Of($"<p class=\"latin\">{latin}</p>"))}<p class="number">{p.ProducerNumber}</p></header>
                 <main>
-                <dl id="place"><dt>{t.Region}</dt><dd>{t.Regions[p.Region]}</dd><dt>{t.District}</dt><dd>{p.District}</dd><dt>{t.Village}</dt><dd>{p.Village}</dd>
+                <dl id="place"><dt>{t.Region}</dt><dd>{t.Regions[p.Region]}</dd><dt>{t.District}</dt><dd>{(t.Language == "en" ? p.DistrictInLatin : p.District)}</dd><dt>{t.Village}</dt><dd>{(t.Language == "en" ? p.VillageInLatin : p.Village)}</dd>
                 """),
         };
         if (p.Contact is { } contact)

@@ -71,6 +71,7 @@ public static class DirectorySearchPageEndpoint
             Choice(t.Category, "category", form.Category, t.Any, t.Categories.Select(c => (DirectoryTexts.Wire(c.Key), c.Value))),
             Choice(t.Region, "region", form.Region, t.Any, t.Regions.Select(r => (DirectoryTexts.Wire(r.Key), r.Value))),
             Html.Of($"<label>{t.District}<input name=\"district\" value=\"{form.District ?? ""}\" maxlength=\"100\"></label>"),
+            Html.Of($"<label>{t.HsCode}<input name=\"hsCode\" value=\"{form.HsCode ?? ""}\" maxlength=\"10\" inputmode=\"numeric\"></label>"),
             Choice(t.Standing, "standing", form.Standing, t.Any, t.Standings.Select(s => (DirectoryTexts.Wire(s.Key), s.Value))),
             Choice(t.StarsAtLeast, "stars", form.Stars, t.Any, Enumerable.Range(1, 5).Select(s => (s.ToString(System.Globalization.CultureInfo.InvariantCulture), new string('★', s)))),
             Choice(t.Sort, "sort", form.Sort, null, t.Sorts.Select(s => (DirectoryTexts.Wire(s.Key), s.Value))),
@@ -116,7 +117,7 @@ public static class DirectorySearchPageEndpoint
         var latin = t.Language == "en" ? Html.Empty : Html.Of($" <span class=\"latin\">{hit.NameInLatin}</span>");
         return Html.Of($"""
             <li class="result" data-number="{hit.ProducerNumber}"><a href="/p/{Uri.EscapeDataString(hit.ProducerNumber)}?lang={t.Language}">{t.Pick(hit.Name)}</a>{latin}
-            <div class="place">{t.Regions[hit.Region]} · {hit.District} · {hit.ProducerNumber}</div>
+            <div class="place">{t.Regions[hit.Region]} · {(t.Language == "en" ? hit.DistrictInLatin : hit.District)} · {hit.ProducerNumber}</div>
             <ul class="certs">{Html.Join(certificates)}</ul></li>
             """);
     }

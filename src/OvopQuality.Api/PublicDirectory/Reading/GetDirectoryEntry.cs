@@ -26,7 +26,7 @@ public sealed record DirectoryCertificate(
 
 /// <summary>
 /// A certified producer as the public may see it: its published name (the Tajik and Russian ones also
-/// in Latin letters), where it is, its certificates, and its contact only if it agreed to publish it.
+/// in Latin letters), where it is (also in Latin letters), its certificates, and its contact only if it agreed to publish it.
 /// </summary>
 public sealed record DirectoryProducer(
     string ProducerNumber,
@@ -35,7 +35,9 @@ public sealed record DirectoryProducer(
     string RussianNameInLatin,
     Region Region,
     string District,
+    string DistrictInLatin,
     string Village,
+    string VillageInLatin,
     Contact? Contact,
     DateTimeOffset AsOf,
     IReadOnlyList<DirectoryCertificate> Certificates)
@@ -44,7 +46,8 @@ public sealed record DirectoryProducer(
     {
         var e = p.Entry;
         return new DirectoryProducer(e.Number, e.Name, Labels.Page.Transliteration.ToLatin(e.Name.Tg), Labels.Page.Transliteration.ToLatin(e.Name.Ru),
-            e.Address.Region, e.Address.District, e.Address.Village, e.ContactForPublic(), now,
+            e.Address.Region, e.Address.District, Labels.Page.Transliteration.ToLatin(e.Address.District),
+            e.Address.Village, Labels.Page.Transliteration.ToLatin(e.Address.Village), e.ContactForPublic(), now,
             [.. p.Certificates.Select(c =>
             {
                 var certificate = c.Certificate;

@@ -26,13 +26,14 @@ public sealed record DirectoryCertificateLine(
     DateOnly? ValidUntil,
     LabelStatus Standing);
 
-/// <summary>A producer found: its published name (the Tajik one also in Latin letters), where it is, and its certificates.</summary>
+/// <summary>A producer found: its published name (the Tajik one also in Latin letters), where it is (also in Latin letters), and its certificates.</summary>
 public sealed record DirectoryHit(
     string ProducerNumber,
     LocalizedText Name,
     string NameInLatin,
     Region Region,
     string District,
+    string DistrictInLatin,
     string Village,
     IReadOnlyList<DirectoryCertificateLine> Certificates);
 
@@ -228,7 +229,8 @@ public static class DirectorySearch
     public static DirectoryHit Hit(IndexedProducer p, DateTimeOffset now)
     {
         var e = p.Entry;
-        return new DirectoryHit(e.Number, e.Name, Labels.Page.Transliteration.ToLatin(e.Name.Tg), e.Address.Region, e.Address.District, e.Address.Village,
+        return new DirectoryHit(e.Number, e.Name, Labels.Page.Transliteration.ToLatin(e.Name.Tg), e.Address.Region, e.Address.District,
+            Labels.Page.Transliteration.ToLatin(e.Address.District), e.Address.Village,
             [.. p.Certificates.Select(c => new DirectoryCertificateLine(
                 c.Certificate.CertificateNumber!, c.Certificate.ProductName, c.Certificate.ProductCategory, c.HsCode, c.Certificate.StandardCode,
                 c.Certificate.StandardVersion, c.Certificate.Stars, c.Certificate.ValidFrom, c.Certificate.ValidUntil, c.StandingAt(now)))]);

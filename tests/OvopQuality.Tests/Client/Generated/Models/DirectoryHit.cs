@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// A producer found: its published name (the Tajik one also in Latin letters), where it is, and its certificates.
+    /// A producer found: its published name (the Tajik one also in Latin letters), where it is (also in Latin letters), and its certificates.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class DirectoryHit : IParsable
@@ -28,6 +28,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #nullable restore
 #else
         public string District { get; set; }
+#endif
+        /// <summary>The districtInLatin property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DistrictInLatin { get; set; }
+#nullable restore
+#else
+        public string DistrictInLatin { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -83,6 +91,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             {
                 { "certificates", n => { Certificates = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificateLine>(global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificateLine.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "district", n => { District = n.GetStringValue(); } },
+                { "districtInLatin", n => { DistrictInLatin = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "nameInLatin", n => { NameInLatin = n.GetStringValue(); } },
                 { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
@@ -99,6 +108,7 @@ namespace OvopQuality.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificateLine>("certificates", Certificates);
             writer.WriteStringValue("district", District);
+            writer.WriteStringValue("districtInLatin", DistrictInLatin);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("name", Name);
             writer.WriteStringValue("nameInLatin", NameInLatin);
             writer.WriteStringValue("producerNumber", ProducerNumber);

@@ -8,7 +8,7 @@ using System;
 namespace OvopQuality.Tests.Client.Generated.Models
 {
     /// <summary>
-    /// A certified producer as the public may see it: its published name (the Tajik and Russian ones alsoin Latin letters), where it is, its certificates, and its contact only if it agreed to publish it.
+    /// A certified producer as the public may see it: its published name (the Tajik and Russian ones alsoin Latin letters), where it is (also in Latin letters), its certificates, and its contact only if it agreed to publish it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class DirectoryProducer : IParsable
@@ -38,6 +38,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #nullable restore
 #else
         public string District { get; set; }
+#endif
+        /// <summary>The districtInLatin property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DistrictInLatin { get; set; }
+#nullable restore
+#else
+        public string DistrictInLatin { get; set; }
 #endif
         /// <summary>A text in the programme&apos;s three languages: Tajik (Cyrillic), Russian and English.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -81,6 +89,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
 #else
         public string Village { get; set; }
 #endif
+        /// <summary>The villageInLatin property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? VillageInLatin { get; set; }
+#nullable restore
+#else
+        public string VillageInLatin { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -103,12 +119,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
                 { "certificates", n => { Certificates = n.GetCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificate>(global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificate.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "contact", n => { Contact = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>(global::OvopQuality.Tests.Client.Generated.Models.Contact.CreateFromDiscriminatorValue); } },
                 { "district", n => { District = n.GetStringValue(); } },
+                { "districtInLatin", n => { DistrictInLatin = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>(global::OvopQuality.Tests.Client.Generated.Models.LocalizedText.CreateFromDiscriminatorValue); } },
                 { "nameInLatin", n => { NameInLatin = n.GetStringValue(); } },
                 { "producerNumber", n => { ProducerNumber = n.GetStringValue(); } },
                 { "region", n => { Region = n.GetEnumValue<global::OvopQuality.Tests.Client.Generated.Models.Region>(); } },
                 { "russianNameInLatin", n => { RussianNameInLatin = n.GetStringValue(); } },
                 { "village", n => { Village = n.GetStringValue(); } },
+                { "villageInLatin", n => { VillageInLatin = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -122,12 +140,14 @@ namespace OvopQuality.Tests.Client.Generated.Models
             writer.WriteCollectionOfObjectValues<global::OvopQuality.Tests.Client.Generated.Models.DirectoryCertificate>("certificates", Certificates);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.Contact>("contact", Contact);
             writer.WriteStringValue("district", District);
+            writer.WriteStringValue("districtInLatin", DistrictInLatin);
             writer.WriteObjectValue<global::OvopQuality.Tests.Client.Generated.Models.LocalizedText>("name", Name);
             writer.WriteStringValue("nameInLatin", NameInLatin);
             writer.WriteStringValue("producerNumber", ProducerNumber);
             writer.WriteEnumValue<global::OvopQuality.Tests.Client.Generated.Models.Region>("region", Region);
             writer.WriteStringValue("russianNameInLatin", RussianNameInLatin);
             writer.WriteStringValue("village", Village);
+            writer.WriteStringValue("villageInLatin", VillageInLatin);
         }
     }
 }
