@@ -321,4 +321,29 @@ public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
         Assert.Contains("+992 92 777 1234", kept, StringComparison.Ordinal);
         Assert.Contains("\"standing\":\"suspended\"", kept, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_entry_written_without_a_command_is_found_by_the_check_for_unannounced_changes()
+    {
+        var (word, _) = AWord();
+        var producer = await ACertifiedProducer(word);
+        Assert.Equal($"Товарищество «{word}»", (await GetAnonymously($"/api/directory/{producer.Number}")).Json["name"]!["ru"]!.GetValue<string>());
+
+        // As a restore or another process's rebuild would: straight into the store, no command, no notification.
+        var store = App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var entry = await session.LoadAsync<OvopQuality.Api.PublicDirectory.DirectoryEntry>(producer.ProducerId, TestContext.Current.CancellationToken);
+            Assert.True(entry!.LastModified > DateTimeOffset.UnixEpoch, "the entry's last write is not read from the store");
+            session.Store(entry with { Name = entry.Name with { Ru = "Восстановлено " + word } });
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var query = store.QuerySession())
+        {
+            await App.Host.Services.GetRequiredService<OvopQuality.Api.PublicDirectory.DirectoryIndex>().CheckAsync(query, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("Восстановлено " + word, (await GetAnonymously($"/api/directory/{producer.Number}")).Json["name"]!["ru"]!.GetValue<string>());
+    }
 }
