@@ -36,6 +36,17 @@ public sealed class BenchApi(HttpClient http, BenchTokens tokens)
             : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}");
     }
 
+    public async Task<JsonNode> GetAsync(string url, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new("Bearer", token ?? tokens.Administrator);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!
+            : throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {text}");
+    }
+
     /// <summary>A command whose answer is read whole but not parsed (a million codes take the client seconds to parse).</summary>
     public async Task<byte[]> PostForBytesAsync(string url, object body, string? token = null)
     {

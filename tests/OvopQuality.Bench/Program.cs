@@ -26,6 +26,11 @@ if (options.BaselineScript is { } script)
     }
 }
 
+if (options.RegistryProducers > 0)
+{
+    return await RegistryBench.RunAsync(options, api, report);
+}
+
 Console.WriteLine($"bench: preparing {options.CommandsPerLevel} scheduled inspections for each of {options.CommandClients.Count} concurrency levels");
 foreach (var clients in options.CommandClients)
 {
@@ -204,7 +209,8 @@ namespace OvopQuality.Bench
         Uri Url, string? BaselineScript, int BaselineSeconds, IReadOnlyList<int> CommandClients, int CommandsPerLevel,
         int Labels, int LookupConnections, int LookupSeconds, int LargeLabels, int SnapshotCertificates, int SmallLabels, string LoadGenerator,
         IReadOnlyList<(string Name, string Dll, bool Production)> ColdStartBuilds, int? ServicePid,
-        string? RebuildDll, string? Psql, int RebuildEvents, int Consignment, bool ChainComparison, int Webhooks)
+        string? RebuildDll, string? Psql, int RebuildEvents, int Consignment, bool ChainComparison, int Webhooks,
+        int RegistryProducers, int RegistryCertificates)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -231,7 +237,9 @@ namespace OvopQuality.Bench
                 Int("--rebuild-events", 1_000_000),
                 Int("--consignment", 100_000),
                 Int("--chain-comparison", 1) != 0,
-                Int("--webhooks", 10));
+                Int("--webhooks", 10),
+                Int("--registry-producers", 0),
+                Int("--registry-certificates", 100_000));
 
             IEnumerable<(string, string, bool)> ColdStartBuild(string name, string option, bool production) =>
                 Arg(option) is { } dll ? [(name, dll, production)] : [];

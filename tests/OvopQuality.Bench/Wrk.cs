@@ -42,6 +42,42 @@ public static partial class Wrk
         }
     }
 
+    /// <summary>
+    /// GETs of the given paths (with their queries), each connection taking them in random order,
+    /// for <paramref name="duration"/>; the 95th percentile of latency comes from wrk's own
+    /// histogram through its <c>done</c> hook.
+    /// </summary>
+    public static async Task<(LoadResult Result, double P95Ms)> PathsAsync(string wrk, Uri url, IReadOnlyList<string> paths, int connections, TimeSpan duration)
+    {
+        var folder = Directory.CreateTempSubdirectory("ovop-wrk-");
+        try
+        {
+            var pathFile = Path.Combine(folder.FullName, "paths.txt");
+            await File.WriteAllLinesAsync(pathFile, paths);
+            var script = Path.Combine(folder.FullName, "paths.lua");
+            await File.WriteAllTextAsync(script, $$"""
+                local paths = {}
+                for line in io.lines("{{pathFile}}") do paths[#paths + 1] = line end
+                math.randomseed(os.time())
+                request = function()
+                  return wrk.format("GET", paths[math.random(#paths)])
+                end
+                done = function(summary, latency, requests)
+                  io.write(string.format("P95 %d\n", latency:percentile(95.0)))
+                end
+                """);
+
+            var output = await Processes.RunAsync(
+                wrk, [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, url.ToString().TrimEnd('/')]);
+            var p95 = Regex.Match(output, @"^P95 (\d+)$", RegexOptions.Multiline);
+            return (Parse(output), p95.Success ? double.Parse(p95.Groups[1].Value, CultureInfo.InvariantCulture) / 1000 : double.NaN);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Reads wrk's summary: requests and time, the latency distribution, non-2xx answers and socket errors.</summary>
     public static LoadResult Parse(string output)
     {

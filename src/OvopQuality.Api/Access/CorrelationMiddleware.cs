@@ -52,7 +52,8 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 // document, which holds no stored text, and no script but ours can run there.
                 ? $"default-src 'self'; script-src 'self' 'nonce-{NewNonce(context)}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : context.Request.Path.Value?.EndsWith("/sheet", StringComparison.Ordinal) == true
-                // A print sheet: the service's stylesheet and inline SVG, no script, no inline style.
+                || context.Request.Path.StartsWithSegments("/open-data", StringComparison.OrdinalIgnoreCase)
+                // A print sheet or the data dictionary: the service's stylesheet (and inline SVG), no script, no inline style.
                 ? "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : context.Request.Path.StartsWithSegments("/l", StringComparison.OrdinalIgnoreCase)
                 // The verification page: its own script (which fetches the public keys and sends a
@@ -63,6 +64,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 // The public directory's pages: their own script (which searches through the API)
                 // and stylesheet, nothing inline; the search form submits to the page itself.
                 ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            : context.Request.Path.StartsWithSegments("/figures", StringComparison.OrdinalIgnoreCase)
+                // The programme in pictures: its own stylesheet and inline SVG; the ministry page's own
+                // script, which calls only this service; the day picker is a GET form to the page itself.
+                ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
                 : "default-src 'none'; frame-ancestors 'none'";
         return next(context);
     }

@@ -37,6 +37,15 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         // The API reference's own scripts, styles and icons.
         ["GET /docs/*"] = [Public],
 
+        // The open data: the public registry, its manifest, schemas and data dictionary.
+        ["GET /api/open-data"] = [Public],
+        ["GET /api/open-data/{file}"] = [Public],
+        ["GET /api/open-data/manifest.json"] = [Public],
+        ["GET /api/open-data/manifest.jws"] = [Public],
+        ["GET /api/open-data/schemas/{dataset}"] = [Public],
+        ["GET /open-data"] = [Public],
+        ["GET /open-data/style.css"] = [Public],
+
         ["POST /api/producers"] = [Officer, Admin],
         ["GET /api/producers"] = [Officer, Admin, Ministry],
         ["GET /api/producers/{producerId}"] = [Producer, Officer, Admin, Ministry],
@@ -113,6 +122,14 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
 
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
         ["GET /api/statistics/series"] = [Ministry, Officer, Admin],
+        ["GET /api/statistics/public"] = [Public],
+        ["GET /api/statistics/detail"] = [Ministry, Officer, Admin],
+        ["GET /api/statistics/detail/{table}.csv"] = [Ministry, Officer, Admin],
+        ["GET /figures"] = [Public],
+        ["GET /figures/ministry"] = [Public],
+        ["GET /figures/ministry/content"] = [Ministry, Officer, Admin],
+        ["GET /figures/figures.css"] = [Public],
+        ["GET /figures/figures.js"] = [Public],
 
         ["GET /api/certifications/{fileId}/events/export"] = [Producer, Inspector, Officer, Admin],
         ["GET /api/producers/{producerId}/events/export"] = [Producer, Officer, Admin],

@@ -44,7 +44,13 @@ public sealed record DocumentKind(string Type, string Description, IReadOnlyDict
         ["n"] = JsonValueKind.Number, ["sum"] = JsonValueKind.Object, ["csv"] = JsonValueKind.String, ["certs"] = JsonValueKind.Array,
     });
 
-    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot, HistoryCheckpoint, ConsignmentReport];
+    /// <summary>The open data's manifest: when its files were made, the event sequence they reflect, the licence, each file's size and SHA-256 (hex).</summary>
+    public static readonly DocumentKind OpenDataManifest = new("ovop-open-data+jws", "an OVOP open data manifest", new Dictionary<string, JsonValueKind>
+    {
+        ["iat"] = JsonValueKind.Number, ["seq"] = JsonValueKind.Number, ["licence"] = JsonValueKind.String, ["files"] = JsonValueKind.Array,
+    });
+
+    public static readonly IReadOnlyList<DocumentKind> All = [LabelStatement, StatusSnapshot, HistoryCheckpoint, ConsignmentReport, OpenDataManifest];
 }
 
 /// <summary>What a verification of a signed document established.</summary>

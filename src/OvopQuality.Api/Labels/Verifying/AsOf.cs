@@ -23,6 +23,12 @@ public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
         return errors.Count > 0 ? (null, Problems.Invalid(errors)) : (new AsOf(atInstant, knownInstant), WolverineContinue.NoProblems);
     }
 
+    // Days at the calendar's ends cannot be turned into the programme's time (a day's end is the next
+    // day's start): years far from the programme's are refused as the figures' pages refuse them.
+    private const int Earliest = 2000;
+    private const int Latest = 2999;
+    private const string OutOfRange = "must fall in the years 2000 to 2999";
+
     private static DateTimeOffset Instant(string? text, string field, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -32,12 +38,24 @@ public sealed record AsOf(DateTimeOffset At, DateTimeOffset KnownAt)
 
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
+            if (day.Year is < Earliest or > Latest)
+            {
+                errors[field] = [OutOfRange];
+                return now;
+            }
+
             var end = ProgrammeTime.EndOf(day);
             return field == "knownAt" && end > now ? now : end;
         }
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
         {
+            if (instant.Year is < Earliest or > Latest)
+            {
+                errors[field] = [OutOfRange];
+                return now;
+            }
+
             return instant;
         }
 

@@ -8,7 +8,9 @@ using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using OvopQuality.Tests.Client.Generated.Api;
 using OvopQuality.Tests.Client.Generated.DirectoryNamespace;
+using OvopQuality.Tests.Client.Generated.Figures;
 using OvopQuality.Tests.Client.Generated.L;
+using OvopQuality.Tests.Client.Generated.OpenData;
 using OvopQuality.Tests.Client.Generated.P;
 using OvopQuality.Tests.Client.Generated.WellKnown;
 using System.Collections.Generic;
@@ -33,10 +35,20 @@ namespace OvopQuality.Tests.Client.Generated
         {
             get => new global::OvopQuality.Tests.Client.Generated.DirectoryNamespace.DirectoryRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The figures property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Figures.FiguresRequestBuilder Figures
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Figures.FiguresRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The l property</summary>
         public global::OvopQuality.Tests.Client.Generated.L.LRequestBuilder L
         {
             get => new global::OvopQuality.Tests.Client.Generated.L.LRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The openData property</summary>
+        public global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder OpenData
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The p property</summary>
         public global::OvopQuality.Tests.Client.Generated.P.PRequestBuilder P

@@ -13,6 +13,7 @@ using OvopQuality.Tests.Client.Generated.Api.History;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
 using OvopQuality.Tests.Client.Generated.Api.Me;
+using OvopQuality.Tests.Client.Generated.Api.OpenData;
 using OvopQuality.Tests.Client.Generated.Api.Producers;
 using OvopQuality.Tests.Client.Generated.Api.SigningKeys;
 using OvopQuality.Tests.Client.Generated.Api.Staff;
@@ -89,6 +90,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.Me.MeRequestBuilder Me
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Me.MeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The openData property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.OpenData.OpenDataRequestBuilder OpenData
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.OpenData.OpenDataRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The producers property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Producers.ProducersRequestBuilder Producers

@@ -3,6 +3,8 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using OvopQuality.Tests.Client.Generated.Api.Statistics.Detail;
+using OvopQuality.Tests.Client.Generated.Api.Statistics.Public;
 using OvopQuality.Tests.Client.Generated.Api.Statistics.Series;
 using OvopQuality.Tests.Client.Generated.Models;
 using System.Collections.Generic;
@@ -18,6 +20,16 @@ namespace OvopQuality.Tests.Client.Generated.Api.Statistics
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class StatisticsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The detail property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Statistics.Detail.DetailRequestBuilder Detail
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Statistics.Detail.DetailRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The public property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.Statistics.Public.PublicRequestBuilder Public
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.Statistics.Public.PublicRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The series property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.Statistics.Series.SeriesRequestBuilder Series
         {
