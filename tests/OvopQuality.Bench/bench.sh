@@ -65,7 +65,8 @@ OVOP_BENCH_EXPORTER_TOKEN=$(token --role exporter --sub exporter-bench)
 export OVOP_BENCH_ADMIN_TOKEN OVOP_BENCH_INSPECTOR_TOKEN OVOP_BENCH_OFFICER_TOKEN OVOP_BENCH_EXPORTER_TOKEN
 # The registry mode times the open data's generation after a change: the service looks every second
 # and makes one as soon as something changed (in production: every 15 s, at most once a minute).
-case " $* " in *" --registry-producers "*) export Ovop__OpenData__CheckSeconds=1 Ovop__OpenData__MinimumSeconds=0 ;; esac
+# The directory's in-memory index finds a rebuild done behind its back at its next check: every 5 s here.
+case " $* " in *" --registry-producers "*) export Ovop__OpenData__CheckSeconds=1 Ovop__OpenData__MinimumSeconds=0 Ovop__Directory__ReloadSeconds=5 ;; esac
 # Webhooks go to the bench's own receiver on 127.0.0.1 (allowed in Development only).
 export Ovop__Webhooks__AllowInsecureLoopback=true
 Logging__LogLevel__Default=Warning dotnet "$scratch/publish/OvopQuality.Api.dll" --urls "http://127.0.0.1:$port" --contentRoot "$scratch/publish" &

@@ -59,6 +59,11 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 // The verification page: its own script (which fetches the public keys and sends a
                 // complaint) and its own stylesheet; nothing inline.
                 ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            : context.Request.Path.StartsWithSegments("/directory", StringComparison.OrdinalIgnoreCase)
+              || context.Request.Path.StartsWithSegments("/p", StringComparison.OrdinalIgnoreCase)
+                // The public directory's pages: their own script (which searches through the API)
+                // and stylesheet, nothing inline; the search form submits to the page itself.
+                ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
             : context.Request.Path.StartsWithSegments("/figures", StringComparison.OrdinalIgnoreCase)
                 // The programme in pictures: its own stylesheet and inline SVG; the ministry page's own
                 // script, which calls only this service; the day picker is a GET form to the page itself.

@@ -11,7 +11,8 @@ namespace OvopQuality.Api.Infrastructure;
 /// How one instance tells the others that facts behind what they hold in memory changed: a
 /// PostgreSQL <c>NOTIFY</c> on <see cref="Channel"/>, sent inside the transaction that commits the
 /// change (PostgreSQL delivers it only if that transaction commits, so nothing is announced that did
-/// not happen). Payloads: <c>file:{id}</c> (a certification file), <c>labels:{batch}</c> (a batch of
+/// not happen). Payloads: <c>file:{id}</c> (a certification file), <c>producer:{id}</c> (a producer's
+/// details, products or contact publication), <c>labels:{batch}</c> (a batch of
 /// labels issued), <c>clone:{id}</c> (a clone signal), <c>keys</c> (a signing key made, retired or revoked).
 /// </summary>
 public sealed class ChangeAnnouncer : DocumentSessionListenerBase
@@ -31,6 +32,11 @@ public sealed class ChangeAnnouncer : DocumentSessionListenerBase
                 {
                     said.Add("labels:" + issued.BatchId);
                 }
+            }
+            else if (first is Producers.ProducerRegistered or Producers.ProducerDetailsCorrected or Producers.ProductRegistered
+                     or Producers.ContactPublicationAgreed or Producers.ContactPublicationWithdrawn)
+            {
+                said.Add("producer:" + stream.Id);
             }
             else if (first is CloneSignalRaised or CloneSignalWeighedAgain or CloneSignalConfirmed or CloneSignalDismissed or CloneSignalLifted)
             {
@@ -58,7 +64,9 @@ public sealed class ChangeAnnouncer : DocumentSessionListenerBase
 /// is made again), a changed clone signal is read again, a key change remakes the snapshot. When the
 /// connection drops, whatever was announced meanwhile is lost, so everything held is cleared and the
 /// listener connects again (every second until it can); the caches' own time limits stay as a backstop.
-/// A batch of labels issued elsewhere is read into the <see cref="LabelIndex"/> by its batch.
+/// A batch of labels issued elsewhere is read into the <see cref="LabelIndex"/> by its batch. A changed
+/// file or producer is read again into the public directory (<see cref="PublicDirectory.DirectoryIndex"/>)
+/// before its next answer; a lost connection has the directory read again whole.
 /// <para>
 /// Every second the listener also proves itself: it runs a statement on its connection and, once the
 /// answer is back, notes the instant the statement was sent, in order behind every notification
@@ -70,7 +78,7 @@ public sealed class ChangeAnnouncer : DocumentSessionListenerBase
 /// </summary>
 public sealed class ChangeNotifications(
     IConfiguration configuration, CertificateCache certificates, CloneWatch clones, LabelIndex labels, VerificationDatabase database, IDocumentStore store,
-    TimeProvider clock, ILogger<ChangeNotifications> logger) : BackgroundService
+    PublicDirectory.DirectoryIndex directory, TimeProvider clock, ILogger<ChangeNotifications> logger) : BackgroundService
 {
     /// <summary>How often the listener proves its connection alive.</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
@@ -150,6 +158,10 @@ public sealed class ChangeNotifications(
         {
             case "file" when Guid.TryParse(id, out var fileId):
                 certificates.Forget(fileId);
+                directory.Changed(fileId);
+                break;
+            case "producer" when Guid.TryParse(id, out var producerId):
+                directory.Changed(producerId);
                 break;
             case "labels" when Guid.TryParse(id, out var batchId):
                 await labels.LearnBatchAsync(database.Primary, batchId, ct);
@@ -165,8 +177,11 @@ public sealed class ChangeNotifications(
                 }, ct);
                 break;
             case "keys":
+                certificates.Clear();
+                break;
             case "all":
                 certificates.Clear();
+                directory.ReadAllAgain();
                 break;
         }
     }

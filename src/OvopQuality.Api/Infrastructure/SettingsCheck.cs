@@ -290,6 +290,7 @@ public sealed class SettingsCheck
         Number("Ovop:Clones:RefreshSeconds", 0, Day, minimumIncluded: false);
         Number("Ovop:OpenData:CheckSeconds", 1, Day);
         Number("Ovop:OpenData:MinimumSeconds", 0, Day);
+        Number("Ovop:Directory:ReloadSeconds", 0, Day, minimumIncluded: false);
     }
 
     private void Cluster()

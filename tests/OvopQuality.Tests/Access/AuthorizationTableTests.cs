@@ -113,6 +113,12 @@ public class AuthorizationTableTests(AppFixture app) : ApiTest(app)
         ["POST /api/signing-keys/{keyId}/revocation"] = [Admin],
         ["GET /api/certificates/{number}"] = [Public],
         ["GET /api/certificates/{number}/timeline"] = [Public],
+        ["GET /api/directory"] = [Public],
+        ["GET /api/directory/{producerNumber}"] = [Public],
+        ["GET /directory"] = [Public],
+        ["GET /directory/directory.css"] = [Public],
+        ["GET /directory/directory.js"] = [Public],
+        ["GET /p/{producerNumber}"] = [Public],
 
         ["GET /api/statistics"] = [Ministry, Officer, Admin],
         ["GET /api/statistics/series"] = [Ministry, Officer, Admin],

@@ -58,6 +58,7 @@ public sealed class TwoInstancesTests(AppFixture app) : CertificationTest(app)
             builder.UseSetting("Ovop:Verification:CertificateSeconds", "600");
             builder.UseSetting("Ovop:Signing:SnapshotCacheSeconds", "600");
             builder.UseSetting("Ovop:Clones:RefreshSeconds", "600");
+            builder.UseSetting("Ovop:Directory:ReloadSeconds", "600");
             // Labels reach it by notification only, not by reading the whole table after start.
             builder.UseSetting("Ovop:Verification:PreloadLabels", "false");
             builder.ConfigureServices(services =>
@@ -154,6 +155,29 @@ public sealed class TwoInstancesTests(AppFixture app) : CertificationTest(app)
         var code = (await IssueLabels(fileId, 4, 1)).Json["codes"]![0]!.GetValue<string>();
         Assert.Equal("valid", await StatusOn(other, code));
         return (fileId, code, (await File(fileId))["certificate"]!["number"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_certificate_granted_suspended_and_a_contact_published_on_one_instance_reach_the_others_directory_within_a_second()
+    {
+        await using var other = await StartOtherAsync();
+        // The other reads its directory now, before the changes: from here on only notifications bring them.
+        (await GetOn(other, "/api/directory?limit=1")).Is(HttpStatusCode.OK);
+
+        var fileId = await ACertifiedFile();
+        var file = await File(fileId);
+        var number = file["producerNumber"]!.GetValue<string>();
+        await ReachesTheOther("directory grant", async () => (await GetOn(other, $"/api/directory/{number}")).Status, status => status == HttpStatusCode.OK);
+
+        (await Suspend(fileId, 4)).Is(HttpStatusCode.OK);
+        await ReachesTheOther("directory suspension", async () => (await GetOn(other, $"/api/directory/{number}")).Json["certificates"]![0]!["standing"]!.GetValue<string>(),
+            standing => standing == "suspended");
+
+        var producerId = file["producerId"]!.GetValue<Guid>();
+        (await Send(HttpMethod.Put, $"/api/producers/{producerId}/contact-publication",
+            System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 2, publish = true, evidence = "Signed form 2026/18" }, options: AppFixture.Json), Administrator)).Is(HttpStatusCode.OK);
+        await ReachesTheOther("directory contact", async () => (await GetOn(other, $"/api/directory/{number}")).Json["contact"]?["phone"]?.GetValue<string>() ?? "no contact",
+            phone => phone == "+992 92 777 1234");
     }
 
     [Fact]

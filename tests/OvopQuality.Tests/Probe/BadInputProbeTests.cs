@@ -297,8 +297,9 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
                 return (status, problem, (status.ToString(CultureInfo.InvariantCulture), what));
             }
 
-            // The label page answers an unknown code with a page of its own, for the phone that scanned it.
-            if (status >= 400 && mediaType != "application/problem+json" && !(operation.Path.StartsWith("/l/", StringComparison.Ordinal) && mediaType == "text/html"))
+            // The label page answers an unknown code with a page of its own, for the phone that scanned it;
+            // the directory's pages answer an unknown producer or a search not understood with a page too.
+            if (status >= 400 && mediaType != "application/problem+json" && !(IsPage(operation.Path) && mediaType == "text/html"))
             {
                 return (status, problem, ($"{status} that is not a problem", what));
             }
@@ -306,6 +307,9 @@ public partial class BadInputProbeTests(ProbeHost probe) : IClassFixture<ProbeHo
             return (status, problem, Leak().Match(text) is { Success: true } leak ? ($"leaks '{leak.Value}'", what) : null);
         }
     }
+
+    private static bool IsPage(string path) =>
+        path.StartsWith("/l/", StringComparison.Ordinal) || path.StartsWith("/p/", StringComparison.Ordinal) || path == "/directory";
 
     [GeneratedRegex("\"type\":\"https://ovop.tj/problems/([a-z-]+)\"")]
     private static partial Regex ProblemType();

@@ -7,9 +7,11 @@ using Microsoft.Kiota.Serialization.Json;
 using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using OvopQuality.Tests.Client.Generated.Api;
+using OvopQuality.Tests.Client.Generated.DirectoryNamespace;
 using OvopQuality.Tests.Client.Generated.Figures;
 using OvopQuality.Tests.Client.Generated.L;
 using OvopQuality.Tests.Client.Generated.OpenData;
+using OvopQuality.Tests.Client.Generated.P;
 using OvopQuality.Tests.Client.Generated.WellKnown;
 using System.Collections.Generic;
 using System.IO;
@@ -28,6 +30,11 @@ namespace OvopQuality.Tests.Client.Generated
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.ApiRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The directory property</summary>
+        public global::OvopQuality.Tests.Client.Generated.DirectoryNamespace.DirectoryRequestBuilder Directory
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.DirectoryNamespace.DirectoryRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The figures property</summary>
         public global::OvopQuality.Tests.Client.Generated.Figures.FiguresRequestBuilder Figures
         {
@@ -42,6 +49,11 @@ namespace OvopQuality.Tests.Client.Generated
         public global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder OpenData
         {
             get => new global::OvopQuality.Tests.Client.Generated.OpenData.OpenDataRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The p property</summary>
+        public global::OvopQuality.Tests.Client.Generated.P.PRequestBuilder P
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.P.PRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The wellKnown property</summary>
         public global::OvopQuality.Tests.Client.Generated.WellKnown.WellKnownRequestBuilder WellKnown

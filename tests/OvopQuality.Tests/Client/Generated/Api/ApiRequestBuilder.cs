@@ -8,6 +8,7 @@ using OvopQuality.Tests.Client.Generated.Api.CloneSignals;
 using OvopQuality.Tests.Client.Generated.Api.Cluster;
 using OvopQuality.Tests.Client.Generated.Api.Complaints;
 using OvopQuality.Tests.Client.Generated.Api.Consignments;
+using OvopQuality.Tests.Client.Generated.Api.DirectoryNamespace;
 using OvopQuality.Tests.Client.Generated.Api.History;
 using OvopQuality.Tests.Client.Generated.Api.Inspectors;
 using OvopQuality.Tests.Client.Generated.Api.Labels;
@@ -64,6 +65,11 @@ namespace OvopQuality.Tests.Client.Generated.Api
         public global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder Consignments
         {
             get => new global::OvopQuality.Tests.Client.Generated.Api.Consignments.ConsignmentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The directory property</summary>
+        public global::OvopQuality.Tests.Client.Generated.Api.DirectoryNamespace.DirectoryRequestBuilder Directory
+        {
+            get => new global::OvopQuality.Tests.Client.Generated.Api.DirectoryNamespace.DirectoryRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The history property</summary>
         public global::OvopQuality.Tests.Client.Generated.Api.History.HistoryRequestBuilder History
