@@ -21,16 +21,8 @@ public static class DataDictionaryPage
         var api = LabelStatements.PublicBaseUrl(configuration) + "/api/open-data";
         var page = new List<Html>
         {
+            PageAssets.Start("en", "OVOP Tajikistan open data: data dictionary", "/open-data/style.css"),
             Html.Of($"""
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>OVOP Tajikistan open data: data dictionary</title>
-                <link rel="stylesheet" href="/open-data/style.css">
-                </head>
-                <body>
                 <header><h1>OVOP Tajikistan open data</h1>
                 <p lang="tg">Маълумоти кушодаи сертификатсияи OVOP</p><p lang="ru">Открытые данные сертификации OVOP</p></header>
                 <main>
@@ -73,16 +65,12 @@ public static class DataDictionaryPage
     [Tags("Open data")]
     [AllowAnonymous]
     [Produces("text/css")]
-    public static IResult GetStyles(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Content("""
+    public static IResult GetStyles(HttpContext context) => PageAssets.Stylesheet(context, """
             body { font-family: system-ui, sans-serif; margin: 0; color: #111; line-height: 1.45; }
             header { background: #0a4f6b; color: #fff; padding: 16px; } header p { margin: 4px 0 0; }
             h1 { margin: 0; font-size: 26px; } main { padding: 0 16px 24px; max-width: 1100px; }
             section { margin-top: 20px; } .scroll { overflow-x: auto; }
             table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
             code { font-family: ui-monospace, monospace; overflow-wrap: anywhere; } a { overflow-wrap: anywhere; }
-            """, "text/css; charset=utf-8");
-    }
+            """);
 }

@@ -45,16 +45,8 @@ public static class VerificationPageEndpoint
         };
         var page = new List<Html>
         {
+            PageAssets.Start(t.Language, t.Title, "/l/verify.css"),
             Html.Of($"""
-                <!doctype html>
-                <html lang="{t.Language}">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>{t.Title}</title>
-                <link rel="stylesheet" href="/l/verify.css">
-                </head>
-                <body>
                 <header class="{tone}" data-status="{status.ToString().ToLowerInvariant()}">
                 <h1 id="verdict">{t.Verdict(status)}</h1>
                 """),
@@ -134,11 +126,7 @@ public static class VerificationStylesEndpoint
     [Tags("Labels")]
     [AllowAnonymous]
     [Produces("text/css")]
-    public static IResult Get(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Content(Styles, "text/css; charset=utf-8");
-    }
+    public static IResult Get(HttpContext context) => PageAssets.Stylesheet(context, Styles);
 
     private const string Styles = """
         body { font-family: system-ui, sans-serif; margin: 0; background: #fff; color: #111; font-size: 18px; line-height: 1.4; }

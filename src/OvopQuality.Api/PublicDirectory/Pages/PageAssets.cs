@@ -7,11 +7,7 @@ public static class DirectoryStylesEndpoint
     [Tags("Directory")]
     [AllowAnonymous]
     [Produces("text/css")]
-    public static IResult Get(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Content(Styles, "text/css; charset=utf-8");
-    }
+    public static IResult Get(HttpContext context) => PageAssets.Stylesheet(context, Styles);
 
     private const string Styles = """
         body { font-family: system-ui, sans-serif; margin: 0; background: #fff; color: #111; font-size: 17px; line-height: 1.4; }
@@ -58,11 +54,7 @@ public static class DirectoryScriptEndpoint
     [WolverineGet("/directory/directory.js", OperationId = "DirectoryPageScript")]
     [Tags("Directory")]
     [AllowAnonymous]
-    public static IResult Get(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Content(Script, "text/javascript; charset=utf-8");
-    }
+    public static IResult Get(HttpContext context) => PageAssets.Script(context, Script);
 
     private const string Script = """
         (() => {

@@ -141,17 +141,7 @@ public static class DirectorySearchPageEndpoint
     }
 
     /// <summary>The page's head: its own stylesheet, nothing inline.</summary>
-    public static Html Head(DirectoryTexts t, string title) => Html.Of($"""
-        <!doctype html>
-        <html lang="{t.Language}">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{title}</title>
-        <link rel="stylesheet" href="/directory/directory.css">
-        </head>
-        <body>
-        """);
+    public static Html Head(DirectoryTexts t, string title) => PageAssets.Start(t.Language, title, "/directory/directory.css");
 
     /// <summary>Links to the same page in the other languages, the search kept.</summary>
     public static Html Languages(IEnumerable<KeyValuePair<string, string?>> parameters, string path = "/directory")

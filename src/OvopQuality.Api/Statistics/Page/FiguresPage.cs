@@ -102,16 +102,7 @@ public static class FiguresPages
     /// the public page; no limit on the ministry's, which looks ahead for certificates about to lapse.
     /// </summary>
     public static Html Head(FiguresTexts t, string title, string path, string day, string? latest) =>
-        Html.Of($"""
-            <!doctype html>
-            <html lang="{t.Language}">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{title}</title>
-            <link rel="stylesheet" href="/figures/figures.css">
-            </head>
-            <body>
+        Html.Join([PageAssets.Start(t.Language, title, "/figures/figures.css"), Html.Of($"""
             <header>
             <h1>{title}</h1>
             <p id="as-of">{t.AsOf} <time datetime="{day}">{day}</time></p>
@@ -123,7 +114,7 @@ public static class FiguresPages
             <nav class="languages">{Html.Join(FiguresTexts.Languages.Select(language => Html.Of(
                 $"<a href=\"{path}?lang={language}&amp;at={day}\" hreflang=\"{language}\" lang=\"{language}\">{(language switch { "tg" => "Тоҷикӣ", "ru" => "Русский", _ => "English" })}</a>")))}</nav>
             </header>
-            """);
+            """)]);
 }
 
 /// <summary>
