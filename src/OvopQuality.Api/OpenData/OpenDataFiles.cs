@@ -157,10 +157,16 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
     }
 
     /// <summary>Every stored file, without its bytes.</summary>
-    public async Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken ct)
+    public Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken ct) => ReadAsync(null, ct);
+
+    /// <summary>A stored file's facts, or null when there is none of that name (yet): one row read, as a download asks on every request.</summary>
+    public async Task<StoredFile?> FindAsync(string name, CancellationToken ct) => (await ReadAsync(name, ct)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<StoredFile>> ReadAsync(string? name, CancellationToken ct)
     {
         await using var command = database.CreateCommand(
-            $"select name, media_type, length(content), length(gzip), sha256, generated_at, sequence from {TableName.QualifiedName} order by name");
+            $"select name, media_type, length(content), length(gzip), sha256, generated_at, sequence from {TableName.QualifiedName} where $1::text is null or name = $1 order by name");
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = name, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var files = new List<StoredFile>();
         while (await reader.ReadAsync(ct))
@@ -171,10 +177,6 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
 
         return files;
     }
-
-    /// <summary>A stored file's facts, or null when there is none of that name (yet).</summary>
-    public async Task<StoredFile?> FindAsync(string name, CancellationToken ct) =>
-        (await ListAsync(ct)).FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
 
     /// <summary>Copies a stored file's bytes (or its gzip copy) to <paramref name="output"/>, streamed from the database.</summary>
     public async Task CopyAsync(string name, bool gzip, Stream output, CancellationToken ct)

@@ -61,28 +61,13 @@ public sealed record FiguresSource(
 
     /// <summary>
     /// The instant asked for (<c>?at=</c>: an instant or a day, its close in Asia/Dushanbe), or now;
-    /// from 2000 to 2999, as the series' months, so that a year before it or a month after it is a day too.
+    /// read as every as-of read is (<see cref="AsOf"/>: the years 2000 to 2999, as the series' months).
     /// </summary>
     public static (DateTimeOffset? At, ProblemDetails Problem) ParseAt(string? at, DateTimeOffset now)
     {
-        // A day at the end of the calendar (9999-12-31) has no next day to close at: it is refused before it is read.
-        var outOfRange = DateOnly.TryParseExact(at, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
-            && day.Year is < 2000 or > 2999;
-        var (asOf, invalid) = outOfRange ? (null, WolverineContinue.NoProblems) : AsOf.Parse(at, null, now);
-        if (outOfRange || (asOf is not null && (asOf.At < Earliest || asOf.At > Latest)))
-        {
-            return (null, Problems.Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal)
-            {
-                ["at"] = ["must be a day or an instant from 2000 to 2999"],
-            }));
-        }
-
+        var (asOf, invalid) = AsOf.Parse(at, null, now);
         return (asOf?.At, invalid);
     }
-
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static readonly DateTimeOffset Latest = new(2999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Labels issued per month, one pass over the label registry, as the ministry's series counts them.</summary>
     public static async Task<long[]> LabelsIssuedAsync(NpgsqlDataSource database, IReadOnlyList<Period> months, DateTimeOffset at, CancellationToken ct)
