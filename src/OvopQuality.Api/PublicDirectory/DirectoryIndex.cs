@@ -92,7 +92,7 @@ public sealed record IndexedProducer(DirectoryEntry Entry, string Names, string 
         var certificates = entry.Certified().Select(f => IndexedCertificate.Of(entry, f)).ToList();
         var names = string.Join('\n', Fold(entry.Name.Tg), Fold(entry.Name.Ru), Fold(entry.Name.En));
         var text = new StringBuilder(names).Append('\n');
-        foreach (var part in new[] { entry.Number, entry.Address.District, entry.Address.Village, entry.Address.Region.ToString() }
+        foreach (var part in new[] { entry.Number, entry.Address.District, entry.Address.Village, entry.Address.Region.ToString(), Cities.Of(entry.Address.District, entry.Address.Village) ?? "" }
                      .Concat(certificates.SelectMany(c => new[]
                      {
                          c.Certificate.ProductName.Tg, c.Certificate.ProductName.Ru, c.Certificate.ProductName.En, c.HsCode ?? "",
@@ -102,7 +102,21 @@ public sealed record IndexedProducer(DirectoryEntry Entry, string Names, string 
             text.Append(Fold(part)).Append('\n');
         }
 
-        return new IndexedProducer(entry, names, text.ToString(), Fold(entry.Address.District).Trim(), Fold(entry.Name.En), certificates);
+        return new IndexedProducer(entry, names, text.ToString(), DistrictKey(entry.Address.District), Fold(entry.Name.En), certificates);
+    }
+
+    /// <summary>
+    /// A district as the <c>district</c> filter compares it, so that a buyer abroad finds it in the
+    /// spelling they know: a programme city by its one name in any spelling (<see cref="Cities"/>:
+    /// "Хоруғ", "Хорог" and "Khorugh" are Khorog); any other name in Latin letters with the sounds
+    /// Tajik and Russian spell differently made one ("Ғафуров" and "Гафуров" are "gafurov",
+    /// "Хуҷанд" and "Худжанд" "hujand"), without spaces, hyphens or dots.
+    /// </summary>
+    public static string DistrictKey(string district)
+    {
+        var latin = Fold(Cities.Named(district) ?? district).Replace("dzh", "j", StringComparison.Ordinal).Replace("gh", "g", StringComparison.Ordinal)
+            .Replace("kh", "h", StringComparison.Ordinal).Replace('q', 'k');
+        return string.Concat(latin.Where(char.IsLetterOrDigit));
     }
 
     /// <summary>

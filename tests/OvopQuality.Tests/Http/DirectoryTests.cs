@@ -134,6 +134,41 @@ public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
     }
 
     [Fact]
+    public async Task A_district_is_found_in_the_spelling_a_buyer_knows_latin_tajik_or_russian()
+    {
+        var (word, latin) = AWord();
+        var khorog = await ACertifiedProducer(word, region: "gbao", district: "Хоруғ");
+        var ghafurov = await ACertifiedProducer(word, district: "Ғафуров");
+        var isfara = await ACertifiedProducer(word);
+
+        async Task<List<string>> In(string district) => await Found($"q={latin}&district={Uri.EscapeDataString(district)}");
+        foreach (var spelling in new[] { "Khorog", "khorugh", "Хорог", "ХОРУҒ", " Khorog " })
+        {
+            Assert.Equal([khorog.Number], await In(spelling));
+        }
+
+        foreach (var spelling in new[] { "Ghafurov", "Gafurov", "Гафуров", "ғафуров" })
+        {
+            Assert.Equal([ghafurov.Number], await In(spelling));
+        }
+
+        Assert.Equal([isfara.Number], await In("Исфара"));
+        Assert.Empty(await In("Khor"));
+        Assert.Empty(await In("Kulob"));
+        Assert.Equal([khorog.Number], await Found($"q=khorog+{latin}"));
+    }
+
+    [Theory]
+    [InlineData("Хуҷанд", "Khudzhand")]
+    [InlineData("Хуҷанд", "Khudjand")]
+    [InlineData("Ҳисор", "Гиссар")]
+    [InlineData("Бохтар", "Kurgan-Tyube")]
+    [InlineData("Ҷаббор Расулов", "Dzhabbor Rasulov")]
+    [InlineData("Қубодиён", "Kubodiyon")]
+    public void District_spellings_of_one_place_compare_alike(string stored, string asked) =>
+        Assert.Equal(OvopQuality.Api.PublicDirectory.IndexedProducer.DistrictKey(stored), OvopQuality.Api.PublicDirectory.IndexedProducer.DistrictKey(asked));
+
+    [Fact]
     public async Task Results_are_paged_by_limit_and_cursor_and_sorted_by_name_stars_or_validity()
     {
         var (word, latin) = AWord();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using OvopQuality.Api.Producers;
 using OvopQuality.Api.Statistics;
 using OvopQuality.Tests.Support;
 

@@ -111,7 +111,7 @@ public sealed record DirectoryQuery(
 
         var terms = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(IndexedProducer.Fold).Distinct().Take(10).ToList();
-        return (new DirectoryQuery(text, terms, parsedCategory, hs, parsedRegion, districtText is null ? null : IndexedProducer.Fold(districtText),
+        return (new DirectoryQuery(text, terms, parsedCategory, hs, parsedRegion, districtText is null ? null : IndexedProducer.DistrictKey(districtText),
             standardCode, stars, parsedStanding, parsedSort ?? (terms.Count > 0 ? DirectorySort.Relevance : DirectorySort.Name), page), WolverineContinue.NoProblems);
     }
 
@@ -243,7 +243,8 @@ public static class SearchDirectoryEndpoint
     /// Searches the certified producers, without signing in: <c>q</c> matches names, products,
     /// district, village, HS codes and certificate numbers in Tajik, Russian or English and in Latin
     /// letters ("zardolu" finds "Зардолу"); filters by product <c>category</c>, <c>hsCode</c> (a prefix:
-    /// "0813" finds 081310), <c>region</c>, <c>district</c>, <c>standard</c> (code), <c>stars</c> (at
+    /// "0813" finds 081310), <c>region</c>, <c>district</c> (in Latin, Tajik or Russian spelling: "Khorog"
+    /// finds "Хоруғ"), <c>standard</c> (code), <c>stars</c> (at
     /// least) and <c>standing</c> now (valid, suspended, withdrawn, expired, superseded), all met by one
     /// certificate of the producer. Sorted by <c>relevance</c> (with text), <c>name</c> (English),
     /// <c>validUntil</c> or <c>stars</c> (highest first); paged by <c>limit</c> and <c>cursor</c>.

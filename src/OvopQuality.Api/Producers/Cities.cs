@@ -1,4 +1,4 @@
-namespace OvopQuality.Api.Statistics;
+namespace OvopQuality.Api.Producers;
 
 /// <summary>
 /// The programme's cities (DOMAIN: Bokhtar, Isfara, Khujand, Kulob, Khorog, Panjakent, Istaravshan,
@@ -7,7 +7,8 @@ namespace OvopQuality.Api.Statistics;
 /// name (each of these cities is also the seat, and the name, of a district or city administration
 /// of the same name), in Latin, Tajik or Russian spelling, trimmed and in any case. A producer in a
 /// district of another name (Ghafurov, Vose) is in no city here even when it lies near one: the
-/// figures count it under its district instead, and under "elsewhere" for cities.
+/// figures count it under its district instead, and under "elsewhere" for cities. The public directory
+/// finds a producer by its city's name in any of these spellings.
 /// </summary>
 public static class Cities
 {
@@ -27,6 +28,8 @@ public static class Cities
     };
 
     /// <summary>The city a producer's address names, by its district first, then its village; null when it names none.</summary>
-    public static string? Of(string district, string village) =>
-        Spellings.GetValueOrDefault(district.Trim()) ?? Spellings.GetValueOrDefault(village.Trim());
+    public static string? Of(string district, string village) => Named(district) ?? Named(village);
+
+    /// <summary>The city a name spells (Latin, Tajik or Russian, trimmed, any case): "Хорог" and "Khorugh" are Khorog; null for any other name.</summary>
+    public static string? Named(string name) => Spellings.GetValueOrDefault(name.Trim().Normalize(System.Text.NormalizationForm.FormC));
 }
