@@ -38,13 +38,22 @@ public sealed class IndexedCertificate
 
     public int Stars { get; }
 
-    public LabelStatus StandingAt(DateTimeOffset now)
+    /// <summary>The standing at <paramref name="ticks"/> (UTC), and the span around it in which it holds: from its last change at or before, until its next change after.</summary>
+    public LabelStatus StandingAt(long ticks, out long since, out long until)
     {
-        var ticks = now.UtcTicks;
         var status = LabelStatus.Unknown;
-        for (var i = 0; i < _changesAt.Length && _changesAt[i] <= ticks; i++)
+        since = long.MinValue;
+        until = long.MaxValue;
+        for (var i = 0; i < _changesAt.Length; i++)
         {
+            if (_changesAt[i] > ticks)
+            {
+                until = _changesAt[i];
+                break;
+            }
+
             status = _standings[i];
+            since = _changesAt[i];
         }
 
         return status;
@@ -80,26 +89,83 @@ public sealed class IndexedCertificate
     }
 }
 
+/// <summary>
+/// The standings of a producer's certificates at one instant, and the span in which they all hold
+/// (from the latest change at or before it until the earliest change after it), with the set of
+/// standings among them as bits (<c>1 &lt;&lt; (int)status</c>).
+/// </summary>
+public sealed record CertificateStandings(long Since, long Until, LabelStatus[] Each, int Present)
+{
+    public bool Holds(long ticks) => Since <= ticks && ticks < Until;
+}
+
+/// <summary>What the certificate filters compare of one certificate, in one array per producer: a search reads a hundred thousand of them, so they lie side by side in memory rather than each behind its own object.</summary>
+public readonly record struct CertificateFacts(ProductCategory Category, int Stars, DateOnly ValidUntil, string StandardCode, string? HsCode);
+
 /// <summary>A listed producer with what its searches compare, folded once when it is read.</summary>
 public sealed record IndexedProducer(DirectoryEntry Entry, string Names, string SearchText, string District, string SortName, IReadOnlyList<IndexedCertificate> Certificates)
 {
+    private CertificateStandings? _standings;
+
+    /// <summary>Each certificate's filtered facts, in the order of <see cref="Certificates"/>.</summary>
+    public CertificateFacts[] Facts { get; } =
+        [.. Certificates.Select(c => new CertificateFacts(c.Certificate.ProductCategory, c.Stars, c.Certificate.ValidUntil ?? DateOnly.MinValue, c.Certificate.StandardCode, c.HsCode))];
+
     public int MostStars { get; } = Certificates.Count == 0 ? 0 : Certificates.Max(c => c.Stars);
 
     public DateOnly LatestValidUntil { get; } = Certificates.Count == 0 ? DateOnly.MinValue : Certificates.Max(c => c.Certificate.ValidUntil ?? DateOnly.MinValue);
+
+    /// <summary>The product categories among the certificates, as bits (<c>1 &lt;&lt; (int)category</c>): a search for another category passes this producer by without reading its certificates.</summary>
+    public long Categories { get; } = Certificates.Aggregate(0L, (bits, c) => bits | (1L << (int)c.Certificate.ProductCategory));
+
+    /// <summary>The standards among the certificates (their codes, distinct).</summary>
+    public IReadOnlyList<string> Standards { get; } = [.. Certificates.Select(c => c.Certificate.StandardCode).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>
+    /// How the certificates stand at <paramref name="now"/>: kept from the last search while no
+    /// certificate's standing changed since (an expiry or a back-dated fact's day passing makes the
+    /// next search work them out again), so that a search by standing reads one small array per
+    /// producer, not every certificate's timeline. The entry itself never changes: a new fact makes a
+    /// new <see cref="IndexedProducer"/>.
+    /// </summary>
+    public CertificateStandings StandingsAt(DateTimeOffset now)
+    {
+        var ticks = now.UtcTicks;
+        if (Volatile.Read(ref _standings) is { } held && held.Holds(ticks))
+        {
+            return held;
+        }
+
+        var (since, until, present) = (long.MinValue, long.MaxValue, 0);
+        var each = new LabelStatus[Certificates.Count];
+        for (var i = 0; i < each.Length; i++)
+        {
+            each[i] = Certificates[i].StandingAt(ticks, out var from, out var to);
+            (since, until, present) = (Math.Max(since, from), Math.Min(until, to), present | (1 << (int)each[i]));
+        }
+
+        var standings = new CertificateStandings(since, until, each, present);
+        Volatile.Write(ref _standings, standings);
+        return standings;
+    }
 
     public static IndexedProducer Of(DirectoryEntry entry)
     {
         var certificates = entry.Certified().Select(f => IndexedCertificate.Of(entry, f)).ToList();
         var names = string.Join('\n', Fold(entry.Name.Tg), Fold(entry.Name.Ru), Fold(entry.Name.En));
         var text = new StringBuilder(names).Append('\n');
-        foreach (var part in new[] { entry.Number, entry.Address.District, entry.Address.Village, entry.Address.Region.ToString(), Cities.Of(entry.Address.District, entry.Address.Village) ?? "" }
-                     .Concat(certificates.SelectMany(c => new[]
-                     {
-                         c.Certificate.ProductName.Tg, c.Certificate.ProductName.Ru, c.Certificate.ProductName.En, c.HsCode ?? "",
-                         c.Certificate.CertificateNumber ?? "", c.Certificate.StandardCode,
-                     })))
+        // Each text once: a producer's certificates mostly repeat one product's names, and a word
+        // search reads every producer's text, so its length is what a search costs.
+        var parts = new[] { entry.Number, entry.Address.District, entry.Address.Village, entry.Address.Region.ToString(), Cities.Of(entry.Address.District, entry.Address.Village) ?? "" }
+            .Concat(certificates.SelectMany(c => new[]
+            {
+                c.Certificate.ProductName.Tg, c.Certificate.ProductName.Ru, c.Certificate.ProductName.En, c.HsCode ?? "",
+                c.Certificate.CertificateNumber ?? "", c.Certificate.StandardCode,
+            }))
+            .Select(Fold).Where(part => part.Length > 0).Distinct(StringComparer.Ordinal);
+        foreach (var part in parts)
         {
-            text.Append(Fold(part)).Append('\n');
+            text.Append(part).Append('\n');
         }
 
         return new IndexedProducer(entry, names, text.ToString(), DistrictKey(entry.Address.District), Fold(entry.Name.En), certificates);

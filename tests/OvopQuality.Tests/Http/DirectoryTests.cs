@@ -256,12 +256,16 @@ public sealed class DirectoryTests(AppFixture app) : DirectoryTest(app)
         var producer = await ACertifiedProducer(word);
         var validUntil = DateOnly.Parse((await GetAnonymously($"/api/directory/{producer.Number}")).Json["certificates"]![0]!["validUntil"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 
+        // Searched once before, so that the standing held from that search must give way on the day it expires.
+        Assert.Equal([producer.Number], await Found($"q={latin}&standing=valid"));
         var now = App.Clock.GetUtcNow();
         try
         {
             App.Clock.Set(new DateTimeOffset(validUntil.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
             Assert.Equal([producer.Number], await Found($"q={latin}&standing=expired"));
             Assert.Empty(await Found($"q={latin}&standing=valid"));
+            var hit = (await GetAnonymously($"/api/directory?q={latin}")).Is(HttpStatusCode.OK).Items.Single()!;
+            Assert.Equal("expired", hit["certificates"]![0]!["standing"]!.GetValue<string>());
         }
         finally
         {

@@ -134,13 +134,24 @@ public sealed record DirectoryQuery(
         return (allowed ?? Enum.GetValues<TEnum>())[found];
     }
 
-    /// <summary>Whether a certificate meets every certificate filter of the search, as it stands at <paramref name="now"/>.</summary>
-    public bool Admits(IndexedCertificate c, DateTimeOffset now) =>
-        (Category is null || c.Certificate.ProductCategory == Category)
+    /// <summary>
+    /// Whether a producer may have a certificate that meets every certificate filter, from what it
+    /// holds about all of them (categories, standards, most stars, standings now): most producers are
+    /// passed by here without reading a certificate.
+    /// </summary>
+    public bool MayAdmit(IndexedProducer p, CertificateStandings standings) =>
+        (Category is not { } category || (p.Categories & (1L << (int)category)) != 0)
+        && (Stars is null || p.MostStars >= Stars)
+        && (Standing is not { } standing || (standings.Present & (1 << (int)standing)) != 0)
+        && (Standard is null || p.Standards.Contains(Standard, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Whether a certificate meets every certificate filter of the search, standing as it does now.</summary>
+    public bool Admits(in CertificateFacts c, LabelStatus standingNow) =>
+        (Category is null || c.Category == Category)
         && (HsCode is null || (c.HsCode?.StartsWith(HsCode, StringComparison.Ordinal) ?? false))
-        && (Standard is null || string.Equals(c.Certificate.StandardCode, Standard, StringComparison.OrdinalIgnoreCase))
+        && (Standard is null || string.Equals(c.StandardCode, Standard, StringComparison.OrdinalIgnoreCase))
         && (Stars is null || c.Stars >= Stars)
-        && (Standing is null || c.StandingAt(now) == Standing);
+        && (Standing is null || standingNow == Standing);
 
     /// <summary>How well a producer's texts match the words searched: 0 when one word is missing.</summary>
     public int Relevance(IndexedProducer p)
@@ -195,15 +206,23 @@ public static class DirectorySearch
                 continue;
             }
 
+            var standings = p.StandingsAt(now);
+            if (!query.MayAdmit(p, standings))
+            {
+                continue;
+            }
+
             // The order counts the certificates that met the filters only.
             var (matched, stars, validUntil) = (false, 0, DateOnly.MinValue);
-            foreach (var c in p.Certificates)
+            var facts = p.Facts;
+            for (var i = 0; i < facts.Length; i++)
             {
-                if (query.Admits(c, now))
+                ref readonly var c = ref facts[i];
+                if (query.Admits(c, standings.Each[i]))
                 {
                     matched = true;
                     stars = Math.Max(stars, c.Stars);
-                    validUntil = c.Certificate.ValidUntil is { } until && until > validUntil ? until : validUntil;
+                    validUntil = c.ValidUntil > validUntil ? c.ValidUntil : validUntil;
                 }
             }
 
@@ -229,11 +248,12 @@ public static class DirectorySearch
     public static DirectoryHit Hit(IndexedProducer p, DateTimeOffset now)
     {
         var e = p.Entry;
+        var standings = p.StandingsAt(now);
         return new DirectoryHit(e.Number, e.Name, Labels.Page.Transliteration.ToLatin(e.Name.Tg), e.Address.Region, e.Address.District,
             Labels.Page.Transliteration.ToLatin(e.Address.District), e.Address.Village,
-            [.. p.Certificates.Select(c => new DirectoryCertificateLine(
+            [.. p.Certificates.Select((c, i) => new DirectoryCertificateLine(
                 c.Certificate.CertificateNumber!, c.Certificate.ProductName, c.Certificate.ProductCategory, c.HsCode, c.Certificate.StandardCode,
-                c.Certificate.StandardVersion, c.Certificate.Stars, c.Certificate.ValidFrom, c.Certificate.ValidUntil, c.StandingAt(now)))]);
+                c.Certificate.StandardVersion, c.Certificate.Stars, c.Certificate.ValidFrom, c.Certificate.ValidUntil, standings.Each[i]))]);
     }
 }
 
