@@ -90,8 +90,10 @@ public static class OpenDataEndpoints
                 return TypedResults.Problem(invalid);
             }
 
-            // Each build holds the whole registry in memory for a moment: a few at a time on an
-            // instance, whatever the number of clients (each is also rate-limited on its own).
+            // Each build holds the whole registry in memory for a moment, then the file written from
+            // it: a few at a time on an instance, whatever the number of clients (each is also
+            // rate-limited on its own). The file is written here, inside the bound, and only sent
+            // after it, so a slow client holds its own bytes, not a build's turn.
             if (!await AsOfBuilds.WaitAsync(TimeSpan.FromSeconds(10), ct))
             {
                 return TypedResults.Problem(new ProblemDetails
@@ -107,7 +109,7 @@ public static class OpenDataEndpoints
             {
                 await using var session = store.QuerySession();
                 var snapshot = await RegistrySnapshot.BuildAsync(session, parsed.At, now, ct);
-                return new AsOfFileResult(dataset, format, snapshot.Rows(dataset), parsed.At);
+                return new AsOfFileResult(dataset, format, OpenDataFormats.Write(dataset, snapshot.Rows(dataset), format), parsed.At);
             }
             finally
             {
@@ -222,12 +224,24 @@ public sealed class StoredFileResult(StoredFile file, OpenDataFiles files, bool 
             response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = file.Name }.ToString();
         }
 
-        await files.CopyAsync(file.Name, gzip, response.Body, context.RequestAborted);
+        if (!await files.CopyAsync(file, gzip, response.Body, context.RequestAborted))
+        {
+            // Nothing was sent yet: the headers given for the replaced file are taken back.
+            response.Clear();
+            response.Headers.RetryAfter = "1";
+            await TypedResults.Problem(new ProblemDetails
+            {
+                Type = Problems.TypeBase + "open-data-replaced",
+                Title = "Open data replaced",
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Detail = $"A new generation of the open data replaced {file.Name} while it was being sent; ask again.",
+            }).ExecuteAsync(context);
+        }
     }
 }
 
-/// <summary>A dataset as it stood at an instant, written as it is asked for (gzip when the client takes it); it is not stored, so it carries no ETag.</summary>
-public sealed class AsOfFileResult(Dataset dataset, string format, IReadOnlyList<object> rows, DateTimeOffset at) : IResult
+/// <summary>A dataset as it stood at an instant, already written, sent as it is asked for (gzip when the client takes it); it is not stored, so it carries no ETag.</summary>
+public sealed class AsOfFileResult(Dataset dataset, string format, byte[] bytes, DateTimeOffset at) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -245,8 +259,6 @@ public sealed class AsOfFileResult(Dataset dataset, string format, IReadOnlyList
             response.Headers.ContentEncoding = "gzip";
         }
 
-        // Written into memory first (rows are already in memory): a failure answers a problem, never half a file.
-        var bytes = OpenDataFormats.Write(dataset, rows, format);
         if (gzip)
         {
             await using var compressed = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);

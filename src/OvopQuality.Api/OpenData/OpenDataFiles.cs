@@ -114,24 +114,30 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
                 await read.CommitAsync(ct);
             }
 
-            var files = new List<(string Name, string MediaType, byte[] Content)>();
+            var files = new List<(string Name, string MediaType, byte[] Content, string Sha256)>();
             foreach (var dataset in Dataset.All)
             {
                 var rows = snapshot.Rows(dataset);
-                files.AddRange(OpenDataFormats.All.Select(format => ($"{dataset.Name}.{format}", OpenDataFormats.MediaType(format), OpenDataFormats.Write(dataset, rows, format))));
+                foreach (var format in OpenDataFormats.All)
+                {
+                    var content = OpenDataFormats.Write(dataset, rows, format);
+                    files.Add(($"{dataset.Name}.{format}", OpenDataFormats.MediaType(format), content, Sha256(content)));
+                }
             }
 
-            var listed = files.Select(f => new ManifestFile(f.Name, f.Content.Length, Sha256(f.Content))).ToList();
+            var listed = files.Select(f => new ManifestFile(f.Name, f.Content.Length, f.Sha256)).ToList();
             var (key, privateKey) = await keys.ActiveAsync(ct);
             var claims = new ManifestClaims(now.ToUnixTimeSeconds(), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), sequence, Licence, Publisher, listed,
                 $"{LabelStatements.PublicBaseUrl(configuration)}/api/open-data");
             var signed = SignedDocuments.Sign(DocumentKind.OpenDataManifest, claims, key.Id, privateKey);
-            files.Add((ManifestJson, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(new { claims, keyId = key.Id, signed }, Manifest)));
-            files.Add((ManifestJws, "application/jose", Encoding.ASCII.GetBytes(signed)));
+            var manifest = JsonSerializer.SerializeToUtf8Bytes(new { claims, keyId = key.Id, signed }, Manifest);
+            var jws = Encoding.ASCII.GetBytes(signed);
+            files.Add((ManifestJson, "application/json; charset=utf-8", manifest, Sha256(manifest)));
+            files.Add((ManifestJws, "application/jose", jws, Sha256(jws)));
 
             await using var write = await connection.BeginTransactionAsync(ct);
             await ExecuteAsync(connection, write, $"delete from {TableName.QualifiedName}", ct);
-            foreach (var (name, mediaType, content) in files)
+            foreach (var (name, mediaType, content, sha256) in files)
             {
                 await using var insert = new NpgsqlCommand(
                     $"insert into {TableName.QualifiedName} (name, media_type, content, gzip, sha256, generated_at, sequence, recent_events) values ($1, $2, $3, $4, $5, $6, $7, $8)", connection, write);
@@ -139,7 +145,7 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = mediaType });
                 insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = content, NpgsqlDbType = NpgsqlDbType.Bytea });
                 insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Gzip(content), NpgsqlDbType = NpgsqlDbType.Bytea });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Sha256(content) });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
                 insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
                 insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
                 insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = recent });
@@ -178,17 +184,26 @@ public sealed class OpenDataFiles(IDocumentStore store, NpgsqlDataSource databas
         return files;
     }
 
-    /// <summary>Copies a stored file's bytes (or its gzip copy) to <paramref name="output"/>, streamed from the database.</summary>
-    public async Task CopyAsync(string name, bool gzip, Stream output, CancellationToken ct)
+    /// <summary>
+    /// Copies the bytes (or the gzip copy) of the stored file <paramref name="file"/> names to
+    /// <paramref name="output"/>, streamed from the database; false, with nothing written, when that
+    /// file is no longer stored: a new generation replaced it after it was looked up, and its bytes
+    /// would not be the ones its size and hash were given for.
+    /// </summary>
+    public async Task<bool> CopyAsync(StoredFile file, bool gzip, Stream output, CancellationToken ct)
     {
-        await using var command = database.CreateCommand($"select {(gzip ? "gzip" : "content")} from {TableName.QualifiedName} where name = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        await using var command = database.CreateCommand($"select {(gzip ? "gzip" : "content")} from {TableName.QualifiedName} where name = $1 and sha256 = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file.Name });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file.Sha256 });
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-        if (await reader.ReadAsync(ct))
+        if (!await reader.ReadAsync(ct))
         {
-            await using var stream = await reader.GetStreamAsync(0, ct);
-            await stream.CopyToAsync(output, ct);
+            return false;
         }
+
+        await using var stream = await reader.GetStreamAsync(0, ct);
+        await stream.CopyToAsync(output, ct);
+        return true;
     }
 
     private static readonly JsonSerializerOptions Manifest = new(JsonSerializerDefaults.Web) { WriteIndented = true };

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OvopQuality.Api.Labels.Signing;
 using OvopQuality.Api.OpenData;
@@ -51,6 +52,36 @@ public class OpenDataTests(AppFixture app) : CertificationTest(app)
 
         var response = await App.Client.SendAsync(request, Ct);
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(Ct), response);
+    }
+
+    [Fact]
+    public async Task A_file_a_new_generation_replaced_after_it_was_looked_up_is_not_sent_under_the_replaced_files_hash()
+    {
+        await Generate();
+        var lookedUp = (await Files.FindAsync("certificates.csv", Ct))!;
+        await ACertifiedFile();
+        await Generate();
+        var current = (await Files.FindAsync("certificates.csv", Ct))!;
+        Assert.NotEqual(lookedUp.Sha256, current.Sha256);
+
+        async Task<HttpContext> Send(StoredFile file)
+        {
+            var context = new DefaultHttpContext { RequestServices = App.Host.Services };
+            context.Response.Body = new MemoryStream();
+            await new StoredFileResult(file, Files, attachment: true).ExecuteAsync(context);
+            return context;
+        }
+
+        var replaced = await Send(lookedUp);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, replaced.Response.StatusCode);
+        Assert.Equal("1", replaced.Response.Headers.RetryAfter.ToString());
+        Assert.False(replaced.Response.Headers.ContainsKey("X-Content-SHA256"));
+        Assert.False(replaced.Response.Headers.ContainsKey("ETag"));
+        Assert.Contains("open-data-replaced", Encoding.UTF8.GetString(((MemoryStream)replaced.Response.Body).ToArray()), StringComparison.Ordinal);
+
+        var sent = await Send(current);
+        Assert.Equal(StatusCodes.Status200OK, sent.Response.StatusCode);
+        Assert.Equal(current.Sha256, Convert.ToHexStringLower(SHA256.HashData(((MemoryStream)sent.Response.Body).ToArray())));
     }
 
     private async Task<JsonArray> Json(string file) => JsonNode.Parse((await Download("/api/open-data/" + file)).Body)!.AsArray();
